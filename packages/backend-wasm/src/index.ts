@@ -1,0 +1,3 @@
+import './register-backend';
+
+export { configureWasm, wasmInfo } from './register-backend';

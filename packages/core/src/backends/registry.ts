@@ -1,0 +1,188 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { GraftError } from '../errors/graft-error';
+
+export interface BackendCapabilities {
+  /** Can run the training loop (gradients). */
+  train: boolean;
+  /** Can run predictions. */
+  inference: boolean;
+  float32: boolean;
+}
+
+export interface BackendEntry {
+  /** Higher wins under `use('auto')`. */
+  priority: number;
+  capabilities: BackendCapabilities;
+  /** Cheap feature detection; returns true or the reason it cannot run here. */
+  isAvailable(): Promise<true | string> | true | string;
+  /** Makes the backend active (for tfjs backends: `tf.setBackend`). */
+  init(): Promise<void>;
+  /** The tfjs backend that runs training when this one is active (defaults to the name). */
+  tfjsBackend?: string | null;
+  /** Free text about what runs (binary, threads, adapter), shown by `list()` and `current()`. */
+  describe?(): string;
+}
+
+export interface BackendStatus {
+  name: string;
+  priority: number;
+  capabilities: BackendCapabilities;
+  available: boolean;
+  /** Why it is unavailable, or what it runs when available. */
+  reason: string;
+  active: boolean;
+}
+
+export interface BackendChoice {
+  name: string;
+  /** One sentence a developer can log: what was chosen and why. */
+  reason: string;
+  /** Each backend tried before the chosen one, with why it was skipped. */
+  skipped: { name: string; reason: string }[];
+}
+
+const entries = new Map<string, BackendEntry>();
+const failed = new Map<string, string>();
+let active: BackendChoice | null = null;
+let busy = 0;
+
+function register(name: string, entry: BackendEntry): void {
+  if (typeof name !== 'string' || name.length === 0 || name === 'auto') {
+    throw new GraftError('INVALID_OPTION', `backends.register expects a non-empty name other than "auto", got ${JSON.stringify(name)}`);
+  }
+  entries.set(name, entry);
+  failed.delete(name);
+}
+
+async function probe(name: string, entry: BackendEntry): Promise<true | string> {
+  const known = failed.get(name);
+  if (known) return known;
+  try {
+    return await entry.isAvailable();
+  } catch (e) {
+    return `availability check threw: ${(e as Error).message}`;
+  }
+}
+
+async function activate(name: string, entry: BackendEntry): Promise<void> {
+  try {
+    await entry.init();
+  } catch (e) {
+    const reason = `init failed: ${(e as Error).message}`;
+    failed.set(name, reason);
+    throw new GraftError('BACKEND_INIT_FAILED', `backend "${name}" ${reason}`, { backend: name });
+  }
+}
+
+function sorted(): [string, BackendEntry][] {
+  return [...entries].sort((a, b) => b[1].priority - a[1].priority);
+}
+
+/**
+ * Selects a backend by name, or `'auto'`: the highest-priority backend that is available
+ * here and can train. Refused while a fit is running.
+ */
+async function use(name: string): Promise<BackendChoice> {
+  if (busy > 0) {
+    throw new GraftError(
+      'BACKEND_SWITCH_DURING_FIT',
+      `cannot switch backend to "${name}" while ${busy} fit(s) run on "${active?.name}"; await the fit or abort it first`,
+    );
+  }
+  if (name === 'auto') {
+    const skipped: { name: string; reason: string }[] = [];
+    for (const [candidate, entry] of sorted()) {
+      if (!entry.capabilities.train) {
+        skipped.push({ name: candidate, reason: 'cannot train (inference only)' });
+        continue;
+      }
+      const ok = await probe(candidate, entry);
+      if (ok !== true) {
+        skipped.push({ name: candidate, reason: ok });
+        continue;
+      }
+      try {
+        await activate(candidate, entry);
+      } catch (e) {
+        skipped.push({ name: candidate, reason: (e as GraftError).message });
+        continue;
+      }
+      const detail = entry.describe ? ` (${entry.describe()})` : '';
+      const why = skipped.length
+        ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`
+        : '';
+      active = {
+        name: candidate,
+        reason: `chose "${candidate}"${detail}: highest-priority available training backend${why}`,
+        skipped,
+      };
+      return active;
+    }
+    throw new GraftError(
+      'BACKEND_UNAVAILABLE',
+      `no training backend is available: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ') || 'none registered'}`,
+    );
+  }
+  const entry = entries.get(name);
+  if (!entry) {
+    throw new GraftError(
+      'UNKNOWN_BACKEND',
+      `expected one of ${['auto', ...entries.keys()].map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}` +
+        ' (adapters register on import: import "@graft/backend-wasm" or "graft")',
+    );
+  }
+  const ok = await probe(name, entry);
+  if (ok !== true) {
+    throw new GraftError('BACKEND_UNAVAILABLE', `backend "${name}" is not available here: ${ok}`, { backend: name });
+  }
+  await activate(name, entry);
+  const detail = entry.describe ? ` (${entry.describe()})` : '';
+  active = { name, reason: `using "${name}"${detail}: chosen by name`, skipped: [] };
+  return active;
+}
+
+async function list(): Promise<BackendStatus[]> {
+  const out: BackendStatus[] = [];
+  for (const [name, entry] of sorted()) {
+    const ok = await probe(name, entry);
+    out.push({
+      name,
+      priority: entry.priority,
+      capabilities: { ...entry.capabilities },
+      available: ok === true,
+      reason: ok === true ? (entry.describe?.() ?? 'available') : ok,
+      active: active?.name === name,
+    });
+  }
+  return out;
+}
+
+/** The active backend, selecting `'auto'` first if none was chosen yet. */
+async function ensure(): Promise<BackendChoice> {
+  if (active && tf.getBackend() === (entries.get(active.name)?.tfjsBackend ?? active.name)) return active;
+  if (active) return use(active.name);
+  return use('auto');
+}
+
+function current(): BackendChoice | null {
+  return active;
+}
+
+function get(name: string): BackendEntry | undefined {
+  return entries.get(name);
+}
+
+/** Marks a fit as running so `use()` refuses to switch under it. */
+function hold(): () => void {
+  busy++;
+  let released = false;
+  return () => {
+    if (!released) {
+      released = true;
+      busy--;
+    }
+  };
+}
+
+export const backends = { register, use, list, current, ensure, get, hold };
+export type Backends = typeof backends;

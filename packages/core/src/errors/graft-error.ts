@@ -1,0 +1,92 @@
+/**
+ * Every stable error code graft throws. Codes never change meaning once published;
+ * docs/errors.md lists cause and fix for each.
+ */
+export const ERROR_CODES = [
+  // data
+  'INVALID_DATA',
+  'EMPTY_DATA',
+  'SHAPE_MISMATCH',
+  'LENGTH_MISMATCH',
+  'NON_FINITE_VALUE',
+  'INVALID_LABEL',
+  'LABEL_OUT_OF_RANGE',
+  'INVALID_IMAGE',
+  'UNSUPPORTED_IMAGE_FORMAT',
+  'CHANNEL_MISMATCH',
+  // options and building
+  'INVALID_OPTION',
+  'INVALID_LAYER',
+  'NOT_BUILT',
+  'INCOMPATIBLE_LOSS',
+  'UNKNOWN_OPTIMIZER',
+  'UNKNOWN_LOSS',
+  'UNKNOWN_ACTIVATION',
+  // training
+  'FIT_IN_PROGRESS',
+  'NON_FINITE_LOSS',
+  'ABORTED',
+  // transfer
+  'UNKNOWN_LAYER',
+  'UNFREEZE_OUT_OF_RANGE',
+  'INVALID_HEAD',
+  'GRAPH_MODEL_NOT_TRAINABLE',
+  'INVALID_BASE',
+  // zoo and loading
+  'UNKNOWN_BACKBONE',
+  'CHECKSUM_MISMATCH',
+  'WEIGHTS_MISSING',
+  'WEIGHTS_TRUNCATED',
+  'INVALID_MODEL_FILE',
+  'FILE_TOO_LARGE',
+  'LOAD_FAILED',
+  'SAVE_FAILED',
+  'UNSUPPORTED_TARGET',
+  // backends
+  'UNKNOWN_BACKEND',
+  'BACKEND_UNAVAILABLE',
+  'BACKEND_INIT_FAILED',
+  'BACKEND_CANNOT_TRAIN',
+  'BACKEND_SWITCH_DURING_FIT',
+  // onnx
+  'ONNX_UNSUPPORTED_LAYER',
+  'ONNX_INVALID_FILE',
+  'ONNX_UNKNOWN_OUTPUT',
+  'ONNX_INPUT_MISMATCH',
+  'UNKNOWN_EXPORT_FORMAT',
+] as const;
+
+export type GraftErrorCode = (typeof ERROR_CODES)[number];
+
+/** The one error type graft throws for anything the caller can fix. */
+export class GraftError extends Error {
+  readonly code: GraftErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: GraftErrorCode, message: string, details?: Record<string, unknown>) {
+    super(`[${code}] ${message}`);
+    this.name = 'GraftError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isGraftError(e: unknown, code?: GraftErrorCode): e is GraftError {
+  return e instanceof GraftError && (code === undefined || e.code === code);
+}
+
+/** Short, safe description of a value for "expected X, got Y" messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
+  if (typeof value === 'object') {
+    const shape = (value as { shape?: unknown }).shape;
+    if (Array.isArray(shape)) return `a tensor of shape [${shape.join(', ')}]`;
+    return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  }
+  return typeof value;
+}
