@@ -1,0 +1,59 @@
+import type { Activation } from './activations';
+
+type Initializer = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'zeros' | 'ones' | 'randomNormal' | 'randomUniform' | 'leCunNormal' | 'leCunUniform';
+type Regularizer = { l1?: number; l2?: number };
+export type Padding = 'valid' | 'same';
+type Pair = number | [number, number];
+
+interface Named {
+  name?: string;
+  /** false freezes the layer (Keras `trainable`). */
+  trainable?: boolean;
+}
+
+/** Keras Dense options. */
+export interface DenseOptions extends Named {
+  activation?: Activation;
+  useBias?: boolean;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+}
+
+/** Keras Conv2D options (`kernelSize` is the second argument of `conv2d`). */
+export interface Conv2dOptions extends DenseOptions {
+  strides?: Pair;
+  padding?: Padding;
+  dilationRate?: Pair;
+}
+
+export interface DepthwiseConv2dOptions extends Named {
+  depthMultiplier?: number;
+  strides?: Pair;
+  padding?: Padding;
+  activation?: Activation;
+  useBias?: boolean;
+  dilationRate?: Pair;
+  depthwiseInitializer?: Initializer;
+}
+
+export interface PoolOptions extends Named {
+  /** Default: the pool size, as Keras. */
+  strides?: Pair;
+  padding?: Padding;
+}
+
+export interface BatchNormOptions extends Named {
+  /** Keras defaults: momentum 0.99, epsilon 0.001. */
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+}
+
+export interface DropoutOptions extends Named {
+  noiseShape?: number[];
+}
+
+export type { Pair, Regularizer, Initializer };

@@ -1,0 +1,188 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { GraftError, describe } from '../errors/graft-error';
+import { Model } from '../model/model';
+import { type Activation, checkActivation } from './activations';
+import type { BatchNormOptions, Conv2dOptions, DenseOptions, DepthwiseConv2dOptions, DropoutOptions, Pair, PoolOptions } from './layer-options';
+
+export interface SequentialOptions {
+  /** Shape of one sample, without the batch dimension (Keras `input_shape`). */
+  inputShape: number[];
+  /** Seeds every weight initialiser: same seed, same initial weights. */
+  seed?: number;
+  name?: string;
+}
+
+type LayerFactory = (first: { inputShape?: number[] }, init: (i: number, kind: 'kernel' | 'depthwise') => unknown) => tfl.layers.Layer;
+
+function positiveInt(v: unknown, what: string): void {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v > 0)) {
+    throw new GraftError('INVALID_LAYER', `expected ${what} as a positive integer, got ${describe(v)}`);
+  }
+}
+
+function pair(v: unknown, what: string): void {
+  if (Array.isArray(v)) {
+    if (v.length !== 2) throw new GraftError('INVALID_LAYER', `expected ${what} as a number or [rows, cols], got ${describe(v)}`);
+    v.forEach((x) => positiveInt(x, what));
+  } else positiveInt(v, what);
+}
+
+function padding(v: unknown): void {
+  if (v !== undefined && v !== 'valid' && v !== 'same') {
+    throw new GraftError('INVALID_LAYER', `expected padding "valid" or "same", got ${describe(v)}`);
+  }
+}
+
+/**
+ * The fluent Keras Sequential: each method adds one layer and returns the model, which can `fit` at once.
+ * Built on tfjs-layers on first use; layers cannot be added after that.
+ */
+export class SequentialModel extends Model {
+  private readonly factories: LayerFactory[] = [];
+  private readonly options: SequentialOptions;
+
+  constructor(options: SequentialOptions) {
+    super(null);
+    if (!options || !Array.isArray(options.inputShape) || options.inputShape.length === 0) {
+      throw new GraftError('INVALID_OPTION', `expected sequential({ inputShape: [...] }) with a non-empty shape, got ${describe(options?.inputShape)}`);
+    }
+    options.inputShape.forEach((d) => positiveInt(d, 'every inputShape dimension'));
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) {
+      throw new GraftError('INVALID_OPTION', `expected seed as an integer, got ${describe(options.seed)}`);
+    }
+    this.options = { ...options, inputShape: [...options.inputShape] };
+  }
+
+  private add(factory: LayerFactory): this {
+    if (this.isBuilt) {
+      throw new GraftError('INVALID_LAYER', 'layers cannot be added after the model was built (by fit, predict or summary)');
+    }
+    this.factories.push(factory);
+    return this;
+  }
+
+  /** Flattens each sample to a vector. */
+  flatten(options: { name?: string } = {}): this {
+    return this.add((first) => tfl.layers.flatten({ ...first, ...options }));
+  }
+
+  /** Fully connected layer (Keras Dense). */
+  dense(units: number, options: DenseOptions = {}): this {
+    positiveInt(units, 'dense units');
+    checkActivation(options.activation, 'dense');
+    return this.add((first, init) =>
+      tfl.layers.dense({ ...first, units, ...options, kernelInitializer: (options.kernelInitializer ?? init(this.factories.length, 'kernel')) as never, kernelRegularizer: reg(options.kernelRegularizer), biasRegularizer: reg(options.biasRegularizer) } as never),
+    );
+  }
+
+  /** 2D convolution over NHWC images (Keras Conv2D). */
+  conv2d(filters: number, kernelSize: Pair, options: Conv2dOptions = {}): this {
+    positiveInt(filters, 'conv2d filters');
+    pair(kernelSize, 'conv2d kernelSize');
+    if (options.strides !== undefined) pair(options.strides, 'conv2d strides');
+    padding(options.padding);
+    checkActivation(options.activation, 'conv2d');
+    const idx = this.factories.length;
+    return this.add((first, init) =>
+      tfl.layers.conv2d({ ...first, filters, kernelSize, ...options, kernelInitializer: (options.kernelInitializer ?? init(idx, 'kernel')) as never, kernelRegularizer: reg(options.kernelRegularizer), biasRegularizer: reg(options.biasRegularizer) } as never),
+    );
+  }
+
+  /** Depthwise 2D convolution (Keras DepthwiseConv2D). */
+  depthwiseConv2d(kernelSize: Pair, options: DepthwiseConv2dOptions = {}): this {
+    pair(kernelSize, 'depthwiseConv2d kernelSize');
+    if (options.depthMultiplier !== undefined) positiveInt(options.depthMultiplier, 'depthMultiplier');
+    padding(options.padding);
+    checkActivation(options.activation, 'depthwiseConv2d');
+    const idx = this.factories.length;
+    return this.add((first, init) =>
+      tfl.layers.depthwiseConv2d({ ...first, kernelSize, ...options, depthwiseInitializer: (options.depthwiseInitializer ?? init(idx, 'depthwise')) as never } as never),
+    );
+  }
+
+  /** Max pooling (Keras MaxPooling2D); strides default to the pool size. */
+  maxPool2d(poolSize: Pair = 2, options: PoolOptions = {}): this {
+    pair(poolSize, 'maxPool2d poolSize');
+    padding(options.padding);
+    return this.add((first) => tfl.layers.maxPooling2d({ ...first, poolSize, ...options } as never));
+  }
+
+  /** Average pooling (Keras AveragePooling2D). */
+  avgPool2d(poolSize: Pair = 2, options: PoolOptions = {}): this {
+    pair(poolSize, 'avgPool2d poolSize');
+    padding(options.padding);
+    return this.add((first) => tfl.layers.averagePooling2d({ ...first, poolSize, ...options } as never));
+  }
+
+  /** Global average pooling (Keras GlobalAveragePooling2D). */
+  globalAvgPool2d(options: { name?: string } = {}): this {
+    return this.add((first) => tfl.layers.globalAveragePooling2d({ ...first, ...options }));
+  }
+
+  /** Global max pooling (Keras GlobalMaxPooling2D). */
+  globalMaxPool2d(options: { name?: string } = {}): this {
+    return this.add((first) => tfl.layers.globalMaxPooling2d({ ...first, ...options }));
+  }
+
+  /** Batch normalisation (Keras BatchNormalization; momentum 0.99, epsilon 1e-3). */
+  batchNorm(options: BatchNormOptions = {}): this {
+    if (options.momentum !== undefined && !(options.momentum >= 0 && options.momentum <= 1)) {
+      throw new GraftError('INVALID_LAYER', `expected batchNorm momentum in [0, 1], got ${describe(options.momentum)}`);
+    }
+    if (options.epsilon !== undefined && !(options.epsilon > 0)) {
+      throw new GraftError('INVALID_LAYER', `expected batchNorm epsilon > 0, got ${describe(options.epsilon)}`);
+    }
+    return this.add((first) => tfl.layers.batchNormalization({ ...first, ...options }));
+  }
+
+  /** Dropout with Keras' `rate` (fraction dropped, active only while training). */
+  dropout(rate: number, options: DropoutOptions = {}): this {
+    if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) {
+      throw new GraftError('INVALID_LAYER', `expected dropout rate in [0, 1), got ${describe(rate)}`);
+    }
+    return this.add((first) => tfl.layers.dropout({ ...first, rate, ...options }));
+  }
+
+  /** A standalone activation layer (Keras Activation). */
+  activation(name: Activation, options: { name?: string } = {}): this {
+    checkActivation(name, 'the');
+    return this.add((first) => tfl.layers.activation({ ...first, activation: name, ...options } as never));
+  }
+
+  /** Reshape each sample (Keras Reshape; one dimension may be -1). */
+  reshape(targetShape: number[], options: { name?: string } = {}): this {
+    if (!Array.isArray(targetShape) || targetShape.length === 0 || targetShape.some((d) => !Number.isInteger(d) || d === 0 || d < -1) || targetShape.filter((d) => d === -1).length > 1) {
+      throw new GraftError('INVALID_LAYER', `expected reshape targetShape as positive integers with at most one -1, got ${describe(targetShape)}`);
+    }
+    return this.add((first) => tfl.layers.reshape({ ...first, targetShape, ...options }));
+  }
+
+  protected build(): tfl.LayersModel {
+    if (this.factories.length === 0) {
+      throw new GraftError('NOT_BUILT', 'the sequential model has no layers: add at least one (e.g. .dense(10))');
+    }
+    const seed = this.options.seed;
+    const init = (i: number, _kind: 'kernel' | 'depthwise') =>
+      seed === undefined ? undefined : tfl.initializers.glorotUniform({ seed: seed * 7919 + i });
+    const model = tfl.sequential({ name: this.options.name });
+    try {
+      this.factories.forEach((f, i) => {
+        model.add(f(i === 0 ? { inputShape: this.options.inputShape } : {}, init));
+      });
+    } catch (e) {
+      model.dispose();
+      throw new GraftError('INVALID_LAYER', `the layers do not fit together: ${(e as Error).message}`);
+    }
+    return model;
+  }
+}
+
+function reg(r?: { l1?: number; l2?: number }): unknown {
+  if (!r) return undefined;
+  return tfl.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 });
+}
+
+/** Starts a Keras-style Sequential model: `sequential({ inputShape: [28, 28] }).flatten().dense(10, ...)`. */
+export function sequential(options: SequentialOptions): SequentialModel {
+  return new SequentialModel(options);
+}

@@ -1,0 +1,203 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { GraftError, describe } from '../errors/graft-error';
+import { type LabelInfo, type LabelInput, parseLabelTensor, parseLabels } from './labels';
+import { createRng, permutation } from './rng';
+import { checkFinite, type NumericInput, toTensor } from './tensorize';
+
+export interface DatasetOptions {
+  /** Names of the classes, in index order. Kept with the model after fit. */
+  classNames?: string[];
+}
+
+export interface SplitOptions {
+  seed?: number;
+  /** Keep each class's share equal in both parts (default true for class labels). */
+  stratify?: boolean;
+}
+
+/**
+ * Samples (and optionally labels) held as tensors, validated once. A Dataset owns its tensors:
+ * `dispose()` frees them. Inputs that were tensors are cloned, so the caller keeps theirs.
+ */
+export class Dataset {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor | null;
+  /** Class names when labels were strings or names were given. */
+  readonly classNames?: string[];
+  private info: LabelInfo | null;
+  private checked: boolean;
+
+  private constructor(x: tf.Tensor, y: tf.Tensor | null, info: LabelInfo | null, classNames: string[] | undefined, checked: boolean) {
+    this.x = x;
+    this.y = y;
+    this.info = info;
+    this.classNames = classNames;
+    this.checked = checked;
+  }
+
+  /** Builds a Dataset from nested arrays, typed arrays with a shape, or tensors; labels as indices, names or rows. */
+  static from(x: NumericInput, y?: LabelInput | null, options: DatasetOptions = {}): Dataset {
+    if (x instanceof Dataset) return x;
+    if (options.classNames !== undefined) validateClassNames(options.classNames);
+    let xt: tf.Tensor = toTensor(x, 'x');
+    let yt: tf.Tensor | null = null;
+    try {
+      if (xt.rank < 2 && !(y === undefined || y === null)) {
+        // a flat array of scalars: one feature per sample
+        const r = tf.reshape(xt, [xt.shape[0], 1]);
+        xt.dispose();
+        xt = r;
+      }
+      if (xt.shape[0] === 0) throw new GraftError('EMPTY_DATA', 'expected at least one sample, got 0');
+      if (y === undefined || y === null) return new Dataset(xt, null, null, options.classNames, !(x instanceof tf.Tensor));
+      if (y instanceof tf.Tensor) {
+        if (y.shape[0] !== xt.shape[0]) {
+          throw new GraftError('LENGTH_MISMATCH', `expected as many labels as samples (${xt.shape[0]}), got ${y.shape[0]}`);
+        }
+        yt = y.dtype === 'float32' ? tf.clone(y) : tf.cast(y, 'float32');
+        return new Dataset(xt, yt, null, options.classNames, false);
+      }
+      const parsed = parseLabels(y, options.classNames);
+      if (parsed.shape[0] !== xt.shape[0]) {
+        throw new GraftError('LENGTH_MISMATCH', `expected as many labels as samples (${xt.shape[0]}), got ${parsed.shape[0]}`);
+      }
+      yt = tf.tensor(parsed.values, parsed.shape, 'float32');
+      return new Dataset(xt, yt, parsed.info, parsed.classNames, !(x instanceof tf.Tensor));
+    } catch (e) {
+      xt.dispose();
+      yt?.dispose();
+      throw e;
+    }
+  }
+
+  get size(): number {
+    return this.x.shape[0];
+  }
+
+  /** Shape of one sample. */
+  get sampleShape(): number[] {
+    return this.x.shape.slice(1);
+  }
+
+  get isDisposed(): boolean {
+    return this.x.isDisposed;
+  }
+
+  /** Label description; reads tensor labels once (async so it works on every backend). */
+  async labels(): Promise<LabelInfo | null> {
+    await this.validate();
+    return this.info;
+  }
+
+  /** Checks tensor-sourced values once: finite samples and labels. Array inputs were checked on creation. */
+  async validate(): Promise<void> {
+    if (this.isDisposed) throw new GraftError('INVALID_DATA', 'this Dataset was disposed');
+    if (this.checked && (this.y === null || this.info !== null)) return;
+    if (!this.checked) {
+      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(this.x))));
+      const anyBad = (await bad.data())[0];
+      bad.dispose();
+      if (anyBad) {
+        const values = await this.x.data();
+        checkFinite(values, this.x.shape, 'x');
+      }
+      this.checked = true;
+    }
+    if (this.y && this.info === null) {
+      const parsed = await parseLabelTensor(this.y, this.classNames);
+      this.info = parsed.info;
+    }
+  }
+
+  /** A new Dataset with the samples at `indices`, in that order. */
+  take(indices: ArrayLike<number>): Dataset {
+    const idx = tf.tensor1d(Int32Array.from(indices), 'int32');
+    try {
+      const x = tf.gather(this.x, idx);
+      const y = this.y ? tf.gather(this.y, idx) : null;
+      return new Dataset(x, y, null, this.classNames, this.checked);
+    } finally {
+      idx.dispose();
+    }
+  }
+
+  /** A shuffled copy (seeded). */
+  shuffle(seed?: number): Dataset {
+    return this.take(permutation(this.size, createRng(seed)));
+  }
+
+  /**
+   * Splits into [first, second] with `fraction` of the samples in the second part (e.g. 0.2 for a test set).
+   * Seeded; stratified by class for class labels unless `stratify: false`.
+   */
+  async split(fraction: number, options: SplitOptions = {}): Promise<[Dataset, Dataset]> {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new GraftError('INVALID_OPTION', `expected a split fraction strictly between 0 and 1, got ${describe(fraction)}`);
+    }
+    const [a, b] = await this.splitIndices(fraction, options);
+    if (a.length === 0 || b.length === 0) {
+      throw new GraftError('INVALID_OPTION', `split ${fraction} of ${this.size} samples leaves an empty part`);
+    }
+    return [this.take(a), this.take(b)];
+  }
+
+  /** Indices of a seeded (stratified) split: [kept, heldOut]. */
+  async splitIndices(fraction: number, options: SplitOptions = {}): Promise<[number[], number[]]> {
+    await this.validate();
+    const rng = createRng(options.seed);
+    const info = this.info;
+    const classLabels = this.y && info && info.rank === 1 && info.integral && info.min >= 0;
+    const stratify = options.stratify ?? Boolean(classLabels);
+    if (!stratify || !this.y) {
+      const order = Array.from(permutation(this.size, rng));
+      const nTest = Math.round(this.size * fraction);
+      return [order.slice(0, this.size - nTest), order.slice(this.size - nTest)];
+    }
+    const labels = await this.classIndices();
+    const groups = new Map<number, number[]>();
+    labels.forEach((c, i) => {
+      const g = groups.get(c);
+      if (g) g.push(i);
+      else groups.set(c, [i]);
+    });
+    const kept: number[] = [];
+    const held: number[] = [];
+    for (const c of [...groups.keys()].sort((p, q) => p - q)) {
+      const members = groups.get(c) as number[];
+      const order = permutation(members.length, rng);
+      const nTest = Math.round(members.length * fraction);
+      for (let i = 0; i < members.length; i++) (i < members.length - nTest ? kept : held).push(members[order[i]]);
+    }
+    return [kept, held];
+  }
+
+  /** Class index per sample (argmax for one-hot rows). */
+  async classIndices(): Promise<number[]> {
+    if (!this.y) throw new GraftError('INVALID_DATA', 'this Dataset has no labels');
+    const y = this.y;
+    const t = y.rank === 2 ? tf.tidy(() => tf.argMax(y, 1)) : y;
+    const values = Array.from(await t.data());
+    if (t !== y) t.dispose();
+    return values;
+  }
+
+  /** Frees the tensors. */
+  dispose(): void {
+    this.x.dispose();
+    this.y?.dispose();
+  }
+}
+
+function validateClassNames(names: unknown): void {
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) {
+    throw new GraftError('INVALID_OPTION', `expected classNames as a non-empty array of strings, got ${describe(names)}`);
+  }
+  if (new Set(names).size !== names.length) {
+    throw new GraftError('INVALID_OPTION', `expected distinct classNames, got duplicates in [${names.join(', ')}]`);
+  }
+}
+
+/** Shorthand for `Dataset.from`. */
+export function dataset(x: NumericInput, y?: LabelInput | null, options?: DatasetOptions): Dataset {
+  return Dataset.from(x, y, options);
+}

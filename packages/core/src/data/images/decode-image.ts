@@ -1,0 +1,36 @@
+import { describe, GraftError } from '../../errors/graft-error';
+import { decodeJpeg } from './decode-jpeg';
+import { decodePng } from './decode-png';
+import { detectImageFormat, guessOtherFormat, hexPrefix } from './magic';
+import type { DecodedImage } from './types';
+
+/** Views a Uint8Array / ArrayBuffer / Buffer as bytes without copying. */
+export function asBytes(input: unknown): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  throw new GraftError(
+    'INVALID_DATA',
+    `expected encoded image bytes (Uint8Array or ArrayBuffer), got ${describe(input)}`,
+  );
+}
+
+/**
+ * Decodes JPEG or PNG bytes (detected from their magic bytes, not a file name) to 8-bit RGB.
+ * Grey, grey+alpha, RGBA, 16-bit and palette PNGs all come out as 3-channel 8-bit; alpha is dropped.
+ */
+export function decodeImage(bytes: Uint8Array | ArrayBuffer): DecodedImage {
+  const b = asBytes(bytes);
+  if (b.length === 0) {
+    throw new GraftError('INVALID_IMAGE', 'expected JPEG or PNG bytes, got an empty buffer (0 bytes)');
+  }
+  const format = detectImageFormat(b);
+  if (format === 'jpeg') return decodeJpeg(b);
+  if (format === 'png') return decodePng(b);
+  const other = guessOtherFormat(b);
+  throw new GraftError(
+    'UNSUPPORTED_IMAGE_FORMAT',
+    `expected a JPEG (starts FF D8 FF) or PNG (starts 89 50 4E 47 0D 0A 1A 0A), got bytes ${hexPrefix(b)}` +
+      (other ? ` (looks like ${other}; convert it to PNG or JPEG)` : ' (not a known image format)'),
+    { magic: hexPrefix(b), guessed: other },
+  );
+}

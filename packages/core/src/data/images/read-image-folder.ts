@@ -1,0 +1,135 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { describe, GraftError } from '../../errors/graft-error';
+import { checkImageSize } from './image-size';
+import { imagesToTensor } from './images-to-tensor';
+import { fsReason, loadNodeFs } from './node-fs';
+import type { ImageSize } from './types';
+
+export interface ReadImageFolderOptions {
+  /** [height, width] every image is resized to (bilinear). */
+  size: ImageSize;
+  /** File extensions read as images, case-insensitive; default ['.jpg', '.jpeg', '.png']. Other files are skipped. */
+  extensions?: string[];
+}
+
+export interface ImageFolder {
+  /** float32 [N, height, width, 3], values 0..255. */
+  x: tf.Tensor4D;
+  /** Class index of each image: its sub-folder's position in `classNames`. */
+  labels: number[];
+  /** Sub-folder names, sorted by code point (as Python's sorted(), so labels match Keras). */
+  classNames: string[];
+  /** Full path of each image, in the order of `x` and `labels`. */
+  files: string[];
+}
+
+export const DEFAULT_IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
+
+type Fs = Awaited<ReturnType<typeof loadNodeFs>>['fs'];
+type Path = Awaited<ReturnType<typeof loadNodeFs>>['path'];
+type Entry = { name: string; isDirectory(): boolean; isSymbolicLink(): boolean };
+
+// Code-point order, independent of the machine's locale.
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function checkExtensions(ext: unknown): string[] {
+  if (ext === undefined) return DEFAULT_IMAGE_EXTENSIONS;
+  if (
+    !Array.isArray(ext) ||
+    ext.length === 0 ||
+    !ext.every((e) => typeof e === 'string' && e.replace(/^\./, '') !== '')
+  ) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `options.extensions must be a non-empty array of file extensions like ['.jpg', '.png'], got ${describe(ext)}`,
+      { option: 'extensions' },
+    );
+  }
+  return ext.map((e: string) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
+}
+
+async function isDir(fs: Fs, full: string, entry: Entry): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return (await fs.stat(full).catch(() => null))?.isDirectory() ?? false;
+}
+
+/** Image files under `dir` (nested folders included), filtered by extension, sorted by relative path. */
+async function listImages(fs: Fs, path: Path, dir: string, extensions: string[], rel = ''): Promise<string[]> {
+  const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })) as Entry[];
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const relPath = rel ? `${rel}/${e.name}` : e.name;
+    if (await isDir(fs, path.join(dir, relPath), e))
+      out.push(...(await listImages(fs, path, dir, extensions, relPath)));
+    else if (extensions.includes(path.extname(e.name).toLowerCase())) out.push(relPath);
+  }
+  return rel ? out : out.sort(byCodePoint);
+}
+
+/**
+ * Reads a folder laid out like Keras' image_dataset_from_directory: one sub-folder per class,
+ * e.g. flowers/daisy/*.jpg, flowers/roses/*.jpg. Labels are class indices in sorted folder order;
+ * files are sorted within each class; hidden entries and files with other extensions (LICENSE.txt)
+ * are skipped. Node only.
+ */
+export async function readImageFolder(dir: string, options: ReadImageFolderOptions): Promise<ImageFolder> {
+  if (typeof dir !== 'string' || dir.length === 0) {
+    throw new GraftError('INVALID_DATA', `expected a folder path string, got ${describe(dir)}`);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new GraftError('INVALID_OPTION', `expected options { size: [height, width] }, got ${describe(options)}`);
+  }
+  const size = checkImageSize(options.size, 'options.size');
+  const extensions = checkExtensions(options.extensions);
+  const { fs, path } = await loadNodeFs();
+
+  let entries: Entry[];
+  try {
+    entries = (await fs.readdir(dir, { withFileTypes: true })) as Entry[];
+  } catch (e) {
+    throw new GraftError('LOAD_FAILED', `could not read image folder ${JSON.stringify(dir)}: ${fsReason(e)}`, {
+      path: dir,
+    });
+  }
+  const classNames: string[] = [];
+  for (const e of entries) {
+    if (!e.name.startsWith('.') && (await isDir(fs, path.join(dir, e.name), e))) classNames.push(e.name);
+  }
+  classNames.sort(byCodePoint);
+  if (classNames.length === 0) {
+    throw new GraftError(
+      'EMPTY_DATA',
+      `expected one sub-folder per class in ${JSON.stringify(dir)} (e.g. ${dir}/cats/*.jpg), found no sub-folders (${entries.length} other entries)`,
+      { path: dir },
+    );
+  }
+
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < classNames.length; c++) {
+    const classDir = path.join(dir, classNames[c]);
+    let rels: string[];
+    try {
+      rels = await listImages(fs, path, classDir, extensions);
+    } catch (e) {
+      throw new GraftError('LOAD_FAILED', `could not list class folder ${JSON.stringify(classDir)}: ${fsReason(e)}`, {
+        path: classDir,
+      });
+    }
+    for (const rel of rels) {
+      files.push(path.join(classDir, rel));
+      labels.push(c);
+    }
+  }
+  if (files.length === 0) {
+    throw new GraftError(
+      'EMPTY_DATA',
+      `expected image files (${extensions.join(', ')}) in the class folders of ${JSON.stringify(dir)} (${classNames.join(', ')}), found none`,
+      { path: dir, classNames },
+    );
+  }
+  const x = await imagesToTensor(files, { size });
+  return { x, labels, classNames, files };
+}

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, GraftError } from '../../errors/graft-error';
+import { browserSourceKind, browserSourceToTensor } from './browser-source';
+import { decodeImage } from './decode-image';
+import { checkImageSize } from './image-size';
+import { isPixelBuffer, pixelsToTensor } from './pixels-to-tensor';
+import { readImageFile } from './read-image-file';
+import { resizeOwned } from './resize';
+import { tensorToImage } from './tensor-source';
+import type { BrowserImageSource, ImageSource, ToImageTensorOptions } from './types';
+
+async function sourceToTensor(source: ImageSource): Promise<tf.Tensor3D> {
+  if (source instanceof tf.Tensor) return tensorToImage(source);
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return pixelsToTensor(decodeImage(source));
+  if (typeof source === 'string') return pixelsToTensor(await readImageFile(source));
+  // ImageData is a pixel buffer too; reading it directly also works outside browsers.
+  if (isPixelBuffer(source)) return pixelsToTensor(source);
+  const kind = browserSourceKind(source);
+  if (kind) {
+    const t = await browserSourceToTensor(source as BrowserImageSource, kind);
+    const f = tf.cast(t, 'float32') as tf.Tensor3D;
+    t.dispose();
+    return f;
+  }
+  throw new GraftError(
+    'INVALID_DATA',
+    `expected an image: encoded bytes (Uint8Array/ArrayBuffer), a file path, decoded pixels {data, width, height}, a browser image/canvas/video/ImageBitmap, or a [H, W, 3] tensor; got ${describe(source)}`,
+  );
+}
+
+/**
+ * One image as a new float32 tf.Tensor3D [height, width, 3] with values 0..255, optionally resized
+ * (bilinear) to `options.size`. The caller owns (and disposes) the result; a tensor input is not consumed.
+ */
+export async function toImageTensor(source: ImageSource, options: ToImageTensorOptions = {}): Promise<tf.Tensor3D> {
+  const size = options.size === undefined ? undefined : checkImageSize(options.size, 'options.size');
+  const img = await sourceToTensor(source);
+  return size ? resizeOwned(img, size) : img;
+}

@@ -1,0 +1,48 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** A decoded image: 8-bit RGB, row-major (`data[(y * width + x) * 3 + c]`), no alpha. */
+export interface DecodedImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** [height, width] in pixels, the order tfjs and Keras use. */
+export type ImageSize = [number, number];
+
+/**
+ * Raw pixels with 3 (RGB) or 4 (RGBA, e.g. a canvas `ImageData`) channels per pixel.
+ * A `DecodedImage` is one of these.
+ */
+export interface PixelBuffer {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
+ * Anything `toImageTensor` accepts as one image. Browser types are listed structurally so that this
+ * file never needs DOM globals at run time.
+ */
+export type ImageSource =
+  | PixelBuffer
+  | Uint8Array
+  | ArrayBuffer
+  | string
+  | tf.Tensor3D
+  | tf.Tensor4D
+  | BrowserImageSource;
+
+/** Browser image objects read through `tf.browser.fromPixels`. */
+export type BrowserImageSource =
+  | HTMLImageElement
+  | HTMLCanvasElement
+  | HTMLVideoElement
+  | OffscreenCanvas
+  | ImageBitmap
+  | ImageData;
+
+export interface ToImageTensorOptions {
+  /** Resize (bilinear) to [height, width]; default: keep the image's own size. */
+  size?: ImageSize;
+}

@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { GraftError, describe } from '../errors/graft-error';
+
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | 'momentum';
+
+/** Keras' default learning rates per optimizer. */
+const DEFAULT_LR: Record<OptimizerName, number> = {
+  adam: 0.001,
+  sgd: 0.01,
+  rmsprop: 0.001,
+  adagrad: 0.001,
+  adadelta: 0.001,
+  adamax: 0.001,
+  momentum: 0.01,
+};
+
+export const OPTIMIZER_NAMES = Object.keys(DEFAULT_LR) as OptimizerName[];
+
+export function defaultLearningRate(name: OptimizerName): number {
+  return DEFAULT_LR[name];
+}
+
+export function createOptimizer(name: OptimizerName, learningRate?: number): tf.Optimizer {
+  if (!OPTIMIZER_NAMES.includes(name)) {
+    throw new GraftError('UNKNOWN_OPTIMIZER', `expected an optimizer in [${OPTIMIZER_NAMES.join(', ')}] or a tf.Optimizer, got ${describe(name)}`);
+  }
+  const lr = learningRate ?? DEFAULT_LR[name];
+  if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) {
+    throw new GraftError('INVALID_OPTION', `expected learningRate as a positive finite number, got ${describe(learningRate)}`);
+  }
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(lr, 0.9, 0.999, 1e-7);
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, 0.9);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, 0.9, 0, 1e-7);
+    case 'adagrad':
+      return tf.train.adagrad(lr);
+    case 'adadelta':
+      return tf.train.adadelta(lr, 0.95, 1e-7);
+    case 'adamax':
+      return tf.train.adamax(lr, 0.9, 0.999, 1e-7);
+  }
+}

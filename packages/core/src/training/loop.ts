@@ -1,0 +1,259 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { GraftError } from '../errors/graft-error';
+import type { LossFn } from '../model/losses';
+import { createRng, permutation } from '../data/rng';
+import { EarlyStopper } from './early-stopping';
+import type { Callbacks, EarlyStoppingOptions, Logs, StopReason } from './callbacks';
+import { disposeSnapshot, restoreWeights, snapshotWeights, type WeightSnapshot } from './weights';
+import { createYielder } from './yield';
+import { dropoutLayers } from './random-layers';
+
+export interface NamedMetric {
+  name: string;
+  fn: LossFn;
+}
+
+export interface TrainSpec {
+  /** The network whose trainable weights are updated (the head alone when features are cached). */
+  net: LayersModel;
+  loss: LossFn;
+  metrics: NamedMetric[];
+  optimizer: tf.Optimizer;
+  x: tf.Tensor;
+  y: tf.Tensor;
+  val: { x: tf.Tensor; y: tf.Tensor } | null;
+  featureCache: boolean;
+}
+
+export interface LoopOptions {
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  seed?: number;
+  callbacks: Callbacks;
+  earlyStopping?: EarlyStoppingOptions;
+  signal?: AbortSignal;
+  nonFinite: 'stop' | 'continue';
+}
+
+export interface LoopResult {
+  history: Record<string, number[]>;
+  stoppedBy: StopReason;
+  epochs: number;
+}
+
+/** Weighted sums over batches, kept on the device and read once per epoch. */
+class Accumulator {
+  private parts: tf.Tensor[] = [];
+  private count = 0;
+  add(values: tf.Tensor, n: number): void {
+    this.parts.push(tf.keep(tf.mul(values, n)));
+    this.count += n;
+  }
+  async read(): Promise<{ means: Float32Array; perBatch: Float32Array }> {
+    if (this.parts.length === 0) return { means: new Float32Array(0), perBatch: new Float32Array(0) };
+    const stacked = tf.stack(this.parts);
+    const sums = tf.sum(stacked, 0);
+    const [perBatch, total] = await Promise.all([stacked.data(), sums.data()]);
+    stacked.dispose();
+    sums.dispose();
+    this.clear();
+    return { means: (total as Float32Array).map((v) => v / this.lastCount), perBatch: perBatch as Float32Array };
+  }
+  private lastCount = 0;
+  take(): void {
+    this.lastCount = this.count;
+  }
+  clear(): void {
+    for (const p of this.parts) p.dispose();
+    this.parts = [];
+    this.count = 0;
+  }
+}
+
+function aborted(signal?: AbortSignal): boolean {
+  return signal?.aborted === true;
+}
+
+/** Runs `net` over (x, y) in batches without training: mean loss and metrics. */
+export async function evaluateTensors(
+  net: LayersModel,
+  loss: LossFn,
+  metrics: NamedMetric[],
+  x: tf.Tensor,
+  y: tf.Tensor,
+  batchSize: number,
+): Promise<number[]> {
+  const acc = new Accumulator();
+  const n = x.shape[0];
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      tf.tidy(() => {
+        const xb = tf.slice(x, start, size);
+        const yb = tf.slice(y, start, size);
+        const pred = net.apply(xb, { training: false }) as tf.Tensor;
+        acc.add(tf.stack([loss(yb, pred), ...metrics.map((m) => m.fn(yb, pred))]), size);
+      });
+    }
+    acc.take();
+    const { means } = await acc.read();
+    return Array.from(means);
+  } finally {
+    acc.clear();
+  }
+}
+
+/**
+ * The training loop: seeded shuffling, batches gathered on the device, losses read back once per epoch,
+ * callbacks, early stopping, abort, and rollback on a non-finite loss.
+ */
+export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<LoopResult> {
+  const { net, loss, metrics, optimizer, x, y, val } = spec;
+  const n = x.shape[0];
+  const batches = Math.ceil(n / opts.batchSize);
+  const rng = createRng(opts.seed);
+  const seeded = opts.seed !== undefined;
+  const dropouts = dropoutLayers(net);
+  const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
+  if (vars.length === 0) {
+    throw new GraftError('INVALID_OPTION', 'the model has no trainable weights: unfreeze some layers or add a head before fit');
+  }
+  const history: Record<string, number[]> = {};
+  const names = ['loss', ...metrics.map((m) => m.name)];
+  const stopper = opts.earlyStopping ? new EarlyStopper(opts.earlyStopping, val !== null) : null;
+  let best: WeightSnapshot | null = null;
+  let lastGood: WeightSnapshot | null = null;
+  const yielder = createYielder();
+  const cb = opts.callbacks;
+  const start = performance.now();
+  let samplesDone = 0;
+  const totalSamples = n * opts.epochs;
+  let stoppedBy: StopReason = 'completed';
+  let epochsRun = 0;
+  const acc = new Accumulator();
+  await cb.onTrainBegin?.();
+  try {
+    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+      if (aborted(opts.signal)) {
+        stoppedBy = 'aborted';
+        break;
+      }
+      await cb.onEpochBegin?.(epoch);
+      if (opts.nonFinite === 'stop') {
+        disposeSnapshot(lastGood);
+        lastGood = snapshotWeights(net);
+      }
+      const order = opts.shuffle ? permutation(n, rng) : Int32Array.from({ length: n }, (_, i) => i);
+      for (let b = 0; b < batches; b++) {
+        if (aborted(opts.signal)) {
+          stoppedBy = 'aborted';
+          break;
+        }
+        const lo = b * opts.batchSize;
+        const size = Math.min(opts.batchSize, n - lo);
+        if (seeded) for (const d of dropouts) d.seed = rng.seed32();
+        let batchLoss: tf.Tensor | null = null;
+        tf.tidy(() => {
+          const idx = tf.tensor1d(order.subarray(lo, lo + size), 'int32');
+          const xb = tf.gather(x, idx);
+          const yb = tf.gather(y, idx);
+          let pred: tf.Tensor | null = null;
+          const { value, grads } = tf.variableGrads(() => {
+            const p = net.apply(xb, { training: true }) as tf.Tensor;
+            pred = tf.keep(p);
+            const reg = net.calculateLosses();
+            const l = loss(yb, p);
+            return (reg.length ? tf.addN([l, ...reg]) : l) as tf.Scalar;
+          }, vars);
+          optimizer.applyGradients(grads);
+          const p = pred as unknown as tf.Tensor;
+          acc.add(tf.stack([value, ...metrics.map((m) => m.fn(yb, p))]), size);
+          if (cb.onBatchEnd) batchLoss = tf.keep(value);
+          p.dispose();
+        });
+        samplesDone += size;
+        if (cb.onBatchEnd && batchLoss) {
+          const bl = batchLoss as tf.Tensor;
+          const v = (await bl.data())[0];
+          bl.dispose();
+          await cb.onBatchEnd(b, { loss: v, size });
+        }
+        if (cb.onProgress) {
+          const elapsed = (performance.now() - start) / 1000;
+          const rate = samplesDone / Math.max(elapsed, 1e-9);
+          cb.onProgress({
+            epoch,
+            epochs: opts.epochs,
+            batch: b,
+            batches,
+            fraction: samplesDone / totalSamples,
+            etaSeconds: (totalSamples - samplesDone) / rate,
+            samplesPerSecond: rate,
+            featureCache: spec.featureCache,
+            phase: 'fit',
+          });
+        }
+        const y0 = yielder();
+        if (y0) await y0;
+      }
+      if (stoppedBy === 'aborted') {
+        acc.clear();
+        break;
+      }
+      acc.take();
+      const { means, perBatch } = await acc.read();
+      const logs: Logs = {};
+      names.forEach((name, i) => {
+        logs[name] = means[i];
+      });
+      if (!Number.isFinite(logs.loss)) {
+        if (opts.nonFinite === 'stop') {
+          const width = names.length;
+          let bad = 0;
+          for (let i = 0; i < perBatch.length / width; i++) {
+            if (!Number.isFinite(perBatch[i * width])) {
+              bad = i;
+              break;
+            }
+          }
+          if (lastGood) restoreWeights(net, lastGood);
+          throw new GraftError(
+            'NON_FINITE_LOSS',
+            `the loss became ${perBatch[bad * width]} at epoch ${epoch + 1}, batch ${bad + 1}; weights were rolled back to the end of epoch ${epoch}` +
+              ' (lower the learning rate, check inputs for extreme values, or pass nonFinite: "continue")',
+            { epoch, batch: bad },
+          );
+        }
+      }
+      if (val) {
+        const vals = await evaluateTensors(net, loss, metrics, val.x, val.y, opts.batchSize);
+        names.forEach((name, i) => {
+          logs[`val${name[0].toUpperCase()}${name.slice(1)}`] = vals[i];
+        });
+      }
+      for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+      epochsRun++;
+      await cb.onEpochEnd?.(epoch, logs);
+      if (stopper) {
+        const { improved, stop } = stopper.update(epoch, logs);
+        if (improved && stopper.restoreBestWeights) {
+          disposeSnapshot(best);
+          best = snapshotWeights(net);
+        }
+        if (stop) {
+          stoppedBy = 'earlyStopping';
+          break;
+        }
+      }
+    }
+    if (best && stopper?.restoreBestWeights && stoppedBy !== 'aborted') restoreWeights(net, best);
+    await cb.onTrainEnd?.({ stoppedBy, epochs: epochsRun });
+    return { history, stoppedBy, epochs: epochsRun };
+  } finally {
+    acc.clear();
+    disposeSnapshot(best);
+    disposeSnapshot(lastGood);
+  }
+}

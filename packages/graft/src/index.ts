@@ -1,0 +1,3 @@
+// The one package a web app installs: everything in @graft/core, plus every backend registered.
+export * from '@graft/core';
+export { configureWasm, wasmInfo } from '@graft/backend-wasm';
