@@ -27,11 +27,19 @@ export async function runMlp(): Promise<number> {
 
   const { loss, accuracy } = await mlp.evaluate(test);
   console.log(`trained in ${seconds.toFixed(1)} s; final training loss ${mlp.history.loss.at(-1)?.toFixed(4)}`);
-  console.log(`test accuracy: ${(accuracy * 100).toFixed(2)}% (loss ${loss.toFixed(4)}) on ${test.size} held-out digits`);
+  console.log(
+    `test accuracy: ${(accuracy * 100).toFixed(2)}% (loss ${loss.toFixed(4)}) on ${test.size} held-out digits`,
+  );
 
   const predictions = (await mlp.predict(test.x)) as ClassPrediction[];
   const truth = await test.classIndices();
-  console.log(confusionMatrix(truth, predictions.map((p) => p.index), classNames));
+  console.log(
+    confusionMatrix(
+      truth,
+      predictions.map((p) => p.index),
+      classNames,
+    ),
+  );
   train.dispose();
   test.dispose();
   await mlp.dispose();

@@ -1,32 +1,39 @@
 import './backends/cpu';
 
-export { ERROR_CODES, GraftError, isGraftError, describe } from './errors/graft-error';
-export type { GraftErrorCode } from './errors/graft-error';
-export { backends } from './backends/registry';
 export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } from './backends/registry';
+export { backends } from './backends/registry';
+export type { Activation } from './builder/activations';
+export { ACTIVATIONS } from './builder/activations';
+export type * from './builder/layer-options';
+export type { SequentialOptions } from './builder/sequential';
+export { SequentialModel, sequential } from './builder/sequential';
+export type { DatasetOptions, SplitOptions } from './data/dataset';
+export { Dataset, dataset } from './data/dataset';
+export * from './data/images';
+export type { LabelInfo, LabelInput } from './data/labels';
+export { createRng } from './data/rng';
+export type { NumericInput } from './data/tensorize';
+export type { GraftErrorCode } from './errors/graft-error';
+export { describe, ERROR_CODES, GraftError, isGraftError } from './errors/graft-error';
+export type { Exporter, ExportSource } from './io/exporters';
+export { getExporter, registerExporter } from './io/exporters';
+export type { InferenceRuntime, PreparedRuntime } from './io/runtimes';
+export { getRuntime, registerRuntime } from './io/runtimes';
+export type { LoadOptions } from './io/save-load';
+export { loadModel } from './io/save-load';
+export type { CompileOptions } from './model/compile';
+export { enforceFrozenBatchNorm } from './model/frozen-batchnorm';
+export type { LossName, MetricName } from './model/losses';
+export type { EvaluateOptions, FitOptions, FitSummary, History, ModelMetadata, PredictOptions } from './model/model';
+export { Model } from './model/model';
+export type { OptimizerName } from './model/optimizers';
+export type {
+  ClassPrediction,
+  MultiLabelPrediction,
+  Prediction,
+  RegressionPrediction,
+  Task,
+} from './model/predictions';
+export type { Callbacks, EarlyStoppingOptions, Logs, ProgressEvent, StopReason } from './training/callbacks';
 export type { Backbone, ExtractorBackbone, LayersBackbone, Preprocessing } from './transfer/backbone';
 export { isBackbone } from './transfer/backbone';
-export { registerExporter, getExporter } from './io/exporters';
-export type { ExportSource, Exporter } from './io/exporters';
-export { registerRuntime, getRuntime } from './io/runtimes';
-export type { InferenceRuntime, PreparedRuntime } from './io/runtimes';
-export { Dataset, dataset } from './data/dataset';
-export type { DatasetOptions, SplitOptions } from './data/dataset';
-export type { LabelInput, LabelInfo } from './data/labels';
-export type { NumericInput } from './data/tensorize';
-export { createRng } from './data/rng';
-export { Model } from './model/model';
-export type { EvaluateOptions, FitOptions, FitSummary, History, ModelMetadata, PredictOptions } from './model/model';
-export type { CompileOptions } from './model/compile';
-export type { LossName, MetricName } from './model/losses';
-export type { OptimizerName } from './model/optimizers';
-export type { ClassPrediction, MultiLabelPrediction, Prediction, RegressionPrediction, Task } from './model/predictions';
-export { enforceFrozenBatchNorm } from './model/frozen-batchnorm';
-export { sequential, SequentialModel } from './builder/sequential';
-export type { SequentialOptions } from './builder/sequential';
-export { ACTIVATIONS } from './builder/activations';
-export type { Activation } from './builder/activations';
-export type * from './builder/layer-options';
-export type { Callbacks, EarlyStoppingOptions, Logs, ProgressEvent, StopReason } from './training/callbacks';
-export { loadModel } from './io/save-load';
-export type { LoadOptions } from './io/save-load';

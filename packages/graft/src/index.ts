@@ -1,3 +1,4 @@
 // The one package a web app installs: everything in @graft/core, plus every backend registered.
-export * from '@graft/core';
+
 export { configureWasm, wasmInfo } from '@graft/backend-wasm';
+export * from '@graft/core';

@@ -48,7 +48,10 @@ let busy = 0;
 
 function register(name: string, entry: BackendEntry): void {
   if (typeof name !== 'string' || name.length === 0 || name === 'auto') {
-    throw new GraftError('INVALID_OPTION', `backends.register expects a non-empty name other than "auto", got ${JSON.stringify(name)}`);
+    throw new GraftError(
+      'INVALID_OPTION',
+      `backends.register expects a non-empty name other than "auto", got ${JSON.stringify(name)}`,
+    );
   }
   entries.set(name, entry);
   failed.delete(name);
@@ -108,9 +111,7 @@ async function use(name: string): Promise<BackendChoice> {
         continue;
       }
       const detail = entry.describe ? ` (${entry.describe()})` : '';
-      const why = skipped.length
-        ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`
-        : '';
+      const why = skipped.length ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}` : '';
       active = {
         name: candidate,
         reason: `chose "${candidate}"${detail}: highest-priority available training backend${why}`,

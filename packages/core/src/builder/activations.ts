@@ -1,4 +1,4 @@
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 
 /** Activations tfjs-layers implements, by their Keras names. */
 export const ACTIVATIONS = [
@@ -23,6 +23,9 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export function checkActivation(a: unknown, where: string): asserts a is Activation | undefined {
   if (a === undefined) return;
   if (!ACTIVATIONS.includes(a as Activation)) {
-    throw new GraftError('UNKNOWN_ACTIVATION', `expected ${where} activation in [${ACTIVATIONS.join(', ')}], got ${describe(a)}`);
+    throw new GraftError(
+      'UNKNOWN_ACTIVATION',
+      `expected ${where} activation in [${ACTIVATIONS.join(', ')}], got ${describe(a)}`,
+    );
   }
 }

@@ -1,6 +1,16 @@
 import type { Activation } from './activations';
 
-type Initializer = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'zeros' | 'ones' | 'randomNormal' | 'randomUniform' | 'leCunNormal' | 'leCunUniform';
+type Initializer =
+  | 'glorotUniform'
+  | 'glorotNormal'
+  | 'heNormal'
+  | 'heUniform'
+  | 'zeros'
+  | 'ones'
+  | 'randomNormal'
+  | 'randomUniform'
+  | 'leCunNormal'
+  | 'leCunUniform';
 type Regularizer = { l1?: number; l2?: number };
 export type Padding = 'valid' | 'same';
 type Pair = number | [number, number];
@@ -56,4 +66,4 @@ export interface DropoutOptions extends Named {
   noiseShape?: number[];
 }
 
-export type { Pair, Regularizer, Initializer };
+export type { Initializer, Pair, Regularizer };

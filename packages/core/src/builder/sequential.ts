@@ -1,8 +1,16 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
 import { type Activation, checkActivation } from './activations';
-import type { BatchNormOptions, Conv2dOptions, DenseOptions, DepthwiseConv2dOptions, DropoutOptions, Pair, PoolOptions } from './layer-options';
+import type {
+  BatchNormOptions,
+  Conv2dOptions,
+  DenseOptions,
+  DepthwiseConv2dOptions,
+  DropoutOptions,
+  Pair,
+  PoolOptions,
+} from './layer-options';
 
 export interface SequentialOptions {
   /** Shape of one sample, without the batch dimension (Keras `input_shape`). */
@@ -12,7 +20,10 @@ export interface SequentialOptions {
   name?: string;
 }
 
-type LayerFactory = (first: { inputShape?: number[] }, init: (i: number, kind: 'kernel' | 'depthwise') => unknown) => tfl.layers.Layer;
+type LayerFactory = (
+  first: { inputShape?: number[] },
+  init: (i: number, kind: 'kernel' | 'depthwise') => unknown,
+) => tfl.layers.Layer;
 
 function positiveInt(v: unknown, what: string): void {
   if (!(typeof v === 'number' && Number.isInteger(v) && v > 0)) {
@@ -22,8 +33,9 @@ function positiveInt(v: unknown, what: string): void {
 
 function pair(v: unknown, what: string): void {
   if (Array.isArray(v)) {
-    if (v.length !== 2) throw new GraftError('INVALID_LAYER', `expected ${what} as a number or [rows, cols], got ${describe(v)}`);
-    v.forEach((x) => positiveInt(x, what));
+    if (v.length !== 2)
+      throw new GraftError('INVALID_LAYER', `expected ${what} as a number or [rows, cols], got ${describe(v)}`);
+    for (const x of v) positiveInt(x, what);
   } else positiveInt(v, what);
 }
 
@@ -44,9 +56,12 @@ export class SequentialModel extends Model {
   constructor(options: SequentialOptions) {
     super(null);
     if (!options || !Array.isArray(options.inputShape) || options.inputShape.length === 0) {
-      throw new GraftError('INVALID_OPTION', `expected sequential({ inputShape: [...] }) with a non-empty shape, got ${describe(options?.inputShape)}`);
+      throw new GraftError(
+        'INVALID_OPTION',
+        `expected sequential({ inputShape: [...] }) with a non-empty shape, got ${describe(options?.inputShape)}`,
+      );
     }
-    options.inputShape.forEach((d) => positiveInt(d, 'every inputShape dimension'));
+    for (const d of options.inputShape) positiveInt(d, 'every inputShape dimension');
     if (options.seed !== undefined && !Number.isInteger(options.seed)) {
       throw new GraftError('INVALID_OPTION', `expected seed as an integer, got ${describe(options.seed)}`);
     }
@@ -55,7 +70,10 @@ export class SequentialModel extends Model {
 
   private add(factory: LayerFactory): this {
     if (this.isBuilt) {
-      throw new GraftError('INVALID_LAYER', 'layers cannot be added after the model was built (by fit, predict or summary)');
+      throw new GraftError(
+        'INVALID_LAYER',
+        'layers cannot be added after the model was built (by fit, predict or summary)',
+      );
     }
     this.factories.push(factory);
     return this;
@@ -71,7 +89,14 @@ export class SequentialModel extends Model {
     positiveInt(units, 'dense units');
     checkActivation(options.activation, 'dense');
     return this.add((first, init) =>
-      tfl.layers.dense({ ...first, units, ...options, kernelInitializer: (options.kernelInitializer ?? init(this.factories.length, 'kernel')) as never, kernelRegularizer: reg(options.kernelRegularizer), biasRegularizer: reg(options.biasRegularizer) } as never),
+      tfl.layers.dense({
+        ...first,
+        units,
+        ...options,
+        kernelInitializer: (options.kernelInitializer ?? init(this.factories.length, 'kernel')) as never,
+        kernelRegularizer: reg(options.kernelRegularizer),
+        biasRegularizer: reg(options.biasRegularizer),
+      } as never),
     );
   }
 
@@ -84,7 +109,15 @@ export class SequentialModel extends Model {
     checkActivation(options.activation, 'conv2d');
     const idx = this.factories.length;
     return this.add((first, init) =>
-      tfl.layers.conv2d({ ...first, filters, kernelSize, ...options, kernelInitializer: (options.kernelInitializer ?? init(idx, 'kernel')) as never, kernelRegularizer: reg(options.kernelRegularizer), biasRegularizer: reg(options.biasRegularizer) } as never),
+      tfl.layers.conv2d({
+        ...first,
+        filters,
+        kernelSize,
+        ...options,
+        kernelInitializer: (options.kernelInitializer ?? init(idx, 'kernel')) as never,
+        kernelRegularizer: reg(options.kernelRegularizer),
+        biasRegularizer: reg(options.biasRegularizer),
+      } as never),
     );
   }
 
@@ -96,7 +129,12 @@ export class SequentialModel extends Model {
     checkActivation(options.activation, 'depthwiseConv2d');
     const idx = this.factories.length;
     return this.add((first, init) =>
-      tfl.layers.depthwiseConv2d({ ...first, kernelSize, ...options, depthwiseInitializer: (options.depthwiseInitializer ?? init(idx, 'depthwise')) as never } as never),
+      tfl.layers.depthwiseConv2d({
+        ...first,
+        kernelSize,
+        ...options,
+        depthwiseInitializer: (options.depthwiseInitializer ?? init(idx, 'depthwise')) as never,
+      } as never),
     );
   }
 
@@ -151,8 +189,16 @@ export class SequentialModel extends Model {
 
   /** Reshape each sample (Keras Reshape; one dimension may be -1). */
   reshape(targetShape: number[], options: { name?: string } = {}): this {
-    if (!Array.isArray(targetShape) || targetShape.length === 0 || targetShape.some((d) => !Number.isInteger(d) || d === 0 || d < -1) || targetShape.filter((d) => d === -1).length > 1) {
-      throw new GraftError('INVALID_LAYER', `expected reshape targetShape as positive integers with at most one -1, got ${describe(targetShape)}`);
+    if (
+      !Array.isArray(targetShape) ||
+      targetShape.length === 0 ||
+      targetShape.some((d) => !Number.isInteger(d) || d === 0 || d < -1) ||
+      targetShape.filter((d) => d === -1).length > 1
+    ) {
+      throw new GraftError(
+        'INVALID_LAYER',
+        `expected reshape targetShape as positive integers with at most one -1, got ${describe(targetShape)}`,
+      );
     }
     return this.add((first) => tfl.layers.reshape({ ...first, targetShape, ...options }));
   }

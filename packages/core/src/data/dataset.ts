@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GraftError, describe } from '../errors/graft-error';
-import { type LabelInfo, type LabelInput, parseLabelTensor, parseLabels } from './labels';
+import { describe, GraftError } from '../errors/graft-error';
+import { type LabelInfo, type LabelInput, parseLabels, parseLabelTensor } from './labels';
 import { createRng, permutation } from './rng';
 import { checkFinite, type NumericInput, toTensor } from './tensorize';
 
@@ -27,7 +27,13 @@ export class Dataset {
   private info: LabelInfo | null;
   private checked: boolean;
 
-  private constructor(x: tf.Tensor, y: tf.Tensor | null, info: LabelInfo | null, classNames: string[] | undefined, checked: boolean) {
+  private constructor(
+    x: tf.Tensor,
+    y: tf.Tensor | null,
+    info: LabelInfo | null,
+    classNames: string[] | undefined,
+    checked: boolean,
+  ) {
     this.x = x;
     this.y = y;
     this.info = info;
@@ -49,17 +55,24 @@ export class Dataset {
         xt = r;
       }
       if (xt.shape[0] === 0) throw new GraftError('EMPTY_DATA', 'expected at least one sample, got 0');
-      if (y === undefined || y === null) return new Dataset(xt, null, null, options.classNames, !(x instanceof tf.Tensor));
+      if (y === undefined || y === null)
+        return new Dataset(xt, null, null, options.classNames, !(x instanceof tf.Tensor));
       if (y instanceof tf.Tensor) {
         if (y.shape[0] !== xt.shape[0]) {
-          throw new GraftError('LENGTH_MISMATCH', `expected as many labels as samples (${xt.shape[0]}), got ${y.shape[0]}`);
+          throw new GraftError(
+            'LENGTH_MISMATCH',
+            `expected as many labels as samples (${xt.shape[0]}), got ${y.shape[0]}`,
+          );
         }
         yt = y.dtype === 'float32' ? tf.clone(y) : tf.cast(y, 'float32');
         return new Dataset(xt, yt, null, options.classNames, false);
       }
       const parsed = parseLabels(y, options.classNames);
       if (parsed.shape[0] !== xt.shape[0]) {
-        throw new GraftError('LENGTH_MISMATCH', `expected as many labels as samples (${xt.shape[0]}), got ${parsed.shape[0]}`);
+        throw new GraftError(
+          'LENGTH_MISMATCH',
+          `expected as many labels as samples (${xt.shape[0]}), got ${parsed.shape[0]}`,
+        );
       }
       yt = tf.tensor(parsed.values, parsed.shape, 'float32');
       return new Dataset(xt, yt, parsed.info, parsed.classNames, !(x instanceof tf.Tensor));
@@ -132,7 +145,10 @@ export class Dataset {
    */
   async split(fraction: number, options: SplitOptions = {}): Promise<[Dataset, Dataset]> {
     if (!(fraction > 0 && fraction < 1)) {
-      throw new GraftError('INVALID_OPTION', `expected a split fraction strictly between 0 and 1, got ${describe(fraction)}`);
+      throw new GraftError(
+        'INVALID_OPTION',
+        `expected a split fraction strictly between 0 and 1, got ${describe(fraction)}`,
+      );
     }
     const [a, b] = await this.splitIndices(fraction, options);
     if (a.length === 0 || b.length === 0) {
@@ -190,7 +206,10 @@ export class Dataset {
 
 function validateClassNames(names: unknown): void {
   if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) {
-    throw new GraftError('INVALID_OPTION', `expected classNames as a non-empty array of strings, got ${describe(names)}`);
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected classNames as a non-empty array of strings, got ${describe(names)}`,
+    );
   }
   if (new Set(names).size !== names.length) {
     throw new GraftError('INVALID_OPTION', `expected distinct classNames, got duplicates in [${names.join(', ')}]`);

@@ -1,9 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { GraftError, describe } from '../errors/graft-error';
+import type * as tf from '@tensorflow/tfjs-core';
+import { describe, GraftError } from '../errors/graft-error';
 import { checkFinite, flatten } from './tensorize';
 
 /** Labels: class indices, class names, one-hot / multi-hot rows, or regression targets. */
-export type LabelInput = tf.Tensor | ArrayLike<number> | string[] | number[][] | { data: ArrayLike<number>; shape: number[] };
+export type LabelInput =
+  | tf.Tensor
+  | ArrayLike<number>
+  | string[]
+  | number[][]
+  | { data: ArrayLike<number>; shape: number[] };
 
 /** What the label values look like; the loss is chosen from this and the model's output. */
 export interface LabelInfo {
@@ -59,10 +64,17 @@ export function parseLabels(y: unknown, classNames?: string[]): ParsedLabels {
     const values = new Float32Array(y.length);
     for (let i = 0; i < y.length; i++) {
       const v = y[i];
-      if (typeof v !== 'string') throw new GraftError('INVALID_LABEL', `expected every label to be a string like the first, got ${describe(v)} at index ${i}`);
+      if (typeof v !== 'string')
+        throw new GraftError(
+          'INVALID_LABEL',
+          `expected every label to be a string like the first, got ${describe(v)} at index ${i}`,
+        );
       const k = index.get(v);
       if (k === undefined) {
-        throw new GraftError('INVALID_LABEL', `expected labels among the class names [${names.join(', ')}], got ${JSON.stringify(v)} at index ${i}`);
+        throw new GraftError(
+          'INVALID_LABEL',
+          `expected labels among the class names [${names.join(', ')}], got ${JSON.stringify(v)} at index ${i}`,
+        );
       }
       values[i] = k;
     }
@@ -83,7 +95,10 @@ export function parseLabels(y: unknown, classNames?: string[]): ParsedLabels {
 export function fromFlat(values: Float32Array, shape: number[], classNames?: string[]): ParsedLabels {
   if (shape.length === 2 && shape[1] === 1) shape = [shape[0]];
   if (shape.length < 1 || shape.length > 2) {
-    throw new GraftError('INVALID_LABEL', `expected labels of rank 1 (one per sample) or 2 (a row per sample), got shape [${shape.join(', ')}]`);
+    throw new GraftError(
+      'INVALID_LABEL',
+      `expected labels of rank 1 (one per sample) or 2 (a row per sample), got shape [${shape.join(', ')}]`,
+    );
   }
   checkFinite(values, shape, 'labels');
   const info = describeLabels(values, shape);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 
 /** Numeric input a user can hand graft: nested arrays, typed arrays with a shape, or tensors. */
 export type NumericInput =
@@ -30,7 +30,8 @@ function inferShape(x: unknown, what: string): number[] {
     if (ArrayBuffer.isView(cur)) break;
     cur = arr[0];
   }
-  if (shape.length === 0) throw new GraftError('INVALID_DATA', `expected ${what} as an array, typed array or tensor, got ${describe(x)}`);
+  if (shape.length === 0)
+    throw new GraftError('INVALID_DATA', `expected ${what} as an array, typed array or tensor, got ${describe(x)}`);
   return shape;
 }
 
@@ -40,10 +41,16 @@ export function flatten(x: unknown, what: string): Flat {
     const { data, shape } = x as { data: ArrayLike<number>; shape: number[] };
     const size = shape.reduce((a, b) => a * b, 1);
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new GraftError('SHAPE_MISMATCH', `expected ${what}.shape as non-negative integers, got ${JSON.stringify(shape)}`);
+      throw new GraftError(
+        'SHAPE_MISMATCH',
+        `expected ${what}.shape as non-negative integers, got ${JSON.stringify(shape)}`,
+      );
     }
     if (data.length !== size) {
-      throw new GraftError('SHAPE_MISMATCH', `expected ${what}.data to hold ${size} values for shape [${shape.join(', ')}], got ${data.length}`);
+      throw new GraftError(
+        'SHAPE_MISMATCH',
+        `expected ${what}.data to hold ${size} values for shape [${shape.join(', ')}], got ${data.length}`,
+      );
     }
     const values = Float32Array.from(data);
     checkFinite(values, shape, what);
@@ -57,7 +64,10 @@ export function flatten(x: unknown, what: string): Flat {
     const expected = shape[depth];
     const isArr = Array.isArray(node) || ArrayBuffer.isView(node);
     if (!isArr) {
-      throw new GraftError('SHAPE_MISMATCH', `expected ${what}[${path.join('][')}] to be an array of length ${expected}, got ${describe(node)}`);
+      throw new GraftError(
+        'SHAPE_MISMATCH',
+        `expected ${what}[${path.join('][')}] to be an array of length ${expected}, got ${describe(node)}`,
+      );
     }
     const arr = node as ArrayLike<unknown>;
     if (arr.length !== expected) {
@@ -70,10 +80,16 @@ export function flatten(x: unknown, what: string): Flat {
       for (let i = 0; i < arr.length; i++) {
         const v = arr[i];
         if (!isNumberLike(v)) {
-          throw new GraftError('INVALID_DATA', `expected numbers in ${what}, got ${describe(v)} at ${what}[${[...path, i].join('][')}]`);
+          throw new GraftError(
+            'INVALID_DATA',
+            `expected numbers in ${what}, got ${describe(v)} at ${what}[${[...path, i].join('][')}]`,
+          );
         }
         if (!Number.isFinite(v)) {
-          throw new GraftError('NON_FINITE_VALUE', `expected finite numbers in ${what}, got ${v} at ${what}[${[...path, i].join('][')}]`);
+          throw new GraftError(
+            'NON_FINITE_VALUE',
+            `expected finite numbers in ${what}, got ${v} at ${what}[${[...path, i].join('][')}]`,
+          );
         }
         values[offset++] = v;
       }
@@ -89,7 +105,10 @@ export function checkFinite(values: ArrayLike<number>, shape: number[], what: st
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       const rowSize = shape.slice(1).reduce((a, b) => a * b, 1) || 1;
-      throw new GraftError('NON_FINITE_VALUE', `expected finite numbers in ${what}, got ${values[i]} in sample ${Math.floor(i / rowSize)}`);
+      throw new GraftError(
+        'NON_FINITE_VALUE',
+        `expected finite numbers in ${what}, got ${values[i]} in sample ${Math.floor(i / rowSize)}`,
+      );
     }
   }
 }

@@ -82,7 +82,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${value.constructor.name} of length ${(value as unknown as { length: number }).length}`;
   if (typeof value === 'object') {
     const shape = (value as { shape?: unknown }).shape;
     if (Array.isArray(shape)) return `a tensor of shape [${shape.join(', ')}]`;

@@ -47,7 +47,9 @@ export function nodeDirectorySaver(dir: string): tf.io.IOHandler {
         // weights first: a model.json never points at weights that are not complete
         await fs.rename(wTmp, path.join(dir, 'weights.bin'));
         await fs.rename(mTmp, path.join(dir, 'model.json'));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+        return {
+          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength },
+        };
       } catch (e) {
         throw new GraftError('SAVE_FAILED', `could not save the model to directory ${dir}: ${(e as Error).message}`);
       }
@@ -63,7 +65,10 @@ export async function readNodeModel(target: string, maxBytes = 2 ** 31): Promise
   try {
     if ((await fs.stat(target)).isDirectory()) jsonPath = path.join(target, 'model.json');
   } catch {
-    throw new GraftError('LOAD_FAILED', `expected a model directory or model.json path, got ${JSON.stringify(target)} (not found)`);
+    throw new GraftError(
+      'LOAD_FAILED',
+      `expected a model directory or model.json path, got ${JSON.stringify(target)} (not found)`,
+    );
   }
   let json: unknown;
   try {
@@ -72,17 +77,24 @@ export async function readNodeModel(target: string, maxBytes = 2 ** 31): Promise
     throw new GraftError('INVALID_MODEL_FILE', `expected ${jsonPath} to be a JSON model file: ${(e as Error).message}`);
   }
   const dir = path.dirname(jsonPath);
-  return parseModelJson(json, async (p) => {
-    const full = path.resolve(dir, p);
-    if (!full.startsWith(path.resolve(dir) + path.sep)) {
-      throw new GraftError('INVALID_MODEL_FILE', `weight path ${JSON.stringify(p)} points outside the model directory`);
-    }
-    try {
-      return new Uint8Array(await fs.readFile(full));
-    } catch {
-      throw new GraftError('WEIGHTS_MISSING', `weight file ${JSON.stringify(p)} listed in ${jsonPath} is missing`);
-    }
-  }, maxBytes);
+  return parseModelJson(
+    json,
+    async (p) => {
+      const full = path.resolve(dir, p);
+      if (!full.startsWith(path.resolve(dir) + path.sep)) {
+        throw new GraftError(
+          'INVALID_MODEL_FILE',
+          `weight path ${JSON.stringify(p)} points outside the model directory`,
+        );
+      }
+      try {
+        return new Uint8Array(await fs.readFile(full));
+      } catch {
+        throw new GraftError('WEIGHTS_MISSING', `weight file ${JSON.stringify(p)} listed in ${jsonPath} is missing`);
+      }
+    },
+    maxBytes,
+  );
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
@@ -91,13 +103,23 @@ const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uin
  * Turns a parsed model.json into artifacts: data only, nothing evaluated. Checks the weights manifest
  * adds up to the bytes read, so a truncated or hostile file fails with a GraftError, not later in tfjs.
  */
-export async function parseModelJson(json: unknown, read: (path: string) => Promise<Uint8Array>, maxBytes = 2 ** 31): Promise<Artifacts> {
+export async function parseModelJson(
+  json: unknown,
+  read: (path: string) => Promise<Uint8Array>,
+  maxBytes = 2 ** 31,
+): Promise<Artifacts> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GraftError('INVALID_MODEL_FILE', 'expected model.json to hold an object with modelTopology and weightsManifest');
+    throw new GraftError(
+      'INVALID_MODEL_FILE',
+      'expected model.json to hold an object with modelTopology and weightsManifest',
+    );
   }
   const m = json as Record<string, unknown>;
   if (typeof m.modelTopology !== 'object' || m.modelTopology === null || !Array.isArray(m.weightsManifest)) {
-    throw new GraftError('INVALID_MODEL_FILE', `expected model.json with modelTopology and weightsManifest, got keys [${Object.keys(m).slice(0, 10).join(', ')}]`);
+    throw new GraftError(
+      'INVALID_MODEL_FILE',
+      `expected model.json with modelTopology and weightsManifest, got keys [${Object.keys(m).slice(0, 10).join(', ')}]`,
+    );
   }
   const specs: tf.io.WeightsManifestEntry[] = [];
   const chunks: Uint8Array[] = [];
@@ -109,7 +131,10 @@ export async function parseModelJson(json: unknown, read: (path: string) => Prom
     }
     for (const w of g.weights as tf.io.WeightsManifestEntry[]) {
       if (typeof w?.name !== 'string' || !Array.isArray(w.shape) || !(w.dtype in DTYPE_BYTES)) {
-        throw new GraftError('INVALID_MODEL_FILE', `expected weight specs with name, shape and dtype, got ${JSON.stringify(w).slice(0, 80)}`);
+        throw new GraftError(
+          'INVALID_MODEL_FILE',
+          `expected weight specs with name, shape and dtype, got ${JSON.stringify(w).slice(0, 80)}`,
+        );
       }
       if (w.shape.some((d) => !Number.isInteger(d) || d < 0 || d > 2 ** 31)) {
         throw new GraftError('INVALID_MODEL_FILE', `weight ${w.name} has an invalid shape [${w.shape.join(', ')}]`);
@@ -120,7 +145,10 @@ export async function parseModelJson(json: unknown, read: (path: string) => Prom
       specs.push(w);
     }
     if (expected > maxBytes) {
-      throw new GraftError('FILE_TOO_LARGE', `the weights manifest declares ${expected} bytes, above the limit of ${maxBytes}`);
+      throw new GraftError(
+        'FILE_TOO_LARGE',
+        `the weights manifest declares ${expected} bytes, above the limit of ${maxBytes}`,
+      );
     }
     for (const p of g.paths as unknown[]) {
       if (typeof p !== 'string') throw new GraftError('INVALID_MODEL_FILE', 'expected weight paths to be strings');
@@ -129,7 +157,10 @@ export async function parseModelJson(json: unknown, read: (path: string) => Prom
   }
   const total = chunks.reduce((a, b) => a + b.byteLength, 0);
   if (total < expected) {
-    throw new GraftError('WEIGHTS_TRUNCATED', `expected ${expected} bytes of weights as the manifest declares, got ${total}`);
+    throw new GraftError(
+      'WEIGHTS_TRUNCATED',
+      `expected ${expected} bytes of weights as the manifest declares, got ${total}`,
+    );
   }
   const data = new Uint8Array(total);
   let o = 0;

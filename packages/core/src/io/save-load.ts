@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 import { Model, type ModelMetadata } from '../model/model';
 import { nodeDirectorySaver, parseModelJson, readNodeModel } from './node-directory';
 
@@ -26,7 +26,8 @@ export async function saveModel(model: Model, target: string | tf.io.IOHandler):
     return;
   }
   const net = model.net;
-  net.setUserDefinedMetadata({ graft: { version: 1, ...model.metadata() } as unknown as Record<string, unknown> });
+  // a JSON round trip drops undefined fields, which tfjs rejects as not plain JSON
+  net.setUserDefinedMetadata(JSON.parse(JSON.stringify({ graft: { version: 1, ...model.metadata() } })));
   let handler: string | tf.io.IOHandler;
   if (typeof target === 'string') {
     const p = nodePath(target);
@@ -41,13 +42,19 @@ export async function saveModel(model: Model, target: string | tf.io.IOHandler):
   } else if (target && typeof target === 'object' && typeof target.save === 'function') {
     handler = target;
   } else {
-    throw new GraftError('UNSUPPORTED_TARGET', `expected a save target string or a tf.io.IOHandler, got ${describe(target)}`);
+    throw new GraftError(
+      'UNSUPPORTED_TARGET',
+      `expected a save target string or a tf.io.IOHandler, got ${describe(target)}`,
+    );
   }
   try {
     await net.save(handler);
   } catch (e) {
     if (e instanceof GraftError) throw e;
-    throw new GraftError('SAVE_FAILED', `could not save to ${typeof target === 'string' ? target : 'the handler'}: ${(e as Error).message}`);
+    throw new GraftError(
+      'SAVE_FAILED',
+      `could not save to ${typeof target === 'string' ? target : 'the handler'}: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -70,16 +77,25 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
       } else if (BROWSER_SCHEMES.some((s) => source.startsWith(s))) {
         net = await tfl.loadLayersModel(source);
       } else {
-        throw new GraftError('UNSUPPORTED_TARGET', `expected a directory path (Node), a URL or indexeddb://..., got ${JSON.stringify(source)}`);
+        throw new GraftError(
+          'UNSUPPORTED_TARGET',
+          `expected a directory path (Node), a URL or indexeddb://..., got ${JSON.stringify(source)}`,
+        );
       }
     } else if (source && typeof source === 'object' && typeof source.load === 'function') {
       net = await tfl.loadLayersModel(source);
     } else {
-      throw new GraftError('UNSUPPORTED_TARGET', `expected a model location string or a tf.io.IOHandler, got ${describe(source)}`);
+      throw new GraftError(
+        'UNSUPPORTED_TARGET',
+        `expected a model location string or a tf.io.IOHandler, got ${describe(source)}`,
+      );
     }
   } catch (e) {
     if (e instanceof GraftError) throw e;
-    throw new GraftError('LOAD_FAILED', `could not load a model from ${typeof source === 'string' ? source : 'the handler'}: ${(e as Error).message}`);
+    throw new GraftError(
+      'LOAD_FAILED',
+      `could not load a model from ${typeof source === 'string' ? source : 'the handler'}: ${(e as Error).message}`,
+    );
   }
   const meta = (net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {};
   return new Model(net, sanitiseMetadata(meta));
@@ -89,7 +105,8 @@ async function fetchModel(url: string, maxBytes = 2 ** 31): Promise<tf.io.ModelA
   const res = await fetch(url);
   if (!res.ok) throw new GraftError('LOAD_FAILED', `GET ${url} answered ${res.status}`);
   const text = await res.text();
-  if (text.length > 64 * 2 ** 20) throw new GraftError('FILE_TOO_LARGE', `model.json at ${url} is ${text.length} bytes, above 64 MiB`);
+  if (text.length > 64 * 2 ** 20)
+    throw new GraftError('FILE_TOO_LARGE', `model.json at ${url} is ${text.length} bytes, above 64 MiB`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -111,14 +128,17 @@ async function fetchModel(url: string, maxBytes = 2 ** 31): Promise<tf.io.ModelA
 /** Keeps only known metadata fields with the right types: saved files are data, never trusted. */
 function sanitiseMetadata(m: ModelMetadata): ModelMetadata {
   const out: ModelMetadata = {};
-  if (Array.isArray(m.classNames) && m.classNames.every((c) => typeof c === 'string')) out.classNames = [...m.classNames];
+  if (Array.isArray(m.classNames) && m.classNames.every((c) => typeof c === 'string'))
+    out.classNames = [...m.classNames];
   if (typeof m.task === 'string') out.task = m.task;
   if (typeof m.loss === 'string') out.loss = m.loss;
   if (Array.isArray(m.metrics)) out.metrics = m.metrics.filter((x) => typeof x === 'string');
-  if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size)) out.preprocessing = m.preprocessing;
+  if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size))
+    out.preprocessing = m.preprocessing;
   if (m.history && typeof m.history === 'object') {
     const h: Record<string, number[]> = {};
-    for (const [k, v] of Object.entries(m.history)) if (Array.isArray(v) && k !== '__proto__') h[k] = v.filter((n) => typeof n === 'number');
+    for (const [k, v] of Object.entries(m.history))
+      if (Array.isArray(v) && k !== '__proto__') h[k] = v.filter((n) => typeof n === 'number');
     out.history = h;
   }
   return out;

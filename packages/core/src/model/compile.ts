@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { GraftError, describe } from '../errors/graft-error';
 import type { LabelInfo } from '../data/labels';
+import { describe, GraftError } from '../errors/graft-error';
 import { LOSS_NAMES, type LossName, METRIC_NAMES, type MetricName } from './losses';
 import { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
 
@@ -18,26 +18,49 @@ export interface CompileOptions {
 export function validateCompile(options: CompileOptions): void {
   const { optimizer, loss, metrics, learningRate } = options;
   if (typeof optimizer === 'string' && !OPTIMIZER_NAMES.includes(optimizer)) {
-    throw new GraftError('UNKNOWN_OPTIMIZER', `expected an optimizer in [${OPTIMIZER_NAMES.join(', ')}] or a tf.Optimizer, got ${describe(optimizer)}`);
+    throw new GraftError(
+      'UNKNOWN_OPTIMIZER',
+      `expected an optimizer in [${OPTIMIZER_NAMES.join(', ')}] or a tf.Optimizer, got ${describe(optimizer)}`,
+    );
   }
-  if (optimizer !== undefined && typeof optimizer !== 'string' && typeof (optimizer as tf.Optimizer).applyGradients !== 'function') {
-    throw new GraftError('UNKNOWN_OPTIMIZER', `expected an optimizer name or a tf.Optimizer, got ${describe(optimizer)}`);
+  if (
+    optimizer !== undefined &&
+    typeof optimizer !== 'string' &&
+    typeof (optimizer as tf.Optimizer).applyGradients !== 'function'
+  ) {
+    throw new GraftError(
+      'UNKNOWN_OPTIMIZER',
+      `expected an optimizer name or a tf.Optimizer, got ${describe(optimizer)}`,
+    );
   }
   if (loss !== undefined && !LOSS_NAMES.includes(loss)) {
     throw new GraftError('UNKNOWN_LOSS', `expected a loss in [${LOSS_NAMES.join(', ')}], got ${describe(loss)}`);
   }
   if (metrics !== undefined && (!Array.isArray(metrics) || metrics.some((m) => !METRIC_NAMES.includes(m)))) {
-    throw new GraftError('INVALID_OPTION', `expected metrics among [${METRIC_NAMES.join(', ')}], got ${JSON.stringify(metrics)}`);
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected metrics among [${METRIC_NAMES.join(', ')}], got ${JSON.stringify(metrics)}`,
+    );
   }
-  if (learningRate !== undefined && !(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new GraftError('INVALID_OPTION', `expected learningRate as a positive finite number, got ${describe(learningRate)}`);
+  if (
+    learningRate !== undefined &&
+    !(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))
+  ) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
+    );
   }
 }
 
 /** The activation of the network's output ('softmax', 'sigmoid', 'linear', ...). */
 export function outputActivation(net: LayersModel): string {
-  let layer = net.layers[net.layers.length - 1] as unknown as { getClassName(): string; getConfig(): Record<string, unknown>; layers?: unknown[] };
-  while (layer.layers && layer.layers.length) layer = layer.layers[layer.layers.length - 1] as typeof layer;
+  let layer = net.layers[net.layers.length - 1] as unknown as {
+    getClassName(): string;
+    getConfig(): Record<string, unknown>;
+    layers?: unknown[];
+  };
+  while (layer.layers?.length) layer = layer.layers[layer.layers.length - 1] as typeof layer;
   const cls = layer.getClassName();
   if (cls === 'Softmax') return 'softmax';
   const act = layer.getConfig().activation;
@@ -59,33 +82,53 @@ export function resolveLoss(activation: string, units: number, labels: LabelInfo
   switch (loss) {
     case 'sparseCategoricalCrossentropy':
       if (labels.rank !== 1 || !labels.integral) {
-        throw new GraftError('INCOMPATIBLE_LOSS', `sparse categorical cross-entropy expects integer class indices, got ${labels.integral ? rows : 'non-integer values'}`);
+        throw new GraftError(
+          'INCOMPATIBLE_LOSS',
+          `sparse categorical cross-entropy expects integer class indices, got ${labels.integral ? rows : 'non-integer values'}`,
+        );
       }
       if (labels.min < 0 || labels.max >= units) {
-        throw new GraftError('LABEL_OUT_OF_RANGE', `expected class indices in 0..${units - 1} for a ${units}-unit output, got values from ${labels.min} to ${labels.max}`);
+        throw new GraftError(
+          'LABEL_OUT_OF_RANGE',
+          `expected class indices in 0..${units - 1} for a ${units}-unit output, got values from ${labels.min} to ${labels.max}`,
+        );
       }
       return loss;
     case 'categoricalCrossentropy':
       if (labels.rank !== 2 || labels.width !== units) {
-        throw new GraftError('INCOMPATIBLE_LOSS', `categorical cross-entropy expects one-hot rows of width ${units}, got ${rows}`);
+        throw new GraftError(
+          'INCOMPATIBLE_LOSS',
+          `categorical cross-entropy expects one-hot rows of width ${units}, got ${rows}`,
+        );
       }
       return loss;
     case 'binaryCrossentropy':
-      if (!labels.binary) throw new GraftError('INVALID_LABEL', `binary cross-entropy expects labels of 0 or 1, got values from ${labels.min} to ${labels.max}`);
+      if (!labels.binary)
+        throw new GraftError(
+          'INVALID_LABEL',
+          `binary cross-entropy expects labels of 0 or 1, got values from ${labels.min} to ${labels.max}`,
+        );
       if (labels.width !== units) {
-        throw new GraftError('SHAPE_MISMATCH', `expected ${units} label value(s) per sample for a ${units}-unit sigmoid output, got ${rows}`);
+        throw new GraftError(
+          'SHAPE_MISMATCH',
+          `expected ${units} label value(s) per sample for a ${units}-unit sigmoid output, got ${rows}`,
+        );
       }
       return loss;
     default:
       if (labels.width !== units) {
-        throw new GraftError('SHAPE_MISMATCH', `expected ${units} target value(s) per sample for a ${units}-unit output, got ${rows}`);
+        throw new GraftError(
+          'SHAPE_MISMATCH',
+          `expected ${units} target value(s) per sample for a ${units}-unit output, got ${rows}`,
+        );
       }
       return loss;
   }
 }
 
 function defaultLoss(activation: string, labels: LabelInfo): LossName {
-  if (activation === 'softmax') return labels.rank === 2 && labels.oneHot ? 'categoricalCrossentropy' : 'sparseCategoricalCrossentropy';
+  if (activation === 'softmax')
+    return labels.rank === 2 && labels.oneHot ? 'categoricalCrossentropy' : 'sparseCategoricalCrossentropy';
   if (activation === 'sigmoid') return 'binaryCrossentropy';
   return 'meanSquaredError';
 }

@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Keras' epsilon for clipping probabilities before the log. */
 const EPSILON = 1e-7;
 
-export type LossName = 'sparseCategoricalCrossentropy' | 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
+export type LossName =
+  | 'sparseCategoricalCrossentropy'
+  | 'categoricalCrossentropy'
+  | 'binaryCrossentropy'
+  | 'meanSquaredError'
+  | 'meanAbsoluteError';
 
 export const LOSS_NAMES: LossName[] = [
   'sparseCategoricalCrossentropy',
@@ -51,7 +56,8 @@ export function metricFn(name: MetricName, loss: LossName): LossFn {
       if (loss === 'categoricalCrossentropy') {
         return (y, p) => tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32'));
       }
-      return (y, p) => tf.mean(tf.cast(tf.equal(tf.reshape(y, p.shape), tf.cast(tf.greater(p, 0.5), 'float32')), 'float32'));
+      return (y, p) =>
+        tf.mean(tf.cast(tf.equal(tf.reshape(y, p.shape), tf.cast(tf.greater(p, 0.5), 'float32')), 'float32'));
     case 'mse':
       return LOSSES.meanSquaredError;
     case 'mae':

@@ -2,17 +2,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
 import { Dataset } from '../data/dataset';
-import type { LabelInput, LabelInfo } from '../data/labels';
+import type { LabelInfo, LabelInput } from '../data/labels';
 import { type NumericInput, toTensor } from '../data/tensorize';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 import { getExporter } from '../io/exporters';
 import { getRuntime, type PreparedRuntime } from '../io/runtimes';
 import type { Callbacks, EarlyStoppingOptions, ProgressEvent, StopReason } from '../training/callbacks';
 import { evaluateTensors, type NamedMetric, trainLoop } from '../training/loop';
 import type { Preprocessing } from '../transfer/backbone';
-import { type CompileOptions, defaultMetrics, outputActivation, outputUnits, resolveLoss, validateCompile } from './compile';
+import {
+  type CompileOptions,
+  defaultMetrics,
+  outputActivation,
+  outputUnits,
+  resolveLoss,
+  validateCompile,
+} from './compile';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
-import { LOSSES, type LossName, metricFn, type MetricName } from './losses';
+import { LOSSES, type LossName, type MetricName, metricFn } from './losses';
 import { createOptimizer, type OptimizerName } from './optimizers';
 import { formatPredictions, type Prediction, type Task, taskFor } from './predictions';
 
@@ -155,10 +162,14 @@ export class Model {
     const isDataset = x instanceof Dataset;
     const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
     const y = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
-    if (this.fitting) throw new GraftError('FIT_IN_PROGRESS', 'this model is already fitting; await the running fit first');
+    if (this.fitting)
+      throw new GraftError('FIT_IN_PROGRESS', 'this model is already fitting; await the running fit first');
     const opts = normaliseFitOptions(options);
     if (!isDataset && (y === undefined || y === null)) {
-      throw new GraftError('INVALID_LABEL', 'fit(x, y) expects labels y; pass a Dataset or labels as the second argument');
+      throw new GraftError(
+        'INVALID_LABEL',
+        'fit(x, y) expects labels y; pass a Dataset or labels as the second argument',
+      );
     }
     this.fitting = true;
     const release = backends.hold();
@@ -182,7 +193,10 @@ export class Model {
       let train = data;
       let val: Dataset | null = null;
       if (opts.validationData) {
-        val = opts.validationData instanceof Dataset ? opts.validationData : this.toDataset(opts.validationData[0], opts.validationData[1], options.classNames);
+        val =
+          opts.validationData instanceof Dataset
+            ? opts.validationData
+            : this.toDataset(opts.validationData[0], opts.validationData[1], options.classNames);
         if (!(opts.validationData instanceof Dataset)) owned.push(val);
         await val.validate();
       } else if (opts.validationSplit) {
@@ -238,7 +252,12 @@ export class Model {
       this.task = this.task ?? taskFor(outputActivation(net), outputUnits(net), lossName);
       if (names) this.classNames = names;
       for (const [k, v] of Object.entries(result.history)) (this.history[k] ??= []).push(...v);
-      this.lastFit = { stoppedBy: result.stoppedBy, epochs: result.epochs, featureCache: trainIn.featureCache, backend: choice.name };
+      this.lastFit = {
+        stoppedBy: result.stoppedBy,
+        epochs: result.epochs,
+        featureCache: trainIn.featureCache,
+        backend: choice.name,
+      };
       await this.invalidateRuntimes();
       return this;
     } finally {
@@ -263,7 +282,11 @@ export class Model {
   }
 
   /** Mean loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
-  async evaluate(x: Dataset | NumericInput, y?: LabelInput | EvaluateOptions, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+  async evaluate(
+    x: Dataset | NumericInput,
+    y?: LabelInput | EvaluateOptions,
+    options: EvaluateOptions = {},
+  ): Promise<Record<string, number>> {
     const isDataset = x instanceof Dataset;
     const opts = (isDataset ? (y as EvaluateOptions | undefined) : options) ?? {};
     const batchSize = opts.batchSize ?? 32;
@@ -348,7 +371,11 @@ export class Model {
 
   /** Raw network output for a batch (a new tensor the caller owns). */
   async predictTensor(batch: tf.Tensor, options: PredictOptions = {}): Promise<tf.Tensor> {
-    const runtimeName = options.backend ?? (backends.current()?.name && !backends.get(backends.current()?.name as string)?.capabilities.train ? backends.current()?.name : undefined);
+    const runtimeName =
+      options.backend ??
+      (backends.current()?.name && !backends.get(backends.current()?.name as string)?.capabilities.train
+        ? backends.current()?.name
+        : undefined);
     if (runtimeName && getRuntime(runtimeName)) {
       const prepared = await this.prepareRuntime(runtimeName);
       const inputs = await this.runtimeInputs(batch);
@@ -359,7 +386,10 @@ export class Model {
       }
     }
     if (options.backend && options.backend !== backends.current()?.name) {
-      throw new GraftError('UNKNOWN_BACKEND', `predict({ backend: ${JSON.stringify(options.backend)} }) names no registered inference runtime`);
+      throw new GraftError(
+        'UNKNOWN_BACKEND',
+        `predict({ backend: ${JSON.stringify(options.backend)} }) names no registered inference runtime`,
+      );
     }
     await backends.ensure();
     const inputs = await this.inferenceInputs(batch);
@@ -499,23 +529,42 @@ function checkBatchSize(b: unknown): void {
 }
 
 function normaliseFitOptions(o: FitOptions): NormalisedFitOptions {
-  if (typeof o !== 'object' || o === null) throw new GraftError('INVALID_OPTION', `expected fit options as an object, got ${describe(o)}`);
+  if (typeof o !== 'object' || o === null)
+    throw new GraftError('INVALID_OPTION', `expected fit options as an object, got ${describe(o)}`);
   const epochs = o.epochs ?? 1;
-  if (!(Number.isInteger(epochs) && epochs > 0)) throw new GraftError('INVALID_OPTION', `expected epochs as a positive integer, got ${describe(o.epochs)}`);
+  if (!(Number.isInteger(epochs) && epochs > 0))
+    throw new GraftError('INVALID_OPTION', `expected epochs as a positive integer, got ${describe(o.epochs)}`);
   const batchSize = o.batchSize ?? 32;
   checkBatchSize(batchSize);
   if (o.validationSplit !== undefined && !(o.validationSplit > 0 && o.validationSplit < 1)) {
-    throw new GraftError('INVALID_OPTION', `expected validationSplit strictly between 0 and 1, got ${describe(o.validationSplit)}`);
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected validationSplit strictly between 0 and 1, got ${describe(o.validationSplit)}`,
+    );
   }
   if (o.validationSplit !== undefined && o.validationData !== undefined) {
     throw new GraftError('INVALID_OPTION', 'pass validationSplit or validationData, not both');
   }
-  if (o.validationData !== undefined && !(o.validationData instanceof Dataset) && !(Array.isArray(o.validationData) && o.validationData.length === 2)) {
-    throw new GraftError('INVALID_OPTION', `expected validationData as a Dataset or [x, y], got ${describe(o.validationData)}`);
+  if (
+    o.validationData !== undefined &&
+    !(o.validationData instanceof Dataset) &&
+    !(Array.isArray(o.validationData) && o.validationData.length === 2)
+  ) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected validationData as a Dataset or [x, y], got ${describe(o.validationData)}`,
+    );
   }
-  if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new GraftError('INVALID_OPTION', `expected seed as an integer, got ${describe(o.seed)}`);
-  if (o.learningRate !== undefined && !(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate))) {
-    throw new GraftError('INVALID_OPTION', `expected learningRate as a positive finite number, got ${describe(o.learningRate)}`);
+  if (o.seed !== undefined && !Number.isInteger(o.seed))
+    throw new GraftError('INVALID_OPTION', `expected seed as an integer, got ${describe(o.seed)}`);
+  if (
+    o.learningRate !== undefined &&
+    !(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate))
+  ) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected learningRate as a positive finite number, got ${describe(o.learningRate)}`,
+    );
   }
   if (o.nonFinite !== undefined && o.nonFinite !== 'stop' && o.nonFinite !== 'continue') {
     throw new GraftError('INVALID_OPTION', `expected nonFinite as "stop" or "continue", got ${describe(o.nonFinite)}`);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | 'momentum';
 
@@ -22,11 +22,17 @@ export function defaultLearningRate(name: OptimizerName): number {
 
 export function createOptimizer(name: OptimizerName, learningRate?: number): tf.Optimizer {
   if (!OPTIMIZER_NAMES.includes(name)) {
-    throw new GraftError('UNKNOWN_OPTIMIZER', `expected an optimizer in [${OPTIMIZER_NAMES.join(', ')}] or a tf.Optimizer, got ${describe(name)}`);
+    throw new GraftError(
+      'UNKNOWN_OPTIMIZER',
+      `expected an optimizer in [${OPTIMIZER_NAMES.join(', ')}] or a tf.Optimizer, got ${describe(name)}`,
+    );
   }
   const lr = learningRate ?? DEFAULT_LR[name];
   if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) {
-    throw new GraftError('INVALID_OPTION', `expected learningRate as a positive finite number, got ${describe(learningRate)}`);
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
+    );
   }
   switch (name) {
     case 'adam':

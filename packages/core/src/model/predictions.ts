@@ -20,7 +20,8 @@ export type Prediction = ClassPrediction | MultiLabelPrediction | RegressionPred
 export type Task = 'classification' | 'binary' | 'multiLabel' | 'regression' | 'embedding';
 
 export function taskFor(activation: string, units: number, loss?: string): Task {
-  if (loss === 'sparseCategoricalCrossentropy' || loss === 'categoricalCrossentropy' || activation === 'softmax') return 'classification';
+  if (loss === 'sparseCategoricalCrossentropy' || loss === 'categoricalCrossentropy' || activation === 'softmax')
+    return 'classification';
   if (loss === 'binaryCrossentropy' || activation === 'sigmoid') return units === 1 ? 'binary' : 'multiLabel';
   return 'regression';
 }

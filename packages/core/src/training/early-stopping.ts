@@ -18,7 +18,10 @@ export class EarlyStopper {
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     if (!Number.isInteger(this.patience) || this.patience < 0) {
-      throw new GraftError('INVALID_OPTION', `expected earlyStopping.patience as a non-negative integer, got ${options.patience}`);
+      throw new GraftError(
+        'INVALID_OPTION',
+        `expected earlyStopping.patience as a non-negative integer, got ${options.patience}`,
+      );
     }
     if (this.monitor.startsWith('val') && !hasValidation) {
       throw new GraftError(
@@ -35,7 +38,10 @@ export class EarlyStopper {
   update(epoch: number, logs: Logs): { improved: boolean; stop: boolean } {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new GraftError('INVALID_OPTION', `earlyStopping monitors "${this.monitor}", which is not among [${Object.keys(logs).join(', ')}]`);
+      throw new GraftError(
+        'INVALID_OPTION',
+        `earlyStopping monitors "${this.monitor}", which is not among [${Object.keys(logs).join(', ')}]`,
+      );
     }
     const v = this.sign * value;
     if (v < this.best - this.minDelta) {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { createRng, permutation } from '../data/rng';
 import { GraftError } from '../errors/graft-error';
 import type { LossFn } from '../model/losses';
-import { createRng, permutation } from '../data/rng';
-import { EarlyStopper } from './early-stopping';
 import type { Callbacks, EarlyStoppingOptions, Logs, StopReason } from './callbacks';
+import { EarlyStopper } from './early-stopping';
+import { dropoutLayers } from './random-layers';
 import { disposeSnapshot, restoreWeights, snapshotWeights, type WeightSnapshot } from './weights';
 import { createYielder } from './yield';
-import { dropoutLayers } from './random-layers';
 
 export interface NamedMetric {
   name: string;
@@ -118,7 +118,10 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
   const dropouts = dropoutLayers(net);
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   if (vars.length === 0) {
-    throw new GraftError('INVALID_OPTION', 'the model has no trainable weights: unfreeze some layers or add a head before fit');
+    throw new GraftError(
+      'INVALID_OPTION',
+      'the model has no trainable weights: unfreeze some layers or add a head before fit',
+    );
   }
   const history: Record<string, number[]> = {};
   const names = ['loss', ...metrics.map((m) => m.name)];

@@ -15,7 +15,9 @@ export function dropoutLayers(net: LayersModel): SeedableLayer[] {
   const walk = (layers: AnyLayer[]) => {
     for (const l of layers) {
       if (l.layers) walk(l.layers);
-      else if (['Dropout', 'SpatialDropout1D', 'GaussianDropout', 'AlphaDropout', 'GaussianNoise'].includes(l.getClassName())) {
+      else if (
+        ['Dropout', 'SpatialDropout1D', 'GaussianDropout', 'AlphaDropout', 'GaussianNoise'].includes(l.getClassName())
+      ) {
         out.push(l as unknown as SeedableLayer);
       }
     }

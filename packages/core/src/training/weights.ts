@@ -9,7 +9,9 @@ export function snapshotWeights(net: LayersModel): WeightSnapshot {
 }
 
 export function restoreWeights(net: LayersModel, snap: WeightSnapshot): void {
-  net.weights.forEach((w, i) => w.write(snap[i]));
+  net.weights.forEach((w, i) => {
+    w.write(snap[i]);
+  });
 }
 
 export function disposeSnapshot(snap: WeightSnapshot | null | undefined): void {

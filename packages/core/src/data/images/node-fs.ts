@@ -10,6 +10,9 @@ const PATH = 'node:path';
 /** Node's fs/promises and path, loaded on first use; a clear error where they do not exist (browsers). */
 export async function loadNodeFs(): Promise<{ fs: NodeFs; path: NodePath }> {
   try {
+    // Browsers would try to fetch "node:fs/promises" as a URL; fail fast and quietly instead.
+    const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+    if (!proc?.versions?.node) throw new Error('not running in Node');
     const [fs, path] = await Promise.all([import(/* @vite-ignore */ FS), import(/* @vite-ignore */ PATH)]);
     return { fs: fs as NodeFs, path: path as NodePath };
   } catch (e) {
