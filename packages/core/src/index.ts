@@ -37,3 +37,13 @@ export type {
 export type { Callbacks, EarlyStoppingOptions, Logs, ProgressEvent, StopReason } from './training/callbacks';
 export type { Backbone, ExtractorBackbone, LayersBackbone, Preprocessing } from './transfer/backbone';
 export { isBackbone } from './transfer/backbone';
+export { fromDirectory, fromImages } from './data/image-dataset';
+export type { ImageDatasetOptions } from './data/image-dataset';
+export { transfer, TransferModel, FINE_TUNE_LEARNING_RATE } from './transfer/transfer-model';
+export type { FineTuneOptions, Pooling, TransferOptions, UnfreezeOptions } from './transfer/transfer-model';
+export { buildHead, classifierHead, checkUnits } from './transfer/head-spec';
+export type { HeadSpec } from './transfer/head-spec';
+export { graphExtractor, isGraphModel } from './transfer/graph-extractor';
+export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
+export { LOSSES } from './model/losses';
+export type { LossFn } from './model/losses';

@@ -2,10 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
 import { Dataset } from '../data/dataset';
+import { isImageLike } from '../data/image-dataset';
+import { imagesToTensor } from '../data/images/images-to-tensor';
+import { preprocess } from '../data/images/preprocess';
+import { toImageTensor } from '../data/images/to-image-tensor';
+import type { ImageSource } from '../data/images/types';
 import type { LabelInfo, LabelInput } from '../data/labels';
 import { type NumericInput, toTensor } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
-import { getExporter } from '../io/exporters';
+import { type ExportSource, getExporter } from '../io/exporters';
 import { getRuntime, type PreparedRuntime } from '../io/runtimes';
 import type { Callbacks, EarlyStoppingOptions, ProgressEvent, StopReason } from '../training/callbacks';
 import { evaluateTensors, type NamedMetric, trainLoop } from '../training/loop';
@@ -19,7 +24,7 @@ import {
   validateCompile,
 } from './compile';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
-import { LOSSES, type LossName, type MetricName, metricFn } from './losses';
+import { LOSSES, type LossFn, type LossName, type MetricName, metricFn } from './losses';
 import { createOptimizer, type OptimizerName } from './optimizers';
 import { formatPredictions, type Prediction, type Task, taskFor } from './predictions';
 
@@ -102,8 +107,10 @@ export class Model {
   protected compileOptions: CompileOptions = {};
   protected preprocessing?: Preprocessing;
   protected task?: Task;
-  private loss?: LossName;
-  private metrics?: MetricName[];
+  protected loss?: LossName;
+  protected metrics?: MetricName[];
+  /** A loss outside the named ones (e.g. the embedding head's triplet loss). */
+  protected customLoss?: { name: string; fn: LossFn };
   private optimizer: tf.Optimizer | null = null;
   private optimizerKey = '';
   private fitting = false;
@@ -208,10 +215,9 @@ export class Model {
       const net = this.net;
       this.checkInputShape(train.sampleShape, 'x');
       if (val) this.checkInputShape(val.sampleShape, 'validation x');
-      const lossName = resolveLoss(outputActivation(net), outputUnits(net), info, this.loss);
-      if (val) resolveLoss(outputActivation(net), outputUnits(net), (await val.labels()) as LabelInfo, lossName);
-      const metricNames = this.metrics ?? defaultMetrics(lossName);
-      const metrics: NamedMetric[] = metricNames.map((m) => ({ name: m, fn: metricFn(m, lossName) }));
+      const { lossName, lossFn, metricNames, metrics } = this.resolveTraining(net, info);
+      if (val && lossName)
+        resolveLoss(outputActivation(net), outputUnits(net), (await val.labels()) as LabelInfo, lossName);
       const names = this.classNames ?? data.classNames ?? options.classNames;
       const progress = (e: ProgressEvent) => {
         options.onProgress?.(e);
@@ -228,7 +234,7 @@ export class Model {
       const result = await trainLoop(
         {
           net: trainIn.net,
-          loss: LOSSES[lossName],
+          loss: lossFn,
           metrics,
           optimizer,
           x: trainIn.x,
@@ -247,9 +253,9 @@ export class Model {
           callbacks: mergeCallbacks(options, progress),
         },
       );
-      this.loss = lossName;
+      if (lossName) this.loss = lossName;
       this.metrics = metricNames;
-      this.task = this.task ?? taskFor(outputActivation(net), outputUnits(net), lossName);
+      this.task = this.task ?? taskFor(outputActivation(net), outputUnits(net), lossName ?? undefined);
       if (names) this.classNames = names;
       for (const [k, v] of Object.entries(result.history)) (this.history[k] ??= []).push(...v);
       this.lastFit = {
@@ -278,7 +284,14 @@ export class Model {
     _progress?: (e: ProgressEvent) => void,
     _useCache?: boolean,
   ): Promise<TrainingInputs> {
+    if (this.preprocessing) return { net: this.net, x: this.preprocessed(x), owned: true, featureCache: false };
     return { net: this.net, x, owned: false, featureCache: false };
+  }
+
+  /** Raw 0..255 NHWC pixels -> the network's input, per the backbone's preprocessing (a new tensor). */
+  protected preprocessed(x: tf.Tensor): tf.Tensor {
+    if (!this.preprocessing) return x;
+    return preprocess(x as tf.Tensor4D, this.preprocessing);
   }
 
   /** Mean loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
@@ -300,18 +313,10 @@ export class Model {
       if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
       const net = this.net;
       this.checkInputShape(data.sampleShape, 'x');
-      const lossName = resolveLoss(outputActivation(net), outputUnits(net), info, this.loss);
-      const metricNames = this.metrics ?? defaultMetrics(lossName);
+      const { lossFn, metricNames, metrics } = this.resolveTraining(net, info);
       const inputs = await this.inferenceInputs(data.x);
       if (inputs !== data.x) owned.push(inputs);
-      const values = await evaluateTensors(
-        net,
-        LOSSES[lossName],
-        metricNames.map((m) => ({ name: m, fn: metricFn(m, lossName) })),
-        inputs,
-        data.y as tf.Tensor,
-        batchSize,
-      );
+      const values = await evaluateTensors(net, lossFn, metrics, inputs, data.y as tf.Tensor, batchSize);
       const out: Record<string, number> = { loss: values[0] };
       metricNames.forEach((m, i) => {
         out[m] = values[i + 1];
@@ -323,15 +328,45 @@ export class Model {
     }
   }
 
+  /** The loss and metrics for these labels: the custom loss, the compiled one, or the Keras default. */
+  private resolveTraining(net: LayersModel, info: LabelInfo) {
+    if (this.customLoss) {
+      const custom = this.customLoss;
+      const metricNames = this.metrics ?? [];
+      return {
+        lossName: null,
+        lossFn: custom.fn,
+        metricNames,
+        metrics: metricNames.map((m) => ({ name: m, fn: metricFn(m, 'meanSquaredError') })),
+      };
+    }
+    const lossName = resolveLoss(outputActivation(net), outputUnits(net), info, this.loss);
+    const metricNames = this.metrics ?? defaultMetrics(lossName);
+    const metrics: NamedMetric[] = metricNames.map((m) => ({ name: m, fn: metricFn(m, lossName) }));
+    return { lossName, lossFn: LOSSES[lossName], metricNames, metrics };
+  }
+
   /** Network-ready inputs for inference (transfer models apply preprocessing/extractors here). */
   protected async inferenceInputs(x: tf.Tensor): Promise<tf.Tensor> {
-    return x;
+    return this.preprocessing ? this.preprocessed(x) : x;
   }
 
   /** Turns user input for predict into a batch; images and other sources are handled by subclasses. */
   protected async toBatch(x: unknown): Promise<{ batch: tf.Tensor; single: boolean }> {
+    if (this.preprocessing) {
+      // image models take raw pixels (0..255, any size) and preprocess them themselves
+      if (Array.isArray(x) && x.length > 0 && isImageLike(x[0])) {
+        return { batch: await imagesToTensor(x as ImageSource[], { size: this.preprocessing.size }), single: false };
+      }
+      if (isImageLike(x)) {
+        const img = await toImageTensor(x as ImageSource, { size: this.preprocessing.size });
+        const b = tf.expandDims(img, 0);
+        img.dispose();
+        return { batch: b, single: true };
+      }
+    }
     const t = toTensor(x, 'x');
-    const sampleRank = this.net.inputs[0].shape.length - 1;
+    const sampleRank = this.preprocessing ? 3 : this.net.inputs[0].shape.length - 1;
     if (t.rank === sampleRank) {
       const b = tf.expandDims(t, 0);
       t.dispose();
@@ -424,7 +459,7 @@ export class Model {
     this.runtimes.clear();
   }
 
-  protected exportSource() {
+  protected exportSource(): ExportSource {
     return { net: this.net, preprocessing: this.preprocessing, classNames: this.classNames };
   }
 
@@ -472,6 +507,15 @@ export class Model {
   }
 
   protected checkInputShape(sample: number[], what: string): void {
+    if (this.preprocessing) {
+      if (sample.length !== 3 || sample[2] !== 3) {
+        throw new GraftError(
+          sample.length === 3 ? 'CHANNEL_MISMATCH' : 'SHAPE_MISMATCH',
+          `expected each ${what} sample as an RGB image [height, width, 3] of 0..255 pixels, got [${sample.join(', ')}]`,
+        );
+      }
+      return;
+    }
     const expected = this.expectedSampleShape();
     const ok = expected.length === sample.length && expected.every((d, i) => d === null || d === sample[i]);
     if (!ok) {

@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, GraftError } from '../errors/graft-error';
+import { Dataset } from './dataset';
+import { imagesToTensor } from './images/images-to-tensor';
+import { readImageFolder } from './images/read-image-folder';
+import type { ImageSize, ImageSource } from './images/types';
+import type { LabelInput } from './labels';
+
+export interface ImageDatasetOptions {
+  /** [height, width] images are resized to when read (default [224, 224]); the model resizes again if it needs to. */
+  size?: ImageSize;
+  classNames?: string[];
+  extensions?: string[];
+}
+
+/**
+ * One sub-folder per class, like Keras' `image_dataset_from_directory`: class names sorted, labels their
+ * indices. Pixels are kept as 0..255; a transfer model applies its backbone's preprocessing.
+ */
+export async function fromDirectory(dir: string, options: ImageDatasetOptions = {}): Promise<Dataset> {
+  const folder = await readImageFolder(dir, { size: options.size ?? [224, 224], extensions: options.extensions });
+  try {
+    return Dataset.from(folder.x, folder.labels, { classNames: folder.classNames });
+  } finally {
+    folder.x.dispose();
+  }
+}
+
+/** A Dataset from images (bytes, paths, decoded pixels, browser elements, tensors) and their labels. */
+export async function fromImages(
+  images: ImageSource[],
+  labels: LabelInput,
+  options: ImageDatasetOptions = {},
+): Promise<Dataset> {
+  if (!Array.isArray(images))
+    throw new GraftError('INVALID_DATA', `expected an array of images, got ${describe(images)}`);
+  const x = await imagesToTensor(images, { size: options.size ?? [224, 224] });
+  try {
+    return Dataset.from(x, labels, { classNames: options.classNames });
+  } finally {
+    x.dispose();
+  }
+}
+
+/** True for inputs that look like images rather than numeric rows. */
+export function isImageLike(x: unknown): boolean {
+  if (x instanceof Uint8Array || x instanceof ArrayBuffer || typeof x === 'string') return true;
+  if (typeof x !== 'object' || x === null || x instanceof tf.Tensor || Array.isArray(x)) return false;
+  if ('data' in x && 'width' in x && 'height' in x) return true;
+  const name = (x as object).constructor?.name ?? '';
+  return /Image|Canvas|Video|Bitmap/.test(name);
+}

@@ -1,0 +1,12 @@
+export type { AlphaOptions, BuilderOptions } from './architectures/builder-options';
+export { mobilenetV1 } from './architectures/mobilenet-v1';
+export { mobilenetV2 } from './architectures/mobilenet-v2';
+export { resnet50 } from './architectures/resnet50';
+export { vgg16 } from './architectures/vgg16';
+export { backbone, catalogue } from './catalogue';
+export type { LoadBackboneOptions } from './load-backbone';
+export { loadBackbone } from './load-backbone';
+export type { GraphBackbone } from './loading/graph-backbone';
+export { sha256Hex } from './loading/sha256';
+export type { CatalogueEntry, LoadOptions, NamedBlob, PublishedFile, WeightSource } from './loading/types';
+export { DEFAULT_MAX_BYTES } from './loading/types';

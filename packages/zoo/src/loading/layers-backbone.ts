@@ -1,0 +1,38 @@
+import type { LayersBackbone } from '@graft/core';
+import { GraftError } from '@graft/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
+import type { CatalogueEntry } from './types';
+import type { VerifiedFiles } from './verified-files';
+import { modelArtifacts } from './weight-data';
+
+/**
+ * Loads a published layers topology as-is (for entries none of our builders reproduces), from memory:
+ * no URL fetch by tfjs, no custom layer code registered.
+ */
+export async function publishedLayersBackbone(entry: CatalogueEntry, files: VerifiedFiles): Promise<LayersBackbone> {
+  let model: LayersModel;
+  try {
+    model = await loadLayersModel(tf.io.fromMemory(modelArtifacts(files)), { strict: true });
+  } catch (e) {
+    if (e instanceof GraftError) throw e;
+    throw new GraftError(
+      'INVALID_MODEL_FILE',
+      `expected ${entry.name} to load as a layers model: ${(e as Error).message}`,
+    );
+  }
+  try {
+    model.getLayer(entry.feature);
+  } catch {
+    model.dispose();
+    throw new GraftError('UNKNOWN_LAYER', `expected ${entry.name} to have feature layer ${entry.feature}; it does not`);
+  }
+  return {
+    kind: 'layers',
+    name: entry.name,
+    model,
+    featureLayer: entry.feature,
+    preprocessing: entry.preprocessing,
+    inputShape: [...entry.inputShape],
+  };
+}

@@ -1,0 +1,72 @@
+import { GraftError } from '@graft/core';
+import type { FileCache } from './file-cache';
+import { type FileSource, missing, tooLarge } from './file-source';
+import { sha256Hex } from './sha256';
+
+/** Reads at most `limit` bytes of a response body; stops the download as soon as it is exceeded. */
+async function readBounded(res: Response, name: string, limit: number): Promise<Uint8Array> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel();
+    throw tooLarge(name, limit, `a declared length of ${declared} bytes`);
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLarge(name, limit, `more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** Files under an http(s) base URL, with an optional verified cache in front. */
+export function urlSource(base: string, cache?: FileCache): FileSource {
+  const root = base.endsWith('/') ? base : `${base}/`;
+  const fromCache = new Set<string>();
+  return {
+    where: root,
+    async read(file, limit) {
+      if (cache) {
+        const hit = await cache.get(file.sha256);
+        // A cached copy counts only if it still is the published file.
+        if (hit && hit.byteLength === file.bytes && (await sha256Hex(hit)) === file.sha256) {
+          fromCache.add(file.sha256);
+          return hit;
+        }
+      }
+      const url = new URL(file.name, root).toString();
+      let res: Response;
+      try {
+        res = await fetch(url);
+      } catch (e) {
+        throw new GraftError('LOAD_FAILED', `expected to download ${url}; the request failed: ${(e as Error).message}`);
+      }
+      if (res.status === 404 || res.status === 410) {
+        await res.body?.cancel();
+        throw missing(file.name, root, `HTTP ${res.status}`);
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new GraftError('LOAD_FAILED', `expected HTTP 200 for ${url}; got HTTP ${res.status}`);
+      }
+      return readBounded(res, file.name, limit);
+    },
+    async keep(file, bytes) {
+      if (!fromCache.has(file.sha256)) await cache?.put(file.sha256, bytes);
+    },
+  };
+}
