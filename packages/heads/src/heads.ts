@@ -1,0 +1,69 @@
+import { checkUnits, classifierHead, GraftError, describe, type HeadSpec } from '@graft/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { L2Normalize } from './l2-normalize';
+import { tripletLoss } from './triplet-loss';
+
+export interface HeadOptions {
+  /** Hidden Dense (relu) layers before the output, e.g. [128]. */
+  hidden?: number[];
+  /** Dropout rate before each Dense layer. */
+  dropout?: number;
+}
+
+function checkOptions(options: HeadOptions): void {
+  if (typeof options !== 'object' || options === null) throw new GraftError('INVALID_HEAD', `expected head options as an object, got ${describe(options)}`);
+  if (options.hidden !== undefined) {
+    if (!Array.isArray(options.hidden)) throw new GraftError('INVALID_HEAD', `expected hidden as an array of units, got ${describe(options.hidden)}`);
+    for (const h of options.hidden) checkUnits(h, 'hidden layer units');
+  }
+  if (options.dropout !== undefined && !(typeof options.dropout === 'number' && options.dropout >= 0 && options.dropout < 1)) {
+    throw new GraftError('INVALID_HEAD', `expected dropout in [0, 1), got ${describe(options.dropout)}`);
+  }
+}
+
+/** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy. */
+export function classifier(classes: number, options: HeadOptions = {}): HeadSpec {
+  checkOptions(options);
+  return classifierHead(classes, options);
+}
+
+/** Any number of labels per sample: sigmoid per label, binary cross-entropy on multi-hot rows. */
+export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec {
+  checkUnits(labels, 'the number of labels');
+  checkOptions(options);
+  return { kind: 'multiLabel', units: labels, activation: 'sigmoid', ...options, task: 'multiLabel', loss: 'binaryCrossentropy', metrics: ['accuracy'] };
+}
+
+/** Real-valued targets: linear output, mean squared error, mean absolute error as the metric. */
+export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec {
+  checkUnits(outputs, 'the number of outputs');
+  checkOptions(options);
+  return { kind: 'regression', units: outputs, activation: 'linear', ...options, task: 'regression', loss: 'meanSquaredError', metrics: ['mae'] };
+}
+
+export interface EmbeddingOptions extends HeadOptions {
+  /** Triplet margin between same-class and other-class squared distances (default 0.2). */
+  margin?: number;
+}
+
+/**
+ * An L2-normalised embedding of `dims` values, trained from class labels with a batch-hard triplet loss:
+ * same-class samples end up close, other classes far (for similarity search and few-shot matching).
+ */
+export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpec {
+  checkUnits(dims, 'embedding dims');
+  checkOptions(options);
+  const margin = options.margin ?? 0.2;
+  if (!(typeof margin === 'number' && margin > 0 && margin < 4)) throw new GraftError('INVALID_HEAD', `expected margin in (0, 4), got ${describe(margin)}`);
+  return {
+    kind: 'embedding',
+    units: dims,
+    activation: 'linear',
+    hidden: options.hidden,
+    dropout: options.dropout,
+    task: 'embedding',
+    loss: { name: 'tripletLoss', fn: tripletLoss(margin) },
+    metrics: [],
+    finish: (x: tfl.SymbolicTensor) => new L2Normalize({ name: 'head_l2_normalize' }).apply(x) as tfl.SymbolicTensor,
+  };
+}
