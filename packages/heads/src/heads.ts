@@ -1,4 +1,4 @@
-import { checkUnits, classifierHead, GraftError, describe, type HeadSpec } from '@graft/core';
+import { checkUnits, classifierHead, describe, GraftError, type HeadSpec } from '@graft/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { L2Normalize } from './l2-normalize';
 import { tripletLoss } from './triplet-loss';
@@ -11,12 +11,17 @@ export interface HeadOptions {
 }
 
 function checkOptions(options: HeadOptions): void {
-  if (typeof options !== 'object' || options === null) throw new GraftError('INVALID_HEAD', `expected head options as an object, got ${describe(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new GraftError('INVALID_HEAD', `expected head options as an object, got ${describe(options)}`);
   if (options.hidden !== undefined) {
-    if (!Array.isArray(options.hidden)) throw new GraftError('INVALID_HEAD', `expected hidden as an array of units, got ${describe(options.hidden)}`);
+    if (!Array.isArray(options.hidden))
+      throw new GraftError('INVALID_HEAD', `expected hidden as an array of units, got ${describe(options.hidden)}`);
     for (const h of options.hidden) checkUnits(h, 'hidden layer units');
   }
-  if (options.dropout !== undefined && !(typeof options.dropout === 'number' && options.dropout >= 0 && options.dropout < 1)) {
+  if (
+    options.dropout !== undefined &&
+    !(typeof options.dropout === 'number' && options.dropout >= 0 && options.dropout < 1)
+  ) {
     throw new GraftError('INVALID_HEAD', `expected dropout in [0, 1), got ${describe(options.dropout)}`);
   }
 }
@@ -31,14 +36,30 @@ export function classifier(classes: number, options: HeadOptions = {}): HeadSpec
 export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec {
   checkUnits(labels, 'the number of labels');
   checkOptions(options);
-  return { kind: 'multiLabel', units: labels, activation: 'sigmoid', ...options, task: 'multiLabel', loss: 'binaryCrossentropy', metrics: ['accuracy'] };
+  return {
+    kind: 'multiLabel',
+    units: labels,
+    activation: 'sigmoid',
+    ...options,
+    task: 'multiLabel',
+    loss: 'binaryCrossentropy',
+    metrics: ['accuracy'],
+  };
 }
 
 /** Real-valued targets: linear output, mean squared error, mean absolute error as the metric. */
 export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec {
   checkUnits(outputs, 'the number of outputs');
   checkOptions(options);
-  return { kind: 'regression', units: outputs, activation: 'linear', ...options, task: 'regression', loss: 'meanSquaredError', metrics: ['mae'] };
+  return {
+    kind: 'regression',
+    units: outputs,
+    activation: 'linear',
+    ...options,
+    task: 'regression',
+    loss: 'meanSquaredError',
+    metrics: ['mae'],
+  };
 }
 
 export interface EmbeddingOptions extends HeadOptions {
@@ -54,7 +75,8 @@ export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpe
   checkUnits(dims, 'embedding dims');
   checkOptions(options);
   const margin = options.margin ?? 0.2;
-  if (!(typeof margin === 'number' && margin > 0 && margin < 4)) throw new GraftError('INVALID_HEAD', `expected margin in (0, 4), got ${describe(margin)}`);
+  if (!(typeof margin === 'number' && margin > 0 && margin < 4))
+    throw new GraftError('INVALID_HEAD', `expected margin in (0, 4), got ${describe(margin)}`);
   return {
     kind: 'embedding',
     units: dims,

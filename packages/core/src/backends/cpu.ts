@@ -13,3 +13,8 @@ backends.register('cpu', {
   },
   describe: () => 'plain JavaScript kernels',
 });
+
+// Make cpu the engine's backend at once, so tensors made before `backends.use(...)` (a Dataset built
+// first) work: tfjs would otherwise pick the highest-priority registered backend (wasm, webgpu), which
+// needs async init and throws. `backends.use` switches later; tfjs moves tensors across on first use.
+void tf.setBackend('cpu');

@@ -160,7 +160,10 @@ async function list(): Promise<BackendStatus[]> {
 
 /** The active backend, selecting `'auto'` first if none was chosen yet. */
 async function ensure(): Promise<BackendChoice> {
-  if (active && tf.getBackend() === (entries.get(active.name)?.tfjsBackend ?? active.name)) return active;
+  const entry = active ? entries.get(active.name) : undefined;
+  // inference-only entries (onnx) run outside tfjs: nothing to check against tfjs's engine
+  if (active && entry && !entry.capabilities.train) return active;
+  if (active && tf.getBackend() === (entry?.tfjsBackend ?? active.name)) return active;
   if (active) return use(active.name);
   return use('auto');
 }

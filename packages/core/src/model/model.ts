@@ -366,7 +366,7 @@ export class Model {
       }
     }
     const t = toTensor(x, 'x');
-    const sampleRank = this.preprocessing ? 3 : this.net.inputs[0].shape.length - 1;
+    const sampleRank = this.preprocessing ? 3 : this.expectedSampleShape().length;
     if (t.rank === sampleRank) {
       const b = tf.expandDims(t, 0);
       t.dispose();

@@ -43,33 +43,93 @@ export interface LoopResult {
   epochs: number;
 }
 
-/** Weighted sums over batches, kept on the device and read once per epoch. */
+/**
+ * Per-batch loss and metric scalars, kept on the device as they are (no per-batch ops) and read back once
+ * per epoch with one stack; the size-weighted means are taken on the host.
+ */
 class Accumulator {
   private parts: tf.Tensor[] = [];
-  private count = 0;
-  add(values: tf.Tensor, n: number): void {
-    this.parts.push(tf.keep(tf.mul(values, n)));
-    this.count += n;
+  private sizes: number[] = [];
+  /** `values`: one scalar per name (loss first), all kept past the caller's tidy. */
+  add(values: tf.Tensor[], n: number): void {
+    for (const v of values) this.parts.push(tf.keep(v));
+    this.sizes.push(n);
   }
   async read(): Promise<{ means: Float32Array; perBatch: Float32Array }> {
-    if (this.parts.length === 0) return { means: new Float32Array(0), perBatch: new Float32Array(0) };
+    const batches = this.sizes.length;
+    if (batches === 0) return { means: new Float32Array(0), perBatch: new Float32Array(0) };
+    const width = this.parts.length / batches;
     const stacked = tf.stack(this.parts);
-    const sums = tf.sum(stacked, 0);
-    const [perBatch, total] = await Promise.all([stacked.data(), sums.data()]);
+    const perBatch = (await stacked.data()) as Float32Array;
     stacked.dispose();
-    sums.dispose();
+    const sums = new Float64Array(width);
+    let count = 0;
+    for (let b = 0; b < batches; b++) {
+      for (let i = 0; i < width; i++) sums[i] += perBatch[b * width + i] * this.sizes[b];
+      count += this.sizes[b];
+    }
     this.clear();
-    return { means: (total as Float32Array).map((v) => v / this.lastCount), perBatch: perBatch as Float32Array };
-  }
-  private lastCount = 0;
-  take(): void {
-    this.lastCount = this.count;
+    return { means: Float32Array.from(sums, (v) => v / count), perBatch };
   }
   clear(): void {
     for (const p of this.parts) p.dispose();
     this.parts = [];
-    this.count = 0;
+    this.sizes = [];
   }
+}
+
+/** Backends whose tensors live in host memory: there a JS copy of a batch costs microseconds, while their
+ * GatherV2 kernels walk element by element (milliseconds per 64x784 batch) and wasm's Slice copies the whole
+ * source tensor out of the heap on every call. */
+const HOST_BACKENDS = new Set(['cpu', 'wasm']);
+/** Largest input (x and y) copied out of the wasm heap for host batching; the cpu backend shares its arrays. */
+const MAX_HOST_COPY_BYTES = 512 * 2 ** 20;
+
+/** Makes (x, y) batches from row indices; call inside a tidy. */
+interface BatchSource {
+  take(rows: Int32Array): { xb: tf.Tensor; yb: tf.Tensor };
+}
+
+function rowsOf(values: Float32Array, shape: number[], rows: Int32Array): tf.Tensor {
+  const width = shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = new Float32Array(rows.length * width);
+  if (width === 1) {
+    for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
+  } else {
+    for (let i = 0; i < rows.length; i++) out.set(values.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+  }
+  return tf.tensor(out, [rows.length, ...shape.slice(1)], 'float32');
+}
+
+/**
+ * Host batching on cpu/wasm (rows copied from the values the backend already holds in host memory), device
+ * gather elsewhere (webgpu keeps data on the GPU, where gather is cheap and a download is not). Both give
+ * the same batches, so seeded runs do not depend on the path taken.
+ */
+function batchSource(x: tf.Tensor, y: tf.Tensor): BatchSource {
+  const backend = tf.getBackend();
+  const bytes = (x.size + y.size) * 4;
+  const host =
+    HOST_BACKENDS.has(backend) &&
+    x.dtype === 'float32' &&
+    y.dtype === 'float32' &&
+    (backend === 'cpu' || bytes <= MAX_HOST_COPY_BYTES);
+  if (host) {
+    const xv = x.dataSync() as Float32Array;
+    const yv = y.dataSync() as Float32Array;
+    return { take: (rows) => ({ xb: rowsOf(xv, x.shape, rows), yb: rowsOf(yv, y.shape, rows) }) };
+  }
+  return {
+    take: (rows) => {
+      const idx = tf.tensor1d(rows, 'int32');
+      return { xb: tf.gather(x, idx), yb: tf.gather(y, idx) };
+    },
+  };
+}
+
+/** 0..n-1, the order of unshuffled and evaluation batches. */
+function identityOrder(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 function aborted(signal?: AbortSignal): boolean {
@@ -87,17 +147,17 @@ export async function evaluateTensors(
 ): Promise<number[]> {
   const acc = new Accumulator();
   const n = x.shape[0];
+  const source = batchSource(x, y);
+  const order = identityOrder(n);
   try {
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       tf.tidy(() => {
-        const xb = tf.slice(x, start, size);
-        const yb = tf.slice(y, start, size);
+        const { xb, yb } = source.take(order.subarray(start, start + size));
         const pred = net.apply(xb, { training: false }) as tf.Tensor;
-        acc.add(tf.stack([loss(yb, pred), ...metrics.map((m) => m.fn(yb, pred))]), size);
+        acc.add([loss(yb, pred), ...metrics.map((m) => m.fn(yb, pred))], size);
       });
     }
-    acc.take();
     const { means } = await acc.read();
     return Array.from(means);
   } finally {
@@ -136,6 +196,7 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
   let stoppedBy: StopReason = 'completed';
   let epochsRun = 0;
   const acc = new Accumulator();
+  const source = batchSource(x, y);
   await cb.onTrainBegin?.();
   try {
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -148,7 +209,7 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
         disposeSnapshot(lastGood);
         lastGood = snapshotWeights(net);
       }
-      const order = opts.shuffle ? permutation(n, rng) : Int32Array.from({ length: n }, (_, i) => i);
+      const order = opts.shuffle ? permutation(n, rng) : identityOrder(n);
       for (let b = 0; b < batches; b++) {
         if (aborted(opts.signal)) {
           stoppedBy = 'aborted';
@@ -159,9 +220,7 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
         if (seeded) for (const d of dropouts) d.seed = rng.seed32();
         let batchLoss: tf.Tensor | null = null;
         tf.tidy(() => {
-          const idx = tf.tensor1d(order.subarray(lo, lo + size), 'int32');
-          const xb = tf.gather(x, idx);
-          const yb = tf.gather(y, idx);
+          const { xb, yb } = source.take(order.subarray(lo, lo + size));
           let pred: tf.Tensor | null = null;
           const { value, grads } = tf.variableGrads(() => {
             const p = net.apply(xb, { training: true }) as tf.Tensor;
@@ -172,15 +231,15 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
           }, vars);
           optimizer.applyGradients(grads);
           const p = pred as unknown as tf.Tensor;
-          acc.add(tf.stack([value, ...metrics.map((m) => m.fn(yb, p))]), size);
-          if (cb.onBatchEnd) batchLoss = tf.keep(value);
+          acc.add([value, ...metrics.map((m) => m.fn(yb, p))], size);
+          // The accumulator keeps `value` until the epoch ends: read it, never dispose it here.
+          if (cb.onBatchEnd) batchLoss = value;
           p.dispose();
         });
         samplesDone += size;
         if (cb.onBatchEnd && batchLoss) {
           const bl = batchLoss as tf.Tensor;
           const v = (await bl.data())[0];
-          bl.dispose();
           await cb.onBatchEnd(b, { loss: v, size });
         }
         if (cb.onProgress) {
@@ -205,7 +264,6 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
         acc.clear();
         break;
       }
-      acc.take();
       const { means, perBatch } = await acc.read();
       const logs: Logs = {};
       names.forEach((name, i) => {

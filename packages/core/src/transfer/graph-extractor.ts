@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 import type { ExtractorBackbone, Preprocessing } from './backbone';
 
 /** The parts of a tfjs-converter GraphModel graft uses (core does not depend on tfjs-converter). */
 export interface GraphModelLike {
   execute(inputs: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, outputs?: string | string[]): tf.Tensor | tf.Tensor[];
-  executeAsync(inputs: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap, outputs?: string | string[]): Promise<tf.Tensor | tf.Tensor[]>;
+  executeAsync(
+    inputs: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap,
+    outputs?: string | string[],
+  ): Promise<tf.Tensor | tf.Tensor[]>;
   inputs: { name: string; shape?: number[] }[];
   outputs: { name: string }[];
 }
@@ -34,9 +37,16 @@ export function graphExtractor(model: GraphModelLike, options: GraphExtractorOpt
   const declared = model.inputs[0]?.shape?.slice(1);
   const inputShape =
     options.inputShape ??
-    (declared && declared.every((d) => d > 0) ? declared : options.preprocessing ? [...options.preprocessing.size, 3] : null);
+    (declared && declared.every((d) => d > 0)
+      ? declared
+      : options.preprocessing
+        ? [...options.preprocessing.size, 3]
+        : null);
   if (!inputShape) {
-    throw new GraftError('INVALID_BASE', 'the GraphModel input has no fixed size: pass inputShape or preprocessing.size');
+    throw new GraftError(
+      'INVALID_BASE',
+      'the GraphModel input has no fixed size: pass inputShape or preprocessing.size',
+    );
   }
   const node = options.featureNode;
   const run = (x: tf.Tensor): tf.Tensor => {
@@ -60,7 +70,8 @@ export function graphExtractor(model: GraphModelLike, options: GraphExtractorOpt
     inputShape,
     featureShape,
     preprocessing: options.preprocessing,
-    frozenReason: 'a tfjs GraphModel cannot be trained (it has no gradients in tfjs); only a head on its features trains',
+    frozenReason:
+      'a tfjs GraphModel cannot be trained (it has no gradients in tfjs); only a head on its features trains',
     async extract(batch: tf.Tensor) {
       const out = tf.tidy(() => run(batch));
       return out;

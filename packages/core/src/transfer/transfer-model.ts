@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
-import { GraftError, describe } from '../errors/graft-error';
+import { describe, GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import { type FitOptions, Model, type NormalisedFitOptions, type TrainingInputs } from '../model/model';
 import type { ProgressEvent } from '../training/callbacks';
@@ -79,7 +79,10 @@ export class TransferModel extends Model {
   /** Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning. */
   unfreeze(which: UnfreezeOptions | string[] = {}): this {
     if (this.backbone.kind === 'extractor') {
-      throw new GraftError('GRAPH_MODEL_NOT_TRAINABLE', `the base "${this.backbone.name}" cannot be unfrozen: ${this.backbone.frozenReason}`);
+      throw new GraftError(
+        'GRAPH_MODEL_NOT_TRAINABLE',
+        `the base "${this.backbone.name}" cannot be unfrozen: ${this.backbone.frozenReason}`,
+      );
     }
     const layers = this.baseLayers();
     let chosen: AnyLayer[];
@@ -88,14 +91,28 @@ export class TransferModel extends Model {
       const byName = new Map(layers.map((l) => [l.name, l]));
       const missing = which.filter((n) => !byName.has(n));
       if (missing.length) {
-        throw new GraftError('UNKNOWN_LAYER', `the base has no layer(s) ${missing.map((m) => JSON.stringify(m)).join(', ')}; its last layers are ${layers.slice(-5).map((l) => l.name).join(', ')}`);
+        throw new GraftError(
+          'UNKNOWN_LAYER',
+          `the base has no layer(s) ${missing.map((m) => JSON.stringify(m)).join(', ')}; its last layers are ${layers
+            .slice(-5)
+            .map((l) => l.name)
+            .join(', ')}`,
+        );
       }
       chosen = which.map((n) => byName.get(n) as AnyLayer);
     } else {
-      if (typeof which !== 'object' || which === null) throw new GraftError('INVALID_OPTION', `expected unfreeze({ last }) or unfreeze([names]), got ${describe(which)}`);
+      if (typeof which !== 'object' || which === null)
+        throw new GraftError(
+          'INVALID_OPTION',
+          `expected unfreeze({ last }) or unfreeze([names]), got ${describe(which)}`,
+        );
       batchNorm = which.batchNorm ?? false;
       const n = which.last ?? layers.length;
-      if (!(Number.isInteger(n) && n > 0)) throw new GraftError('UNFREEZE_OUT_OF_RANGE', `expected last as a positive integer, got ${describe(which.last)}`);
+      if (!(Number.isInteger(n) && n > 0))
+        throw new GraftError(
+          'UNFREEZE_OUT_OF_RANGE',
+          `expected last as a positive integer, got ${describe(which.last)}`,
+        );
       if (n > layers.length) {
         throw new GraftError('UNFREEZE_OUT_OF_RANGE', `expected last <= ${layers.length} (the base's depth), got ${n}`);
       }
@@ -113,10 +130,17 @@ export class TransferModel extends Model {
   /** Takes the base's features at a named layer instead of its output. */
   cut(layerName: string): this {
     this.beforeBuild('cut');
-    if (this.backbone.kind !== 'layers') throw new GraftError('INVALID_BASE', 'cut() needs a layers base; name the feature node when wrapping a GraphModel');
+    if (this.backbone.kind !== 'layers')
+      throw new GraftError(
+        'INVALID_BASE',
+        'cut() needs a layers base; name the feature node when wrapping a GraphModel',
+      );
     const names = this.backbone.model.layers.map((l) => l.name);
     if (!names.includes(layerName)) {
-      throw new GraftError('UNKNOWN_LAYER', `expected a layer of the base, got ${describe(layerName)}; layers near the end: ${names.slice(-6).join(', ')}`);
+      throw new GraftError(
+        'UNKNOWN_LAYER',
+        `expected a layer of the base, got ${describe(layerName)}; layers near the end: ${names.slice(-6).join(', ')}`,
+      );
     }
     this.cutAt = layerName;
     this.frozenSetChanged();
@@ -126,7 +150,8 @@ export class TransferModel extends Model {
   /** How 4-D feature maps become vectors: 'avg' (default), 'max' or 'flatten'. */
   pool(kind: Pooling): this {
     this.beforeBuild('pool');
-    if (!['avg', 'max', 'flatten'].includes(kind)) throw new GraftError('INVALID_OPTION', `expected pool "avg", "max" or "flatten", got ${describe(kind)}`);
+    if (!['avg', 'max', 'flatten'].includes(kind))
+      throw new GraftError('INVALID_OPTION', `expected pool "avg", "max" or "flatten", got ${describe(kind)}`);
     this.pooling = kind;
     return this;
   }
@@ -134,7 +159,8 @@ export class TransferModel extends Model {
   /** Dropout on the features before the head. */
   dropout(rate: number): this {
     this.beforeBuild('dropout');
-    if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw new GraftError('INVALID_HEAD', `expected dropout rate in [0, 1), got ${describe(rate)}`);
+    if (!(typeof rate === 'number' && rate >= 0 && rate < 1))
+      throw new GraftError('INVALID_HEAD', `expected dropout rate in [0, 1), got ${describe(rate)}`);
     this.headDropout = rate;
     return this;
   }
@@ -143,8 +169,10 @@ export class TransferModel extends Model {
   addHead(head: number | HeadSpec): this {
     this.beforeBuild('addHead');
     const spec = typeof head === 'number' ? classifierHead(head) : head;
-    if (!isHeadSpec(spec)) throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
-    if (!(Number.isInteger(spec.units) && spec.units > 0)) throw new GraftError('INVALID_HEAD', `expected head units as a positive integer, got ${describe(spec.units)}`);
+    if (!isHeadSpec(spec))
+      throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
+    if (!(Number.isInteger(spec.units) && spec.units > 0))
+      throw new GraftError('INVALID_HEAD', `expected head units as a positive integer, got ${describe(spec.units)}`);
     this.headSpec = spec;
     this.task = spec.task;
     if (typeof spec.loss === 'string') this.loss = spec.loss;
@@ -180,7 +208,8 @@ export class TransferModel extends Model {
   }
 
   async fit(...args: Parameters<Model['fit']>): Promise<this> {
-    const hadTrainableBase = this.backbone.kind === 'layers' && this.isBuilt && this.stemModel().trainableWeights.length > 0;
+    const hadTrainableBase =
+      this.backbone.kind === 'layers' && this.isBuilt && this.stemModel().trainableWeights.length > 0;
     try {
       return await super.fit(...(this.withFineTuneRate(args) as Parameters<Model['fit']>));
     } finally {
@@ -197,7 +226,15 @@ export class TransferModel extends Model {
   /** After `unfreeze`, a fit without a learning rate uses the fine-tuning default. */
   private withFineTuneRate(args: unknown[]): unknown[] {
     if (!this.unfrozenSinceFit || this.compileOptions.learningRate !== undefined) return args;
-    const idx = args.findIndex((a, i) => i > 0 && typeof a === 'object' && a !== null && !Array.isArray(a) && !(a instanceof tf.Tensor) && !('shape' in (a as object)));
+    const idx = args.findIndex(
+      (a, i) =>
+        i > 0 &&
+        typeof a === 'object' &&
+        a !== null &&
+        !Array.isArray(a) &&
+        !(a instanceof tf.Tensor) &&
+        !('shape' in (a as object)),
+    );
     const options = (idx >= 0 ? args[idx] : {}) as FitOptions;
     if (options.learningRate !== undefined) return args;
     const next = [...args];
@@ -208,7 +245,11 @@ export class TransferModel extends Model {
   }
 
   protected build(): tfl.LayersModel {
-    if (!this.headSpec) throw new GraftError('NOT_BUILT', 'the transfer model has no head yet: call addHead(numClasses) or addHead(head)');
+    if (!this.headSpec)
+      throw new GraftError(
+        'NOT_BUILT',
+        'the transfer model has no head yet: call addHead(numClasses) or addHead(head)',
+      );
     if (this.backbone.kind === 'extractor') {
       const fs = this.backbone.featureShape;
       this.head = buildHead(this.specWithDropout(), fs.length > 1 ? [fs.reduce((a, b) => a * b, 1)] : fs, this.seed);
@@ -256,7 +297,11 @@ export class TransferModel extends Model {
   }
 
   private beforeBuild(what: string): void {
-    if (this.isBuilt) throw new GraftError('INVALID_HEAD', `${what}() must come before the model is built (by fit, predict or summary)`);
+    if (this.isBuilt)
+      throw new GraftError(
+        'INVALID_HEAD',
+        `${what}() must come before the model is built (by fit, predict or summary)`,
+      );
   }
 
   private frozenSetChanged(): void {
@@ -283,6 +328,10 @@ export class TransferModel extends Model {
       return { net: head, x: await this.computeFeatures(x, progress), owned: true, featureCache: false };
     }
     return { net, x: this.preprocessed(x), owned: true, featureCache: false };
+  }
+
+  protected expectedSampleShape(): (number | null)[] {
+    return this.backbone.kind === 'extractor' ? this.backbone.inputShape : super.expectedSampleShape();
   }
 
   protected async inferenceInputs(x: tf.Tensor): Promise<tf.Tensor> {
@@ -315,7 +364,17 @@ export class TransferModel extends Model {
         if (progress) {
           const done = i + size;
           const rate = done / ((performance.now() - start) / 1000 || 1e-9);
-          progress({ epoch: 0, epochs: 1, batch: i / batch, batches: Math.ceil(n / batch), fraction: done / n, etaSeconds: (n - done) / rate, samplesPerSecond: rate, featureCache: true, phase: 'features' });
+          progress({
+            epoch: 0,
+            epochs: 1,
+            batch: i / batch,
+            batches: Math.ceil(n / batch),
+            fraction: done / n,
+            etaSeconds: (n - done) / rate,
+            samplesPerSecond: rate,
+            featureCache: true,
+            phase: 'features',
+          });
         }
         await new Promise((r) => setTimeout(r, 0));
       }
@@ -360,7 +419,10 @@ export class TransferModel extends Model {
  * Starts transfer learning from a pretrained base: a tfjs LayersModel, a GraphModel (always frozen),
  * a zoo backbone, or a graft Model.
  */
-export function transfer(base: tfl.LayersModel | GraphModelLike | Backbone | Model, options: TransferOptions = {}): TransferModel {
+export function transfer(
+  base: tfl.LayersModel | GraphModelLike | Backbone | Model,
+  options: TransferOptions = {},
+): TransferModel {
   return new TransferModel(toBackbone(base, options), options);
 }
 
@@ -372,9 +434,18 @@ function toBackbone(base: unknown, options: TransferOptions): Backbone {
   }
   if (base instanceof tfl.LayersModel) return layersBackbone(base, options.preprocessing);
   if (isGraphModel(base)) return graphExtractor(base, options);
-  throw new GraftError('INVALID_BASE', `expected a tfjs LayersModel, a GraphModel, a zoo backbone or a graft Model, got ${describe(base)}`);
+  throw new GraftError(
+    'INVALID_BASE',
+    `expected a tfjs LayersModel, a GraphModel, a zoo backbone or a graft Model, got ${describe(base)}`,
+  );
 }
 
 function layersBackbone(model: tfl.LayersModel, preprocessing?: Preprocessing): LayersBackbone {
-  return { kind: 'layers', name: model.name, model, inputShape: model.inputs[0].shape.slice(1) as number[], preprocessing };
+  return {
+    kind: 'layers',
+    name: model.name,
+    model,
+    inputShape: model.inputs[0].shape.slice(1) as number[],
+    preprocessing,
+  };
 }

@@ -1,0 +1,139 @@
+import { describe, type ExtractorBackbone, GraftError, type Preprocessing } from '@graft/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeOnnx } from '../onnx/decode';
+import { rewriteOnnx } from '../onnx/rewrite';
+import { DATA_TYPE } from '../onnx/schema';
+import { createSession } from '../runtime/ort-env';
+import { checkBatch, runBatch, type SessionIO } from '../runtime/run-session';
+import { planFeatureOutput } from './feature-output';
+import { guessLayout, sampleShape } from './input-shape';
+import { loadBytes } from './load-bytes';
+
+export interface OnnxBackboneOptions {
+  /** Tensor whose value is the feature; default: picked automatically (see planFeatureOutput). */
+  featureOutput?: string;
+  /** Graph input to feed; default: the only one. */
+  inputName?: string;
+  /** Layout of a rank-4 graph input; default: guessed from where the 1/3-channel axis is. */
+  layout?: 'nchw' | 'nhwc';
+  /** How images become the graph's input (required for image inputs). */
+  preprocessing?: Preprocessing;
+  name?: string;
+}
+
+function defaultName(what: string): string {
+  const base = what.split(/[\\/]/).pop() ?? what;
+  return what === 'the given bytes' ? 'onnx-backbone' : base.replace(/\.onnx$/i, '');
+}
+
+/**
+ * An ONNX model as a frozen feature extractor. Its internal feature tensor is made a graph output
+ * (ONNX Runtime only returns outputs), one session is built and kept, and `extract` maps a
+ * preprocessed NHWC batch to [N, ...featureShape] (rank-4 features of NCHW graphs come back NHWC).
+ */
+export async function onnxBackbone(
+  src: Uint8Array | ArrayBuffer | string | URL,
+  options: OnnxBackboneOptions = {},
+): Promise<ExtractorBackbone> {
+  if (typeof options !== 'object' || options === null) {
+    throw new GraftError('INVALID_OPTION', `onnxBackbone options must be an object, got ${describe(options)}`);
+  }
+  if (options.layout !== undefined && options.layout !== 'nchw' && options.layout !== 'nhwc') {
+    throw new GraftError('INVALID_OPTION', `layout must be "nchw" or "nhwc", got ${describe(options.layout)}`);
+  }
+  const { bytes, what } = await loadBytes(src);
+  const model = decodeOnnx(bytes, what);
+
+  const names = model.inputs.map((i) => `"${i.name}"`).join(', ');
+  if (model.inputs.length !== 1) {
+    throw new GraftError(
+      'ONNX_INPUT_MISMATCH',
+      `expected an ONNX graph with one input, this one has ${model.inputs.length}: ${names}`,
+    );
+  }
+  const input = model.inputs[0];
+  if (options.inputName !== undefined && options.inputName !== input.name) {
+    throw new GraftError(
+      'ONNX_INPUT_MISMATCH',
+      `inputName ${JSON.stringify(options.inputName)} is not a graph input; the graph has ${names}`,
+    );
+  }
+  if (input.elemType !== DATA_TYPE.float) {
+    throw new GraftError(
+      'ONNX_INPUT_MISMATCH',
+      `graph input "${input.name}" has ONNX element type ${input.elemType}, expected float32 (1)`,
+    );
+  }
+  const image = input.dims?.length === 4;
+  if (image && !options.preprocessing) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `onnxBackbone needs options.preprocessing (size, range, mean/std) for image input "${input.name}"`,
+    );
+  }
+  const layout = options.layout ?? (image ? guessLayout(input.dims as (number | string)[]) : 'nhwc');
+  const inputShape = sampleShape(input, layout, options.preprocessing);
+
+  const plan = planFeatureOutput(model, options.featureOutput);
+  const edited = plan.isOutput
+    ? bytes
+    : rewriteOnnx(bytes, model, {
+        appendNodes: plan.nodes,
+        addOutputs: [
+          plan.auto
+            ? { name: plan.name, elemType: DATA_TYPE.float, dims: ['N', 'graft_features'] }
+            : { name: plan.name, dims: null },
+        ],
+      });
+  const session = await createSession(edited, what);
+  const io: SessionIO = {
+    session,
+    inputName: input.name,
+    outputName: plan.name,
+    sampleShape: inputShape,
+    nchwInput: image && layout === 'nchw',
+    nchwOutput: layout === 'nchw',
+    batchOfOne: input.dims?.[0] === 1,
+  };
+
+  // One zero sample tells the feature shape and type (files rarely declare internal shapes).
+  const zeros = tf.zeros([1, ...inputShape]);
+  let featureShape: number[];
+  try {
+    const probe = await runBatch(io, zeros);
+    featureShape = probe.tensor.shape.slice(1);
+    probe.tensor.dispose();
+    if (probe.type !== 'float32') {
+      throw new GraftError(
+        'INVALID_OPTION',
+        `feature output "${plan.name}" is ${probe.type}; name a float32 tensor (e.g. a DequantizeLinear output)`,
+      );
+    }
+  } catch (e) {
+    await session.release();
+    throw e;
+  } finally {
+    zeros.dispose();
+  }
+
+  const name = options.name ?? defaultName(what);
+  let released = false;
+  return {
+    kind: 'extractor',
+    name,
+    inputShape,
+    featureShape,
+    preprocessing: options.preprocessing,
+    frozenReason: `"${name}" is an ONNX model run by onnxruntime-web, which computes no gradients: it can only extract features`,
+    source: { format: 'onnx', bytes: edited, inputName: input.name, featureOutput: plan.name, layout },
+    async extract(batch: tf.Tensor): Promise<tf.Tensor> {
+      checkBatch(batch, inputShape, `ONNX backbone "${name}"`);
+      return (await runBatch(io, batch)).tensor;
+    },
+    dispose() {
+      if (released) return;
+      released = true;
+      void session.release().catch(() => undefined);
+    },
+  };
+}

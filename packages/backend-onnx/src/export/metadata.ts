@@ -1,0 +1,13 @@
+import type { ExportSource } from '@graft/core';
+
+/**
+ * What a consumer of the file needs to feed it correctly, as ONNX metadata_props. The graph itself
+ * starts after preprocessing (it takes the preprocessed NHWC float batch, like graft's runtimes).
+ */
+export function exportMetadata(source: ExportSource): Record<string, string> {
+  const meta: Record<string, string> = { 'graft.input_layout': 'NHWC', 'graft.preprocessing_included': 'false' };
+  const pre = source.preprocessing ?? source.extractor?.preprocessing;
+  if (pre) meta['graft.preprocessing'] = JSON.stringify(pre);
+  if (source.classNames) meta['graft.class_names'] = JSON.stringify(source.classNames);
+  return meta;
+}

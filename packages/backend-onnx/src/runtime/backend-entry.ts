@@ -1,0 +1,40 @@
+import type { BackendEntry } from '@graft/core';
+import { encodeModel } from '../onnx/encode';
+import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
+import { createSession, executionProviders, ort } from './ort-env';
+
+let ready: Promise<void> | null = null;
+
+/** Loads the onnxruntime WebAssembly once, with a one-node model, so init failures surface here. */
+function warmUp(): Promise<void> {
+  ready ??= (async () => {
+    const probe = encodeModel({
+      graphName: 'probe',
+      nodes: [{ opType: 'Identity', inputs: ['x'], outputs: ['y'] }],
+      initializers: [],
+      inputs: [{ name: 'x', dims: [1] }],
+      outputs: [{ name: 'y', dims: [1] }],
+      opsets: [{ domain: '', version: OPSET_VERSION }],
+      irVersion: IR_VERSION,
+    });
+    const session = await createSession(probe, 'the start-up probe');
+    await session.release();
+  })().catch((e) => {
+    ready = null;
+    throw e;
+  });
+  return ready;
+}
+
+/**
+ * "onnx" in core's backend registry: inference only (core's auto never picks it for training), no
+ * tfjs backend of its own; predictions go through the "onnx" runtime.
+ */
+export const onnxBackendEntry: BackendEntry = {
+  priority: 0,
+  capabilities: { train: false, inference: true, float32: true },
+  isAvailable: () => (typeof WebAssembly === 'object' ? true : 'WebAssembly is not available here'),
+  init: warmUp,
+  tfjsBackend: null,
+  describe: () => `onnxruntime-web ${ort.env.versions?.web ?? ''} (${executionProviders().join(', ')})`,
+};

@@ -1,0 +1,40 @@
+import type { ExportSource, InferenceRuntime, PreparedRuntime } from '@graft/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { checkNet, exportOnnx } from '../export/export-onnx';
+import { createSession } from './ort-env';
+import { checkBatch, runBatch, type SessionIO } from './run-session';
+
+/**
+ * The "onnx" runtime: exports the model once, builds one InferenceSession and reuses it for every
+ * batch. The exported graph takes graft's NHWC batches, so nothing is transposed on the way in.
+ */
+export const onnxRuntime: InferenceRuntime = {
+  async prepare(source: ExportSource): Promise<PreparedRuntime> {
+    const net = checkNet(source);
+    const bytes = await exportOnnx(source);
+    const session = await createSession(bytes, `the exported model "${net.name}"`);
+    const sampleShape = (source.extractor?.inputShape ?? net.inputs[0].shape.slice(1)) as number[];
+    const fixed = session.inputMetadata?.[0];
+    const io: SessionIO = {
+      session,
+      inputName: session.inputNames[0],
+      outputName: session.outputNames[0],
+      sampleShape,
+      nchwInput: false,
+      nchwOutput: false,
+      batchOfOne: !!fixed && fixed.isTensor && fixed.shape[0] === 1,
+    };
+    let released = false;
+    return {
+      async run(batch: tf.Tensor): Promise<tf.Tensor> {
+        checkBatch(batch, sampleShape, `model "${net.name}" (onnx runtime)`);
+        return (await runBatch(io, batch)).tensor;
+      },
+      async dispose() {
+        if (released) return;
+        released = true;
+        await session.release();
+      },
+    };
+  },
+};
