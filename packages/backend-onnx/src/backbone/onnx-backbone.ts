@@ -111,7 +111,12 @@ export async function onnxBackbone(
     }
   } catch (e) {
     await session.release();
-    throw e;
+    if (e instanceof GraftError) throw e;
+    // the file parsed but onnxruntime cannot run it (e.g. inconsistent shapes): still a bad file
+    throw new GraftError(
+      'ONNX_INVALID_FILE',
+      `onnxruntime could not run this ONNX model on a zero sample: ${(e as Error).message}`,
+    );
   } finally {
     zeros.dispose();
   }

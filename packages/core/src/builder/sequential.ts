@@ -211,12 +211,21 @@ export class SequentialModel extends Model {
     const init = (i: number, _kind: 'kernel' | 'depthwise') =>
       seed === undefined ? undefined : tfl.initializers.glorotUniform({ seed: seed * 7919 + i });
     const model = tfl.sequential({ name: this.options.name });
+    let pending: tfl.layers.Layer | null = null;
     try {
       this.factories.forEach((f, i) => {
-        model.add(f(i === 0 ? { inputShape: this.options.inputShape } : {}, init));
+        pending = f(i === 0 ? { inputShape: this.options.inputShape } : {}, init);
+        model.add(pending);
+        pending = null;
       });
     } catch (e) {
-      model.dispose();
+      // free what was built: the layers added so far and any weights the failing layer made
+      for (const w of (pending as tfl.layers.Layer | null)?.weights ?? []) w.dispose();
+      try {
+        model.dispose();
+      } catch {
+        for (const l of model.layers) for (const w of l.weights) w.dispose();
+      }
       throw new GraftError('INVALID_LAYER', `the layers do not fit together: ${(e as Error).message}`);
     }
     return model;

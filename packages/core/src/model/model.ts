@@ -179,11 +179,13 @@ export class Model {
       );
     }
     this.fitting = true;
-    const release = backends.hold();
+    let release = () => {};
     const owned: Dataset[] = [];
     const ownedTensors: tf.Tensor[] = [];
     try {
+      // choose the backend first ('auto' on first use), then hold it for the whole fit
       const choice = await backends.ensure();
+      release = backends.hold();
       const entry = backends.get(choice.name);
       if (entry && !entry.capabilities.train) {
         throw new GraftError(
@@ -365,8 +367,9 @@ export class Model {
         return { batch: b, single: true };
       }
     }
-    const t = toTensor(x, 'x');
+    // the expected shape first: building can throw, and must not strand the input tensor
     const sampleRank = this.preprocessing ? 3 : this.expectedSampleShape().length;
+    const t = toTensor(x, 'x');
     if (t.rank === sampleRank) {
       const b = tf.expandDims(t, 0);
       t.dispose();

@@ -83,7 +83,7 @@ class Accumulator {
  * source tensor out of the heap on every call. */
 const HOST_BACKENDS = new Set(['cpu', 'wasm']);
 /** Largest input (x and y) copied out of the wasm heap for host batching; the cpu backend shares its arrays. */
-const MAX_HOST_COPY_BYTES = 512 * 2 ** 20;
+const MAX_HOST_COPY_BYTES = 256 * 2 ** 20;
 
 /** Makes (x, y) batches from row indices; call inside a tidy. */
 interface BatchSource {

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { loadMutated, type ModelFiles, modelJsonMutations, readModelFiles } from './model-json';
+import { loadMutatedOnnx, type OnnxSeed, onnxMutations } from './onnx-bytes';
+import { Tally } from './outcome';
+import { onnxSeeds, seedModel } from './seeds';
+
+export interface FuzzSeeds {
+  files: ModelFiles;
+  onnx: OnnxSeed[];
+  /** Where mutated model folders are written; removed by `dispose`. */
+  dir: string;
+  dispose(): void;
+}
+
+/** Saves and exports the tiny seed model once (on the active backend). */
+export async function prepareFuzz(): Promise<FuzzSeeds> {
+  const dir = mkdtempSync(join(tmpdir(), 'graft-fuzz-'));
+  const model = await seedModel();
+  try {
+    await model.save(join(dir, 'valid'));
+    return {
+      files: readModelFiles(join(dir, 'valid')),
+      onnx: await onnxSeeds(model),
+      dir,
+      dispose: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** `runs` mutated model folders through loadModel; throws (with fast-check's counterexample) on a bad outcome. */
+export async function fuzzModelJson(seeds: FuzzSeeds, runs: number, seed: number): Promise<Tally> {
+  const tally = new Tally();
+  const dir = join(seeds.dir, 'case');
+  await fc.assert(
+    fc.asyncProperty(modelJsonMutations, async (mutations) => {
+      tally.add(await loadMutated(dir, seeds.files, mutations));
+    }),
+    { numRuns: runs, seed },
+  );
+  return tally;
+}
+
+/** `runs` mutated ONNX files through onnxBackbone. */
+export async function fuzzOnnx(seeds: FuzzSeeds, runs: number, seed: number): Promise<Tally> {
+  const tally = new Tally();
+  await fc.assert(
+    // the seed by index keeps a counterexample short (the bytes are rebuilt from it)
+    fc.asyncProperty(fc.nat({ max: seeds.onnx.length - 1 }), onnxMutations, async (which, mutations) => {
+      tally.add(await loadMutatedOnnx(seeds.onnx[which], mutations));
+    }),
+    { numRuns: runs, seed },
+  );
+  return tally;
+}
