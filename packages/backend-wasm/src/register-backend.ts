@@ -1,6 +1,6 @@
 import { backends } from '@graft/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
 
@@ -32,7 +32,7 @@ async function threadsSupported(): Promise<boolean> {
   }
 }
 
-let info = 'not initialised';
+let info = 'SIMD/threads detected at init';
 
 /** Which binary and how many threads the wasm backend runs, once initialised. */
 export function wasmInfo(): string {
@@ -44,18 +44,30 @@ backends.register('wasm', {
   capabilities: { train: true, inference: true, float32: true },
   isAvailable() {
     if (typeof WebAssembly !== 'object') return 'WebAssembly is not available in this environment';
-    if (!isNode && configuredPaths === null && typeof location !== 'undefined' && location.protocol.startsWith('http')) {
+    if (
+      !isNode &&
+      configuredPaths === null &&
+      typeof location !== 'undefined' &&
+      location.protocol.startsWith('http')
+    ) {
       // Bundlers rewrite module URLs; without configured paths tfjs asks the page for the binary.
       return true;
     }
     return true;
   },
   async init() {
-    await tf.setBackend('wasm');
+    // setBackend resolves false (it does not throw) when the .wasm binary cannot be loaded
+    if (!(await tf.setBackend('wasm'))) {
+      throw new Error(`tfjs-backend-wasm failed to initialise (is the .wasm binary served where configureWasm points${configuredPaths ? `: ${JSON.stringify(configuredPaths)}` : ''}?)`);
+    }
     await tf.ready();
     const simd = await simdSupported();
     const threads = await threadsSupported();
-    const binary = simd ? (threads ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm') : 'tfjs-backend-wasm.wasm';
+    const binary = simd
+      ? threads
+        ? 'tfjs-backend-wasm-threaded-simd.wasm'
+        : 'tfjs-backend-wasm-simd.wasm'
+      : 'tfjs-backend-wasm.wasm';
     info = `${binary}, ${threads ? 'multi-threaded' : '1 thread'}`;
   },
   describe: () => info,

@@ -327,7 +327,8 @@ export class TransferModel extends Model {
       }
       return { net: head, x: await this.computeFeatures(x, progress), owned: true, featureCache: false };
     }
-    return { net, x: this.preprocessed(x), owned: true, featureCache: false };
+    const input = this.preprocessed(x);
+    return { net, x: input, owned: input !== x, featureCache: false };
   }
 
   protected expectedSampleShape(): (number | null)[] {
