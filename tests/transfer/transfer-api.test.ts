@@ -174,6 +174,23 @@ describe('transfer()', () => {
     await Promise.all([ml.dispose(), reg.dispose(), emb.dispose()]);
   });
 
+  it('fits twice on one Dataset when the base cannot use the cache (a dropout inside the base)', async () => {
+    const { x, y } = halves(16);
+    const input = tfl.input({ shape: [8, 8, 1] });
+    const conv = tfl.layers.conv2d({ filters: 2, kernelSize: 3, name: 'c' }).apply(input) as tfl.SymbolicTensor;
+    const drop = tfl.layers.dropout({ rate: 0.2, name: 'd' }).apply(conv) as tfl.SymbolicTensor;
+    const base = tfl.model({ inputs: input, outputs: drop });
+    const data = (await import('@graft/core')).Dataset.from(x, y);
+    const model = transfer(base, { seed: 1 }).freeze().addHead(2);
+    expect(model.usesFeatureCache).toBe(false);
+    await model.fit(data, { epochs: 1 });
+    await model.fit(data, { epochs: 1 });
+    expect(data.isDisposed).toBe(false);
+    expect(model.history.loss).toHaveLength(2);
+    data.dispose();
+    await model.dispose();
+  });
+
   it('a GraphModel-like base is always frozen', async () => {
     const base = smallBase();
     const graphLike = {
