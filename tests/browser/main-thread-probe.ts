@@ -1,23 +1,35 @@
 /**
- * Injected into the page before its scripts: records long tasks (PerformanceObserver 'longtask') and the gaps
- * between animation frames, so a test can read the longest main-thread block during a window it chooses.
+ * Injected into the page before its scripts: records long tasks (PerformanceObserver 'longtask'), so a test can read
+ * the longest main-thread block during a window it chooses. (No requestAnimationFrame loop: one would make the page
+ * render every frame, and under CPU contention those frames themselves show up as long tasks.)
  */
 export const MAIN_THREAD_PROBE = `
 (() => {
-  const probe = { longTasks: [], maxFrameGap: 0, measuring: false, last: 0 };
+  const probe = { longTasks: [], measuring: false, t0: 0 };
   window.__graftProbe = probe;
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if (probe.measuring) probe.longTasks.push(e.duration);
+      for (const e of list.getEntries()) if (probe.measuring) probe.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: false });
   } catch {}
-  const tick = (t) => {
-    if (probe.measuring && probe.last) probe.maxFrameGap = Math.max(probe.maxFrameGap, t - probe.last);
-    probe.last = t;
-    requestAnimationFrame(tick);
+  window.__graftProbeStart = () => { probe.longTasks = []; probe.t0 = performance.now(); probe.measuring = true; };
+  // long tasks before the app's 'graft:trained' mark happened while the worker trained; later ones are the page
+  // loading the trained weights
+  window.__graftProbeStop = () => {
+    probe.measuring = false;
+    const marks = performance.getEntriesByName('graft:trained');
+    const end = marks.length ? marks[marks.length - 1].startTime : Infinity;
+    const during = probe.longTasks.filter((t) => t.start < end).map((t) => t.duration);
+    const after = probe.longTasks.filter((t) => t.start >= end).map((t) => t.duration);
+    const at = (t) => Math.round(t - probe.t0);
+    return {
+      longTasks: during.length,
+      maxLongTask: Math.max(0, ...during),
+      // total blocking time: the part of each long task beyond 50 ms
+      blockingMs: during.reduce((a, d) => a + Math.max(0, d - 50), 0),
+      maxLongTaskAfter: Math.max(0, ...after),
+      timeline: { trainedAt: at(end), tasks: probe.longTasks.map((t) => [at(t.start), Math.round(t.duration)]) },
+    };
   };
-  requestAnimationFrame(tick);
-  window.__graftProbeStart = () => { probe.longTasks = []; probe.maxFrameGap = 0; probe.last = 0; probe.measuring = true; };
-  window.__graftProbeStop = () => { probe.measuring = false; return { longTasks: probe.longTasks, maxLongTask: Math.max(0, ...probe.longTasks), maxFrameGap: probe.maxFrameGap }; };
 })();
 `;

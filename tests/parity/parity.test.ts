@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graft/core';
 import { enableNodeWebGPU, releaseWebGPU } from '@graft/backend-webgpu';
+import { backends, createRng, Dataset, type Model, sequential, TransferModel, transfer } from '@graft/core';
 import { mobilenetV1, mobilenetV2 } from '@graft/zoo';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findVulkanDriver } from '../../packages/backend-webgpu/test/vulkan-env';
 import { TRAINING_BACKENDS } from '../helpers/backends';
@@ -51,27 +51,40 @@ const CASES: Case[] = [
         .dense(3, { activation: 'softmax' }),
   },
   {
-    name: 'MobileNet v1 (alpha 0.25, 32x32), trained end to end',
+    name: 'MobileNet v1 (alpha 0.25, 32x32), every conv trained (BatchNorm in inference mode)',
     shape: [32, 32, 3],
     classes: 3,
     samples: 24,
-    learningRate: 1e-4,
-    build: async () => transfer(await mobilenetV1({ alpha: 0.25, inputShape: [32, 32, 3], seed: 3 }), { seed: 3 }).addHead(3),
+    learningRate: 1e-3,
+    // training-mode BN on 1x1 maps from batches of 8 is ill-conditioned (float noise amplified ~30x per layer):
+    // the Keras fine-tuning recipe keeps BN in inference mode, which is what unfreeze() does by default
+    build: async () =>
+      transfer(await mobilenetV1({ alpha: 0.25, inputShape: [32, 32, 3], seed: 3 }), { seed: 3 })
+        .freeze()
+        .unfreeze()
+        .addHead(3),
   },
   {
-    name: 'MobileNet v2 (alpha 0.35, 32x32), trained end to end',
+    name: 'MobileNet v2 (alpha 0.35, 32x32), every conv trained (BatchNorm in inference mode)',
     shape: [32, 32, 3],
     classes: 3,
     samples: 24,
-    learningRate: 1e-4,
-    build: async () => transfer(await mobilenetV2({ alpha: 0.35, inputShape: [32, 32, 3], seed: 4 }), { seed: 4 }).addHead(3),
+    learningRate: 1e-3,
+    build: async () =>
+      transfer(await mobilenetV2({ alpha: 0.35, inputShape: [32, 32, 3], seed: 4 }), { seed: 4 })
+        .freeze()
+        .unfreeze()
+        .addHead(3),
   },
   {
     name: 'a transfer model on a frozen BatchNorm base',
     shape: [32, 32, 3],
     classes: 3,
     samples: 24,
-    build: async () => transfer(await mobilenetV2({ alpha: 0.35, inputShape: [32, 32, 3], seed: 5 }), { seed: 5 }).freeze().addHead(3),
+    build: async () =>
+      transfer(await mobilenetV2({ alpha: 0.35, inputShape: [32, 32, 3], seed: 5 }), { seed: 5 })
+        .freeze()
+        .addHead(3),
   },
 ];
 
@@ -100,7 +113,11 @@ async function runOn(backend: string, c: Case): Promise<Run> {
   const model = await c.build();
   const ds = Dataset.from({ data: x, shape: [c.samples, ...c.shape] }, y);
   const probe = tf.tensor(x.subarray(0, 4 * (x.length / c.samples)), [4, ...c.shape]);
-  const out = await model.predictTensor(probe);
+  // compare what the base computes (a fresh head's softmax is near uniform and would hide differences)
+  const out =
+    model instanceof TransferModel && model.backbone.kind === 'layers'
+      ? (model.backbone.model.predict(probe) as tf.Tensor)
+      : await model.predictTensor(probe);
   const forward = (await out.data()) as Float32Array;
   tf.dispose([probe, out]);
   await model.fit(ds, { epochs: 3, batchSize: 8, seed: 1, learningRate: c.learningRate ?? 0.01, featureCache: false });
@@ -117,7 +134,8 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 const driver = findVulkanDriver();
-if (!driver) console.warn('[parity] webgpu SKIPPED: no Vulkan driver (run: bash .ci/vulkan.sh && . .cache/vulkan/env.sh)');
+if (!driver)
+  console.warn('[parity] webgpu SKIPPED: no Vulkan driver (run: bash .ci/vulkan.sh && . .cache/vulkan/env.sh)');
 const others = [...TRAINING_BACKENDS.filter((b) => b !== 'cpu'), ...(driver ? ['webgpu'] : [])];
 
 describe.each(CASES)('parity: $name', (c) => {
@@ -132,10 +150,14 @@ describe.each(CASES)('parity: $name', (c) => {
     if (driver) releaseWebGPU();
   });
 
-  it.each(others)('%s matches cpu', async (backend) => {
-    const run = await runOn(backend, c);
-    expect(maxDiff(run.forward, reference.forward)).toBeLessThan(1e-4);
-    expect(run.losses).toHaveLength(3);
-    expect(maxDiff(run.losses, reference.losses)).toBeLessThan(1e-3);
-  }, 600_000);
+  it.each(others)(
+    '%s matches cpu',
+    async (backend) => {
+      const run = await runOn(backend, c);
+      expect(maxDiff(run.forward, reference.forward)).toBeLessThan(1e-4);
+      expect(run.losses).toHaveLength(3);
+      expect(maxDiff(run.losses, reference.losses)).toBeLessThan(1e-3);
+    },
+    600_000,
+  );
 });

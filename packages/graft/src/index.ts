@@ -6,3 +6,4 @@ export * from '@graft/zoo';
 export { configureWasm, wasmInfo } from '@graft/backend-wasm';
 export { enableNodeWebGPU, nodeWebGPUStatus, releaseWebGPU, webgpuMemory } from '@graft/backend-webgpu';
 export { configureOnnx, exportOnnx, onnxBackbone } from '@graft/backend-onnx';
+export * from './worker';

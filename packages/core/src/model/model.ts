@@ -442,7 +442,8 @@ export class Model {
 
   /** Inputs for an outside runtime: preprocessed pixels (the runtime runs the whole graph). */
   protected async runtimeInputs(batch: tf.Tensor): Promise<tf.Tensor> {
-    return batch;
+    // the exported graph starts after preprocessing, for loaded models as for transfer models
+    return this.preprocessing ? this.preprocessed(batch) : batch;
   }
 
   private async prepareRuntime(name: string): Promise<PreparedRuntime> {

@@ -186,6 +186,16 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
   const history: Record<string, number[]> = {};
   const names = ['loss', ...metrics.map((m) => m.name)];
   const stopper = opts.earlyStopping ? new EarlyStopper(opts.earlyStopping, val !== null) : null;
+  if (stopper) {
+    // refuse an unknown monitor before any weight changes
+    const known = [...names, ...(val ? names.map((n) => `val${n[0].toUpperCase()}${n.slice(1)}`) : [])];
+    if (!known.includes(stopper.monitor)) {
+      throw new GraftError(
+        'INVALID_OPTION',
+        `earlyStopping monitors ${JSON.stringify(stopper.monitor)}, which is not among [${known.join(', ')}]`,
+      );
+    }
+  }
   let best: WeightSnapshot | null = null;
   let lastGood: WeightSnapshot | null = null;
   const yielder = createYielder();
@@ -269,7 +279,18 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
       names.forEach((name, i) => {
         logs[name] = means[i];
       });
-      if (!Number.isFinite(logs.loss)) {
+      // a clipped loss can stay finite while the weights overflow (wasm clamps NaN in clipByValue): check both
+      const weightsFinite = opts.nonFinite === 'continue' || (await allFinite(vars));
+      if (!Number.isFinite(logs.loss) || !weightsFinite) {
+        if (opts.nonFinite === 'stop' && !weightsFinite && Number.isFinite(logs.loss)) {
+          if (lastGood) restoreWeights(net, lastGood);
+          throw new GraftError(
+            'NON_FINITE_LOSS',
+            `the weights became NaN or Inf during epoch ${epoch + 1} (the clipped loss read ${logs.loss}); weights were rolled back to the end of epoch ${epoch}` +
+              ' (lower the learning rate, check inputs for extreme values, or pass nonFinite: "continue")',
+            { epoch },
+          );
+        }
         if (opts.nonFinite === 'stop') {
           const width = names.length;
           let bad = 0;
@@ -317,4 +338,12 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
     disposeSnapshot(best);
     disposeSnapshot(lastGood);
   }
+}
+
+/** One sum per weight, read once: NaN or Inf anywhere makes its sum non-finite. */
+async function allFinite(vars: tf.Variable[]): Promise<boolean> {
+  const total = tf.tidy(() => tf.addN(vars.map((v) => tf.sum(tf.abs(v)))));
+  const value = (await total.data())[0];
+  total.dispose();
+  return Number.isFinite(value);
 }

@@ -394,10 +394,6 @@ export class TransferModel extends Model {
     };
   }
 
-  protected async runtimeInputs(batch: tf.Tensor): Promise<tf.Tensor> {
-    return this.preprocessing ? this.preprocessed(batch) : batch;
-  }
-
   async save(target: string | tf.io.IOHandler): Promise<void> {
     if (this.backbone.kind === 'extractor' && !(typeof target === 'string' && target.toLowerCase().endsWith('.onnx'))) {
       throw new GraftError(

@@ -1,0 +1,6 @@
+// The training worker: graft's serveTraining answers the page's WorkerTrainer (fit, progress, abort, weights).
+import { serveTraining } from 'graft';
+import { configureRuntimes } from '../runtime/configure-runtimes';
+
+configureRuntimes();
+serveTraining();
