@@ -58,7 +58,9 @@ backends.register('wasm', {
   async init() {
     // setBackend resolves false (it does not throw) when the .wasm binary cannot be loaded
     if (!(await tf.setBackend('wasm'))) {
-      throw new Error(`tfjs-backend-wasm failed to initialise (is the .wasm binary served where configureWasm points${configuredPaths ? `: ${JSON.stringify(configuredPaths)}` : ''}?)`);
+      throw new Error(
+        `tfjs-backend-wasm failed to initialise (is the .wasm binary served where configureWasm points${configuredPaths ? `: ${JSON.stringify(configuredPaths)}` : ''}?)`,
+      );
     }
     await tf.ready();
     const simd = await simdSupported();
