@@ -237,7 +237,7 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
             pred = tf.keep(p);
             const reg = net.calculateLosses();
             const l = loss(yb, p);
-            return (reg.length ? tf.addN([l, ...reg]) : l) as tf.Scalar;
+            return reg.reduce<tf.Tensor>((a, b) => tf.add(a, b), l) as tf.Scalar;
           }, vars);
           optimizer.applyGradients(grads);
           const p = pred as unknown as tf.Tensor;
@@ -342,7 +342,8 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
 
 /** One sum per weight, read once: NaN or Inf anywhere makes its sum non-finite. */
 async function allFinite(vars: tf.Variable[]): Promise<boolean> {
-  const total = tf.tidy(() => tf.addN(vars.map((v) => tf.sum(tf.abs(v)))));
+  // pairwise adds, not addN: webgpu's AddN binds one buffer per input and fails past the device's limit
+  const total = tf.tidy(() => vars.map((v) => tf.sum(tf.abs(v))).reduce((a, b) => tf.add(a, b)));
   const value = (await total.data())[0];
   total.dispose();
   return Number.isFinite(value);
