@@ -17,6 +17,8 @@ export { createRng } from './data/rng';
 export type { NumericInput } from './data/tensorize';
 export type { GraftErrorCode } from './errors/graft-error';
 export { describe, ERROR_CODES, GraftError, isGraftError } from './errors/graft-error';
+export type { Checkpoint, CheckpointOptions } from './io/checkpoint';
+export { readCheckpoint } from './io/checkpoint';
 export type { Exporter, ExportSource } from './io/exporters';
 export { getExporter, registerExporter } from './io/exporters';
 export type { InferenceRuntime, PreparedRuntime } from './io/runtimes';

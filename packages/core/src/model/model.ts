@@ -10,6 +10,13 @@ import type { ImageSource } from '../data/images/types';
 import type { LabelInfo, LabelInput } from '../data/labels';
 import { type NumericInput, toTensor } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
+import {
+  type CheckpointOptions,
+  checkCheckpointOptions,
+  readCheckpoint,
+  restoreCheckpointWeights,
+  writeCheckpoint,
+} from '../io/checkpoint';
 import { type ExportSource, getExporter } from '../io/exporters';
 import { getRuntime, type PreparedRuntime } from '../io/runtimes';
 import type { Callbacks, EarlyStoppingOptions, ProgressEvent, StopReason } from '../training/callbacks';
@@ -53,6 +60,10 @@ export interface FitOptions extends Callbacks {
   classNames?: string[];
   /** Transfer models: compute frozen base features once (default true when allowed). */
   featureCache?: boolean;
+  /** Node: write weights, optimizer state, epoch and history to a file every `every` epochs, atomically. */
+  checkpoint?: CheckpointOptions;
+  /** Node: continue from a checkpoint file written by the same model; `epochs` stays the total. */
+  resume?: string;
 }
 
 export interface EvaluateOptions {
@@ -172,6 +183,13 @@ export class Model {
     if (this.fitting)
       throw new GraftError('FIT_IN_PROGRESS', 'this model is already fitting; await the running fit first');
     const opts = normaliseFitOptions(options);
+    if (options.checkpoint !== undefined) checkCheckpointOptions(options.checkpoint);
+    if (options.resume !== undefined && typeof options.resume !== 'string') {
+      throw new GraftError(
+        'INVALID_OPTION',
+        `expected resume as a checkpoint file path, got ${describe(options.resume)}`,
+      );
+    }
     if (!isDataset && (y === undefined || y === null)) {
       throw new GraftError(
         'INVALID_LABEL',
@@ -225,6 +243,8 @@ export class Model {
         options.onProgress?.(e);
         for (const c of options.callbacks ?? []) c.onProgress?.(e);
       };
+      let initialEpoch = 0;
+      if (options.resume !== undefined) initialEpoch = await this.resumeFrom(options.resume, opts.learningRate);
       const trainIn = await this.trainingInputs(train.x, opts, progress);
       if (trainIn.owned) ownedTensors.push(trainIn.x);
       let valIn: TrainingInputs | null = null;
@@ -252,7 +272,8 @@ export class Model {
           signal: opts.signal,
           nonFinite: opts.nonFinite,
           earlyStopping: opts.earlyStopping,
-          callbacks: mergeCallbacks(options, progress),
+          initialEpoch,
+          callbacks: mergeCallbacks(options, progress, this.checkpointWriter(options.checkpoint, optimizer)),
         },
       );
       if (lossName) this.loss = lossName;
@@ -274,6 +295,37 @@ export class Model {
       release();
       this.fitting = false;
     }
+  }
+
+  /** Loads a checkpoint into this model and a fresh optimizer; returns the epoch to continue from. */
+  private async resumeFrom(path: string, learningRate?: number): Promise<number> {
+    const ck = await readCheckpoint(path);
+    try {
+      restoreCheckpointWeights(this.net, ck, path);
+      this.resetOptimizer();
+      const optimizer = this.ensureOptimizer(learningRate);
+      if (ck.optimizer.length) await optimizer.setWeights(ck.optimizer);
+    } finally {
+      tf.dispose([...ck.weights, ...ck.optimizer.map((o) => o.tensor)]);
+    }
+    for (const k of Object.keys(this.history)) delete this.history[k];
+    Object.assign(this.history, { loss: [] }, ck.history);
+    return ck.epoch;
+  }
+
+  /** An epoch-end callback that writes checkpoints, or nothing. */
+  private checkpointWriter(c: CheckpointOptions | undefined, optimizer: tf.Optimizer): Callbacks[] {
+    if (!c) return [];
+    const every = c.every ?? 1;
+    const before = Object.fromEntries(Object.entries(this.history).map(([k, v]) => [k, [...v]]));
+    return [
+      {
+        onEpochEnd: async (epoch, logs) => {
+          for (const [k, v] of Object.entries(logs)) (before[k] ??= []).push(v);
+          if ((epoch + 1) % every === 0) await writeCheckpoint(c.to, this.net, optimizer, epoch + 1, before);
+        },
+      },
+    ];
   }
 
   /**
@@ -636,8 +688,8 @@ function normaliseFitOptions(o: FitOptions): NormalisedFitOptions {
   };
 }
 
-function mergeCallbacks(o: FitOptions, progress: (e: ProgressEvent) => void): Callbacks {
-  const list: Callbacks[] = [o, ...(o.callbacks ?? [])];
+function mergeCallbacks(o: FitOptions, progress: (e: ProgressEvent) => void, internal: Callbacks[] = []): Callbacks {
+  const list: Callbacks[] = [...internal, o, ...(o.callbacks ?? [])];
   const has = (k: keyof Callbacks) => list.some((c) => typeof c[k] === 'function');
   const all =
     <K extends keyof Callbacks>(k: K) =>

@@ -35,6 +35,8 @@ export interface LoopOptions {
   earlyStopping?: EarlyStoppingOptions;
   signal?: AbortSignal;
   nonFinite: 'stop' | 'continue';
+  /** Epoch to start at (resuming a checkpoint); `epochs` stays the total, as Keras' initial_epoch. */
+  initialEpoch?: number;
 }
 
 export interface LoopResult {
@@ -173,8 +175,12 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
   const { net, loss, metrics, optimizer, x, y, val } = spec;
   const n = x.shape[0];
   const batches = Math.ceil(n / opts.batchSize);
-  const rng = createRng(opts.seed);
   const seeded = opts.seed !== undefined;
+  // one stream per epoch, derived from (seed, epoch): a resumed fit draws the same shuffles and masks
+  let rng = createRng(opts.seed);
+  const epochRng = (epoch: number) =>
+    seeded ? createRng(((opts.seed as number) * 2654435761 + epoch * 40503) >>> 0) : rng;
+  const first = opts.initialEpoch ?? 0;
   const dropouts = dropoutLayers(net);
   const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
   if (vars.length === 0) {
@@ -202,14 +208,15 @@ export async function trainLoop(spec: TrainSpec, opts: LoopOptions): Promise<Loo
   const cb = opts.callbacks;
   const start = performance.now();
   let samplesDone = 0;
-  const totalSamples = n * opts.epochs;
+  const totalSamples = n * Math.max(1, opts.epochs - first);
   let stoppedBy: StopReason = 'completed';
   let epochsRun = 0;
   const acc = new Accumulator();
   const source = batchSource(x, y);
   await cb.onTrainBegin?.();
   try {
-    for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let epoch = first; epoch < opts.epochs; epoch++) {
+      rng = epochRng(epoch);
       if (aborted(opts.signal)) {
         stoppedBy = 'aborted';
         break;
