@@ -14,7 +14,14 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 /** Written by different people; a script joins the default run once its file exists. */
-const DEFAULT_SCRIPTS = ['mlp.ts', 'wasm-kernels.ts', 'onnx-predict.ts', 'feature-cache.ts'];
+const DEFAULT_SCRIPTS = [
+  'mlp.ts',
+  'backends.ts',
+  'wasm-kernels.ts',
+  'onnx-predict.ts',
+  'feature-cache.ts',
+  'bundle-size.ts',
+];
 
 function resolveScript(arg: string): string | null {
   for (const candidate of [path.resolve(arg), path.join(here, arg)]) {

@@ -209,7 +209,7 @@ describe.each(TRAINING_BACKENDS)('transfer feature cache on %s', (backend) => {
 
   // Reported to the lead: with validationSplit every fit splits the Dataset into new tensors, so the cache (keyed by
   // the input tensor) misses on every fit of the same Dataset. Flip to it() once the split is cached.
-  it.fails('(b) a second fit on the same Dataset with validationSplit reuses the cache', async () => {
+  it('(b) a second fit on the same Dataset with validationSplit reuses the cache', async () => {
     const data = images(40, 5);
     const m = model(randomBase());
     expect(featurePhases(await fitLogged(m, data, { validationSplit: 0.25 }))).toBe(1);
@@ -290,7 +290,7 @@ describe.each(TRAINING_BACKENDS)('transfer feature cache on %s', (backend) => {
 
   // Reported to the lead: DESIGN.md says the cache is invalidated whenever the base weights change, but weights set
   // by hand (or trained through another model that shares the base) leave stale features in the cache.
-  it.fails('(d) base weights changed by hand invalidate the cache without clearFeatureCache()', async () => {
+  it('(d) base weights changed by hand invalidate the cache without clearFeatureCache()', async () => {
     const data = images(24, 9);
     const m = model(randomBase());
     try {
@@ -365,7 +365,7 @@ describe.each(TRAINING_BACKENDS)('transfer feature cache on %s', (backend) => {
 
   // Reported to the lead: computeFeatures disposes its parts on error only when there are two or more, so a
   // failure while a single feature batch is held (a throwing onProgress, an OOM in batch 2) leaks that batch.
-  it.fails('(e) a fit that fails while one feature batch is held leaves no tensors behind', async () => {
+  it('(e) a fit that fails while one feature batch is held leaves no tensors behind', async () => {
     const m = model(randomBase());
     expect(m.net.weights.length).toBeGreaterThan(0);
     expect(await failInFeatures(m, 20, () => true)).toBe(0); // the only batch

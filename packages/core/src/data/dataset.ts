@@ -124,10 +124,17 @@ export class Dataset {
 
   /** A new Dataset with the samples at `indices`, in that order. */
   take(indices: ArrayLike<number>): Dataset {
-    const idx = tf.tensor1d(Int32Array.from(indices), 'int32');
+    const rows = Int32Array.from(indices);
+    const idx = tf.tensor1d(rows, 'int32');
     try {
       const x = tf.gather(this.x, idx);
       const y = this.y ? tf.gather(this.y, idx) : null;
+      // remember where the rows came from: a feature cache on the source serves its splits too
+      const origin = ORIGINS.get(this.x);
+      ORIGINS.set(
+        x,
+        origin ? { source: origin.source, rows: rows.map((r) => origin.rows[r]) } : { source: this.x, rows },
+      );
       return new Dataset(x, y, null, this.classNames, this.checked);
     } finally {
       idx.dispose();
@@ -214,6 +221,14 @@ function validateClassNames(names: unknown): void {
   if (new Set(names).size !== names.length) {
     throw new GraftError('INVALID_OPTION', `expected distinct classNames, got duplicates in [${names.join(', ')}]`);
   }
+}
+
+const ORIGINS = new WeakMap<tf.Tensor, { source: tf.Tensor; rows: Int32Array }>();
+
+/** The tensor a Dataset's samples were taken from, and which rows, when it came from `take`/`split`/`shuffle`. */
+export function originOf(x: tf.Tensor): { source: tf.Tensor; rows: Int32Array } | undefined {
+  const o = ORIGINS.get(x);
+  return o && !o.source.isDisposed ? o : undefined;
 }
 
 /** Shorthand for `Dataset.from`. */

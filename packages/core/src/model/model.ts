@@ -672,6 +672,9 @@ function normaliseFitOptions(o: FitOptions): NormalisedFitOptions {
   if (o.signal !== undefined && typeof o.signal?.aborted !== 'boolean') {
     throw new GraftError('INVALID_OPTION', `expected signal as an AbortSignal, got ${describe(o.signal)}`);
   }
+  if (o.featureCache !== undefined && typeof o.featureCache !== 'boolean') {
+    throw new GraftError('INVALID_OPTION', `expected featureCache as true or false, got ${describe(o.featureCache)}`);
+  }
   const es = o.earlyStopping === true ? {} : o.earlyStopping === false ? undefined : o.earlyStopping;
   return {
     epochs,

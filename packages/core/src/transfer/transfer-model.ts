@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Dataset } from '../data/dataset';
+import { type Dataset, originOf } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import { type FitOptions, Model, type NormalisedFitOptions, type TrainingInputs } from '../model/model';
@@ -321,7 +321,16 @@ export class TransferModel extends Model {
     if (this.backbone.kind === 'extractor' || cacheable) {
       const head = this.head as tfl.LayersModel;
       if (cacheable) {
-        const key = `${this.version}|${JSON.stringify(this.preprocessing ?? null)}`;
+        const key = `${this.version}|${this.baseStorageKey()}|${JSON.stringify(this.preprocessing ?? null)}`;
+        const origin = originOf(x);
+        if (origin) {
+          // a split of a Dataset seen before: features of the whole source, computed once, rows gathered
+          const all = await this.cache.get(origin.source, key, () => this.computeFeatures(origin.source, progress));
+          const rows = tf.tensor1d(origin.rows, 'int32');
+          const features = tf.gather(all, rows);
+          rows.dispose();
+          return { net: head, x: features, owned: true, featureCache: true };
+        }
         const features = await this.cache.get(x, key, () => this.computeFeatures(x, progress));
         return { net: head, x: features, owned: false, featureCache: true };
       }
@@ -338,6 +347,17 @@ export class TransferModel extends Model {
   protected async inferenceInputs(x: tf.Tensor): Promise<tf.Tensor> {
     if (this.backbone.kind === 'extractor') return this.computeFeatures(x);
     return super.inferenceInputs(x);
+  }
+
+  /**
+   * Identifies the current storage of every base weight: tfjs gives a weight new storage whenever it is
+   * written (setWeights, assign, another model training the shared base), so stale features are never served.
+   */
+  private baseStorageKey(): string {
+    if (this.backbone.kind !== 'layers') return '';
+    return this.stemModel()
+      .weights.map((w) => storageId((w.read() as unknown as { dataId: object }).dataId))
+      .join(',');
   }
 
   /** Base features for raw inputs, batch by batch on the active backend. */
@@ -379,9 +399,13 @@ export class TransferModel extends Model {
         }
         await new Promise((r) => setTimeout(r, 0));
       }
-      return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    } finally {
+      const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
       if (parts.length > 1) for (const p of parts) p.dispose();
+      parts.length = 0;
+      return out;
+    } finally {
+      // on any failure, free the batches computed so far
+      for (const p of parts) p.dispose();
     }
   }
 
@@ -445,4 +469,16 @@ function layersBackbone(model: tfl.LayersModel, preprocessing?: Preprocessing): 
     inputShape: model.inputs[0].shape.slice(1) as number[],
     preprocessing,
   };
+}
+
+const STORAGE_IDS = new WeakMap<object, number>();
+let nextStorageId = 1;
+
+function storageId(dataId: object): number {
+  let id = STORAGE_IDS.get(dataId);
+  if (id === undefined) {
+    id = nextStorageId++;
+    STORAGE_IDS.set(dataId, id);
+  }
+  return id;
 }

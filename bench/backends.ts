@@ -1,0 +1,127 @@
+// Training and inference samples/s of the seed's MLP, a small CNN and MobileNetV2 (alpha 0.35, 96x96) on every
+// training backend available here (webgpu in Node when a Vulkan driver is configured: bash .ci/vulkan.sh).
+// Run: node --conditions=graft-source --import tsx bench/backends.ts
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graft/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@graft/backend-wasm';
+import { enableNodeWebGPU, releaseWebGPU } from '@graft/backend-webgpu';
+import { mobilenetV2 } from '@graft/zoo';
+import { findVulkanDriver } from '../packages/backend-webgpu/test/vulkan-env';
+
+interface Spec {
+  name: string;
+  shape: number[];
+  classes: number;
+  /** Samples per timed epoch, per backend (cpu is slow on the CNNs). */
+  samples: (backend: string) => number;
+  build(): Promise<Model>;
+}
+
+const SPECS: Spec[] = [
+  {
+    name: 'MLP 784-128-64-10',
+    shape: [28, 28],
+    classes: 10,
+    samples: (b) => (b === 'cpu' ? 1024 : 4096),
+    build: async () =>
+      sequential({ inputShape: [28, 28], seed: 1 })
+        .flatten()
+        .dense(128, { activation: 'relu' })
+        .dense(64, { activation: 'relu' })
+        .dense(10, { activation: 'softmax' }),
+  },
+  {
+    name: 'CNN conv32-pool-conv64-pool-dense10 (28x28x1)',
+    shape: [28, 28, 1],
+    classes: 10,
+    samples: (b) => (b === 'cpu' ? 128 : 1024),
+    build: async () =>
+      sequential({ inputShape: [28, 28, 1], seed: 1 })
+        .conv2d(32, 3, { activation: 'relu' })
+        .maxPool2d(2)
+        .conv2d(64, 3, { activation: 'relu' })
+        .maxPool2d(2)
+        .flatten()
+        .dense(10, { activation: 'softmax' }),
+  },
+  {
+    name: 'MobileNetV2 alpha 0.35, 96x96x3, all layers trained',
+    shape: [96, 96, 3],
+    classes: 10,
+    samples: (b) => (b === 'cpu' ? 64 : 256),
+    build: async () =>
+      transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10),
+  },
+];
+
+function data(spec: Spec, n: number): Dataset {
+  const rng = createRng(3);
+  const size = spec.shape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(n * size).map(() => rng.next());
+  return Dataset.from(
+    { data: x, shape: [n, ...spec.shape] },
+    Array.from({ length: n }, (_, i) => i % spec.classes),
+  );
+}
+
+async function measure(backend: string, spec: Spec): Promise<{ train: number; infer: number }> {
+  await backends.use(backend);
+  const n = spec.samples(backend);
+  const ds = data(spec, n);
+  const model = await spec.build();
+  await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false }); // warm-up: kernels, shaders
+  const t0 = performance.now();
+  await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
+  const train = n / ((performance.now() - t0) / 1000);
+  const out0 = await model.predictTensor(ds.x, { batchSize: 64 });
+  await out0.data();
+  out0.dispose();
+  const t1 = performance.now();
+  const out = await model.predictTensor(ds.x, { batchSize: 64 });
+  await out.data();
+  out.dispose();
+  const infer = n / ((performance.now() - t1) / 1000);
+  ds.dispose();
+  await model.dispose();
+  return { train, infer };
+}
+
+const list = ['cpu', 'wasm'];
+if (findVulkanDriver() && (await enableNodeWebGPU()).available) list.push('webgpu');
+const rows: string[] = [];
+for (const spec of SPECS) {
+  for (const b of list) {
+    const r = await measure(b, spec);
+    rows.push(
+      `| ${spec.name} | ${b} | ${Math.round(r.train).toLocaleString('en')} | ${Math.round(r.infer).toLocaleString('en')} |`,
+    );
+    console.error(rows.at(-1));
+  }
+}
+const webgpu = list.includes('webgpu')
+  ? (await backends.list()).find((s) => s.name === 'webgpu')?.reason
+  : 'not available';
+console.log('\n| model | backend | training samples/s | inference samples/s |\n|---|---|---:|---:|');
+console.log(rows.join('\n'));
+console.log(`\nbatch 64; one warm-up epoch excluded; webgpu: ${webgpu}`);
+console.log(
+  `machine: ${os.cpus().length} cores, load average ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')}`,
+);
+console.log('command: node --conditions=graft-source --import tsx bench/backends.ts');
+if (existsSync('/usr/bin/python3')) {
+  try {
+    execSync("/usr/bin/python3 -c 'import torch'", { stdio: 'ignore' });
+  } catch {
+    console.log(
+      'PyTorch: skipped (python3-torch not installed); the MLP and CNN PyTorch figures are in bench/mlp.ts and bench/wasm-kernels.ts',
+    );
+  }
+}
+releaseWebGPU();
+process.exit(0);
