@@ -33,6 +33,7 @@ import {
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { LOSSES, type LossFn, type LossName, type MetricName, metricFn } from './losses';
 import { createOptimizer, type OptimizerName } from './optimizers';
+import { predictInBatches } from './predict-batches';
 import { formatPredictions, type Prediction, type Task, taskFor } from './predictions';
 
 export interface FitOptions extends Callbacks {
@@ -486,7 +487,7 @@ export class Model {
     try {
       const bs = options.batchSize ?? 32;
       checkBatchSize(bs);
-      return this.net.predict(inputs, { batchSize: bs }) as tf.Tensor;
+      return predictInBatches(this.net, inputs, bs);
     } finally {
       if (inputs !== batch) inputs.dispose();
     }
