@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClassPrediction, isGraftError, sequential, transfer } from '@graft/core';
+import { type ClassPrediction, FINE_TUNE_LEARNING_RATE, isGraftError, sequential, transfer } from '@graft/core';
 import { classifier, embedding, multiLabel, regression } from '@graft/heads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -106,6 +106,22 @@ describe('transfer()', () => {
     expect(model.history.loss).toHaveLength(4);
     expect(Array.from(base.getLayer('c1').getWeights()[0].dataSync())).not.toEqual(c1);
     data.dispose();
+    await model.dispose();
+  });
+
+  it('after unfreeze, a fit without a learning rate uses the fine-tuning default (1e-5)', async () => {
+    const { x, y } = halves(16);
+    const model = transfer(smallBase(), { seed: 1 }).freeze().addHead(2).compile({ learningRate: undefined });
+    // the optimizer graft built for the last fit (private: the rate is what is under test)
+    const rate = () => (model as unknown as { optimizer: { learningRate: number } }).optimizer.learningRate;
+    await model.fit(x, y, { epochs: 1 });
+    expect(rate()).toBe(0.001);
+    model.unfreeze();
+    await model.fit(x, y, { epochs: 1 });
+    expect(rate()).toBe(FINE_TUNE_LEARNING_RATE);
+    model.unfreeze();
+    await model.fit(x, y, { epochs: 1, learningRate: 0.003 });
+    expect(rate()).toBe(0.003);
     await model.dispose();
   });
 

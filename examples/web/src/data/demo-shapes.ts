@@ -1,4 +1,4 @@
-import { seeded } from './rng';
+import { createRng } from 'graft';
 
 export const DEMO_CLASSES = ['circle', 'square', 'triangle'] as const;
 export type DemoShape = (typeof DEMO_CLASSES)[number];
@@ -32,7 +32,8 @@ export function drawShape(shape: DemoShape, rand: () => number): HTMLCanvasEleme
 
 /** The built-in demo set: `perClass` procedurally drawn images for each shape (no files, no network). */
 export function demoSet(perClass = 24, seed = 7): { name: string; images: HTMLCanvasElement[] }[] {
-  const rand = seeded(seed);
+  const rng = createRng(seed);
+  const rand = () => rng.next();
   return DEMO_CLASSES.map((name) => ({
     name,
     images: Array.from({ length: perClass }, () => drawShape(name, rand)),

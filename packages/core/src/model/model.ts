@@ -592,9 +592,14 @@ export class Model {
     return Dataset.from(x, y, { classNames: classNames ?? this.classNames });
   }
 
+  /** The learning rate when neither fit nor compile names one (undefined: the optimizer's Keras default). */
+  protected defaultLearningRate(): number | undefined {
+    return undefined;
+  }
+
   private ensureOptimizer(learningRate?: number): tf.Optimizer {
     const spec = this.compileOptions.optimizer ?? 'adam';
-    const lr = learningRate ?? this.compileOptions.learningRate;
+    const lr = learningRate ?? this.compileOptions.learningRate ?? this.defaultLearningRate();
     if (typeof spec !== 'string') {
       if (lr !== undefined) (spec as unknown as { learningRate: number }).learningRate = lr;
       return spec;

@@ -87,6 +87,20 @@ const HOST_BACKENDS = new Set(['cpu', 'wasm']);
 /** Largest input (x and y) copied out of the wasm heap for host batching; the cpu backend shares its arrays. */
 const MAX_HOST_COPY_BYTES = 256 * 2 ** 20;
 
+/**
+ * The tensors' values in host memory when batching there pays (cpu, or wasm within the copy bound), else null:
+ * one rule for training, evaluation and prediction batches.
+ */
+export function hostValues(tensors: tf.Tensor[]): Float32Array[] | null {
+  const backend = tf.getBackend();
+  const bytes = tensors.reduce((a, t) => a + t.size * 4, 0);
+  const host =
+    HOST_BACKENDS.has(backend) &&
+    tensors.every((t) => t.dtype === 'float32') &&
+    (backend === 'cpu' || bytes <= MAX_HOST_COPY_BYTES);
+  return host ? tensors.map((t) => t.dataSync() as Float32Array) : null;
+}
+
 /** Makes (x, y) batches from row indices; call inside a tidy. */
 interface BatchSource {
   take(rows: Int32Array): { xb: tf.Tensor; yb: tf.Tensor };
@@ -109,16 +123,9 @@ function rowsOf(values: Float32Array, shape: number[], rows: Int32Array): tf.Ten
  * the same batches, so seeded runs do not depend on the path taken.
  */
 function batchSource(x: tf.Tensor, y: tf.Tensor): BatchSource {
-  const backend = tf.getBackend();
-  const bytes = (x.size + y.size) * 4;
-  const host =
-    HOST_BACKENDS.has(backend) &&
-    x.dtype === 'float32' &&
-    y.dtype === 'float32' &&
-    (backend === 'cpu' || bytes <= MAX_HOST_COPY_BYTES);
-  if (host) {
-    const xv = x.dataSync() as Float32Array;
-    const yv = y.dataSync() as Float32Array;
+  const values = hostValues([x, y]);
+  if (values) {
+    const [xv, yv] = values;
     return { take: (rows) => ({ xb: rowsOf(xv, x.shape, rows), yb: rowsOf(yv, y.shape, rows) }) };
   }
   return {

@@ -211,7 +211,7 @@ export class TransferModel extends Model {
     const hadTrainableBase =
       this.backbone.kind === 'layers' && this.isBuilt && this.stemModel().trainableWeights.length > 0;
     try {
-      return await super.fit(...(this.withFineTuneRate(args) as Parameters<Model['fit']>));
+      return await super.fit(...args);
     } finally {
       // a base that trained has new weights: its cached features are stale
       if (hadTrainableBase || (this.backbone.kind === 'layers' && this.stemModel().trainableWeights.length > 0)) {
@@ -223,25 +223,9 @@ export class TransferModel extends Model {
     }
   }
 
-  /** After `unfreeze`, a fit without a learning rate uses the fine-tuning default. */
-  private withFineTuneRate(args: unknown[]): unknown[] {
-    if (!this.unfrozenSinceFit || this.compileOptions.learningRate !== undefined) return args;
-    const idx = args.findIndex(
-      (a, i) =>
-        i > 0 &&
-        typeof a === 'object' &&
-        a !== null &&
-        !Array.isArray(a) &&
-        !(a instanceof tf.Tensor) &&
-        !('shape' in (a as object)),
-    );
-    const options = (idx >= 0 ? args[idx] : {}) as FitOptions;
-    if (options.learningRate !== undefined) return args;
-    const next = [...args];
-    const merged = { ...options, learningRate: FINE_TUNE_LEARNING_RATE };
-    if (idx >= 0) next[idx] = merged;
-    else next.push(...(args.length === 1 ? [merged] : [merged]));
-    return next;
+  /** After `unfreeze`, the next fit without a learning rate uses the fine-tuning default. */
+  protected defaultLearningRate(): number | undefined {
+    return this.unfrozenSinceFit ? FINE_TUNE_LEARNING_RATE : undefined;
   }
 
   protected build(): tfl.LayersModel {
