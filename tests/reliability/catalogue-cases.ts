@@ -712,4 +712,50 @@ export const CASES: BadInput[] = [
         fit1,
       ),
   },
+  // checkpoints: every bad location is refused before the first epoch, and a checkpoint that does not fit the model
+  // is refused before any weight is written
+  {
+    area: 'checkpoints',
+    name: 'checkpoint.to an empty string',
+    code: 'INVALID_OPTION',
+    run: (c) => c.model.fit(c.x, c.y, { ...fit1, checkpoint: { to: '' } }),
+  },
+  {
+    area: 'checkpoints',
+    name: 'checkpoint.to indexeddb:// without a name',
+    code: 'INVALID_OPTION',
+    run: (c) => c.model.fit(c.x, c.y, { ...fit1, checkpoint: { to: 'indexeddb://' } }),
+  },
+  {
+    area: 'checkpoints',
+    name: 'checkpoint.to indexeddb:// in Node (no IndexedDB)',
+    code: 'UNSUPPORTED_TARGET',
+    run: (c) => c.model.fit(c.x, c.y, { ...fit1, checkpoint: { to: 'indexeddb://run' } }),
+  },
+  {
+    area: 'checkpoints',
+    name: 'resume from a file that does not exist',
+    code: 'LOAD_FAILED',
+    run: (c) => c.model.fit(c.x, c.y, { ...fit1, resume: join(c.dir, 'no-such.ckpt') }),
+  },
+  {
+    area: 'checkpoints',
+    name: 'resume from a file that is not a checkpoint',
+    code: 'INVALID_MODEL_FILE',
+    run: (c) => c.model.fit(c.x, c.y, { ...fit1, resume: join(c.dir, 'valid', 'model.json') }),
+  },
+  {
+    area: 'checkpoints',
+    name: 'resume from a checkpoint of another architecture',
+    code: 'SHAPE_MISMATCH',
+    run: async (c) => {
+      const path = join(c.dir, `${c.backend}-other.ckpt`);
+      if (!existsSync(path)) {
+        const other = sequential({ inputShape: [4], seed: 2 }).dense(3, { activation: 'softmax' });
+        await other.fit(c.x, c.y, { ...fit1, checkpoint: { to: path } });
+        await other.dispose();
+      }
+      return c.model.fit(c.x, c.y, { ...fit1, resume: path });
+    },
+  },
 ];

@@ -1,9 +1,13 @@
-// Child process for checkpoint.test.ts: trains forever, checkpointing every epoch, until killed.
+// Child process for checkpoint.test.ts: trains forever on the backend named by argv[3], checkpointing every epoch,
+// until killed.
 import { backends, sequential } from '@graft/core';
 import { blobs } from '../helpers/data';
+import { prepareBackend } from './training-backends';
 
 const path = process.argv[2];
-await backends.use('cpu');
+const backend = process.argv[3] ?? 'cpu';
+await prepareBackend(backend);
+await backends.use(backend);
 const { x, y } = blobs(600);
 const model = sequential({ inputShape: [4], seed: 1 })
   .dense(256, { activation: 'relu' })

@@ -83,6 +83,14 @@ describe('checkpoints and resume', () => {
     await expect(m.fit(x, y, { resume: join(dir, 'missing.ckpt') })).rejects.toSatisfy((e) =>
       isGraftError(e, 'LOAD_FAILED'),
     );
+    // IndexedDB is a browser store: Node has none, and says so before training starts
+    await expect(m.fit(x, y, { checkpoint: { to: 'indexeddb://run' } })).rejects.toSatisfy((e) =>
+      isGraftError(e, 'UNSUPPORTED_TARGET'),
+    );
+    await expect(m.fit(x, y, { resume: 'indexeddb://run' })).rejects.toSatisfy((e) =>
+      isGraftError(e, 'UNSUPPORTED_TARGET'),
+    );
+    expect(m.history.loss ?? []).toHaveLength(0);
     writeFileSync(join(dir, 'junk.ckpt'), 'not a checkpoint at all');
     await expect(m.fit(x, y, { resume: join(dir, 'junk.ckpt') })).rejects.toSatisfy((e) =>
       isGraftError(e, 'INVALID_MODEL_FILE'),
@@ -95,36 +103,40 @@ describe('checkpoints and resume', () => {
     await Promise.all([m.dispose(), other.dispose()]);
   });
 
-  it('a process killed while writing leaves the previous checkpoint loadable', async () => {
-    const path = join(dir, 'killed.ckpt');
-    for (const delay of [0, 120, 350]) {
-      const before = existsSync(path) ? statSync(path).mtimeMs : 0;
-      const child = spawn(
-        process.execPath,
-        ['--conditions=graft-source', '--import', 'tsx', 'tests/reliability/checkpoint-writer.ts', path],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'ignore'],
-        },
-      );
-      // wait until this child has written a checkpoint (busy machines start slowly), then kill it mid-run
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && !(existsSync(path) && statSync(path).mtimeMs > before))
-        await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+  it.each(RELIABILITY_BACKENDS)(
+    'a process killed while writing on %s leaves the previous checkpoint loadable',
+    async (backend) => {
+      const path = join(dir, `killed-${backend}.ckpt`);
+      for (const delay of [0, 120, 350]) {
+        const before = existsSync(path) ? statSync(path).mtimeMs : 0;
+        const child = spawn(
+          process.execPath,
+          ['--conditions=graft-source', '--import', 'tsx', 'tests/reliability/checkpoint-writer.ts', path, backend],
+          {
+            cwd: ROOT,
+            stdio: ['ignore', 'pipe', 'ignore'],
+          },
+        );
+        // wait until this child has written a checkpoint (busy machines start slowly), then kill it mid-run
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline && !(existsSync(path) && statSync(path).mtimeMs > before))
+          await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, delay));
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        const ck = await readCheckpoint(path);
+        expect(ck.epoch).toBeGreaterThan(0);
+        expect(ck.weights).toHaveLength(6);
+        tf.dispose([...ck.weights, ...ck.optimizer.map((o) => o.tensor)]);
+      }
+      // at least one run got far enough to checkpoint, and every checkpoint read back whole
       const ck = await readCheckpoint(path);
       expect(ck.epoch).toBeGreaterThan(0);
-      expect(ck.weights).toHaveLength(6);
       tf.dispose([...ck.weights, ...ck.optimizer.map((o) => o.tensor)]);
-    }
-    // at least one run got far enough to checkpoint, and every checkpoint read back whole
-    const ck = await readCheckpoint(path);
-    expect(ck.epoch).toBeGreaterThan(0);
-    tf.dispose([...ck.weights, ...ck.optimizer.map((o) => o.tensor)]);
-    expect(
-      readdirSync(dir).filter((f) => f.startsWith('killed.ckpt') && f !== 'killed.ckpt').length,
-    ).toBeLessThanOrEqual(3);
-  }, 120_000);
+      expect(
+        readdirSync(dir).filter((f) => f.startsWith(`killed-${backend}.ckpt`) && f !== `killed-${backend}.ckpt`).length,
+      ).toBeLessThanOrEqual(3);
+    },
+    240_000,
+  );
 });

@@ -1,9 +1,10 @@
 import { backends, type ClassPrediction, isGraftError, type Model } from '@graft/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../helpers/backends';
 import { blobs, weightsOf } from '../helpers/data';
 import { tinyClassifier } from './fixtures';
+import { prepareBackend, RELIABILITY_BACKENDS, releaseBackend } from './training-backends';
 
 const { x, y } = blobs(48);
 const FIT = { epochs: 4, batchSize: 8, seed: 5, learningRate: 0.01 };
@@ -17,10 +18,12 @@ async function trainedAlone(seed: number): Promise<number[][]> {
   return w;
 }
 
-describe.each(TRAINING_BACKENDS)('concurrency on %s', (backend) => {
+describe.each(RELIABILITY_BACKENDS)('concurrency on %s', (backend) => {
   beforeAll(async () => {
+    await prepareBackend(backend);
     await useBackend(backend);
   });
+  afterAll(() => releaseBackend(backend));
 
   it('two models training at once end exactly as when trained one after the other', async () => {
     const aloneA = await trainedAlone(1);
@@ -102,9 +105,13 @@ describe.each(TRAINING_BACKENDS)('concurrency on %s', (backend) => {
 });
 
 describe('switching backends between calls', () => {
-  const pairs = TRAINING_BACKENDS.flatMap((from) =>
-    TRAINING_BACKENDS.filter((to) => to !== from).map((to) => [from, to]),
+  const pairs = RELIABILITY_BACKENDS.flatMap((from) =>
+    RELIABILITY_BACKENDS.filter((to) => to !== from).map((to) => [from, to]),
   );
+  beforeAll(async () => {
+    for (const b of RELIABILITY_BACKENDS) await prepareBackend(b);
+  });
+  afterAll(() => releaseBackend('webgpu'));
 
   it.each(pairs)('a model trained on %s predicts the same after switching to %s', async (from, to) => {
     await useBackend(from);

@@ -8,5 +8,11 @@ export type { LoadBackboneOptions } from './load-backbone';
 export { loadBackbone } from './load-backbone';
 export type { GraphBackbone } from './loading/graph-backbone';
 export { sha256Hex } from './loading/sha256';
-export type { CatalogueEntry, LoadOptions as WeightLoadOptions, NamedBlob, PublishedFile, WeightSource } from './loading/types';
+export type {
+  CatalogueEntry,
+  LoadOptions as WeightLoadOptions,
+  NamedBlob,
+  PublishedFile,
+  WeightSource,
+} from './loading/types';
 export { DEFAULT_MAX_BYTES } from './loading/types';

@@ -24,19 +24,11 @@ export function assertNotPolluted(): void {
 
 const HANG_MS = 10_000;
 
-/** Tensors left alive by cases, when counted rather than thrown on (a reported bug being fixed). */
-export const leakCounter = { cases: 0, tensors: 0 };
-
 /**
  * Runs one case: resolves to 'ok' or the GraftError code; throws on any other error, a hang (10 s), prototype
- * pollution, or (unless `leaks: 'count'`) live tensors left behind. `cleanup` frees what a successful call returned.
+ * pollution, or live tensors left behind. `cleanup` frees what a successful call returned.
  */
-export async function runCase<T>(
-  call: () => Promise<T>,
-  cleanup: (value: T) => unknown,
-  leaks: 'throw' | 'count' = 'throw',
-  knownBug?: { match: RegExp; label: string },
-): Promise<FuzzOutcome> {
+export async function runCase<T>(call: () => Promise<T>, cleanup: (value: T) => unknown): Promise<FuzzOutcome> {
   const tensors = tf.memory().numTensors;
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
@@ -48,9 +40,7 @@ export async function runCase<T>(
     await cleanup(value);
     result = 'ok';
   } catch (e) {
-    if (!isGraftError(e) && knownBug?.match.test(String((e as Error)?.message))) {
-      result = knownBug.label;
-    } else if (!isGraftError(e)) {
+    if (!isGraftError(e)) {
       throw new Error(`not a GraftError: ${(e as Error)?.name}: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
     } else result = e.code;
   } finally {
@@ -58,11 +48,7 @@ export async function runCase<T>(
   }
   assertNotPolluted();
   const left = tf.memory().numTensors - tensors;
-  if (left !== 0 && leaks === 'throw') throw new Error(`${left} tensor(s) left alive after a ${result} outcome`);
-  if (left !== 0) {
-    leakCounter.cases++;
-    leakCounter.tensors += left;
-  }
+  if (left !== 0) throw new Error(`${left} tensor(s) left alive after a ${result} outcome`);
   return result;
 }
 

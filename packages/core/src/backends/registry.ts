@@ -68,6 +68,8 @@ async function probe(name: string, entry: BackendEntry): Promise<true | string> 
 }
 
 async function activate(name: string, entry: BackendEntry): Promise<void> {
+  const target = entry.tfjsBackend === undefined ? name : entry.tfjsBackend;
+  const moving = target !== null && target !== tf.getBackend() ? await readVariables() : [];
   try {
     await entry.init();
   } catch (e) {
@@ -75,6 +77,27 @@ async function activate(name: string, entry: BackendEntry): Promise<void> {
     failed.set(name, reason);
     throw new GraftError('BACKEND_INIT_FAILED', `backend "${name}" ${reason}`, { backend: name });
   }
+  if (tf.getBackend() !== target) return;
+  for (const { variable, values } of moving) {
+    if (variable.isDisposed) continue;
+    const moved = tf.tensor(values, variable.shape, variable.dtype);
+    variable.assign(moved);
+    moved.dispose();
+  }
+}
+
+/**
+ * tfjs moves a tensor to a new backend lazily, with a synchronous read on the old one; webgpu cannot read
+ * synchronously in Node (and stalls the GPU to do it in browsers). Reading every variable (model weights, optimizer
+ * state) asynchronously before a switch lets models trained on one backend keep working on the next.
+ */
+async function readVariables(): Promise<{ variable: tf.Variable; values: tf.TypedArray }[]> {
+  const out: { variable: tf.Variable; values: tf.TypedArray }[] = [];
+  for (const variable of Object.values(tf.engine().registeredVariables)) {
+    if (variable.isDisposed) continue;
+    out.push({ variable, values: (await variable.data()) as tf.TypedArray });
+  }
+  return out;
 }
 
 function sorted(): [string, BackendEntry][] {

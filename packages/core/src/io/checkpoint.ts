@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
+import { readFileBytes, writeFileAtomically } from './checkpoint-file';
+import { deleteCheckpointRecord, getCheckpointBytes, hasIndexedDb, putCheckpointBytes } from './checkpoint-indexeddb';
 
 const MAGIC = 'GRAFTCK1';
+const IDB_SCHEME = 'indexeddb://';
 
 interface NamedTensor {
   name: string;
@@ -33,7 +36,11 @@ export interface Checkpoint {
 }
 
 export interface CheckpointOptions {
-  /** Node: the checkpoint file path (written to a temporary file, then renamed over it). */
+  /**
+   * Where to write: a file path in Node (written to a temporary file, then renamed over it), or
+   * `indexeddb://name` in browsers and workers (one IndexedDB transaction). Either way a crash mid-write leaves the
+   * previous checkpoint whole.
+   */
   to: string;
   /** Write every this many epochs (default 1). */
   every?: number;
@@ -42,17 +49,50 @@ export interface CheckpointOptions {
 export function checkCheckpointOptions(c: unknown): asserts c is CheckpointOptions {
   const o = c as CheckpointOptions;
   if (typeof o !== 'object' || o === null || typeof o.to !== 'string' || o.to.length === 0) {
-    throw new GraftError('INVALID_OPTION', `expected checkpoint: { to: 'path', every? }, got ${describe(c)}`);
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected checkpoint: { to: 'path' or 'indexeddb://name', every? }, got ${describe(c)}`,
+    );
   }
   if (o.every !== undefined && !(Number.isInteger(o.every) && o.every > 0)) {
     throw new GraftError('INVALID_OPTION', `expected checkpoint.every as a positive integer, got ${describe(o.every)}`);
   }
+  checkpointLocation(o.to, 'checkpoint.to');
+}
+
+export type CheckpointLocation = { kind: 'file'; path: string } | { kind: 'indexeddb'; name: string };
+
+/** Where a checkpoint string points, or a GraftError when this runtime cannot store there. */
+export function checkpointLocation(to: unknown, option: 'checkpoint.to' | 'resume'): CheckpointLocation {
+  if (typeof to !== 'string' || to.length === 0) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected ${option} as a file path or 'indexeddb://name', got ${describe(to)}`,
+    );
+  }
+  if (to.startsWith(IDB_SCHEME)) {
+    const name = to.slice(IDB_SCHEME.length);
+    if (name.length === 0) {
+      throw new GraftError(
+        'INVALID_OPTION',
+        `expected ${option} as 'indexeddb://name' with a name, got ${JSON.stringify(to)}`,
+      );
+    }
+    if (!hasIndexedDb()) {
+      throw new GraftError(
+        'UNSUPPORTED_TARGET',
+        `${option} ${JSON.stringify(to)} needs IndexedDB, which this runtime lacks (Node: use a file path)`,
+      );
+    }
+    return { kind: 'indexeddb', name };
+  }
   if (typeof process === 'undefined' || !process.versions?.node) {
     throw new GraftError(
       'UNSUPPORTED_TARGET',
-      'checkpoints are written to files and need Node; in browsers save the model to indexeddb:// at epoch ends',
+      `${option} ${JSON.stringify(to)} is a file path, which needs Node; in browsers use 'indexeddb://name'`,
     );
   }
+  return { kind: 'file', path: to };
 }
 
 async function specAndBytes(name: string, t: tf.Tensor): Promise<{ spec: TensorSpec; bytes: Uint8Array }> {
@@ -61,14 +101,13 @@ async function specAndBytes(name: string, t: tf.Tensor): Promise<{ spec: TensorS
   return { spec: { name, shape: [...t.shape], dtype }, bytes: new Uint8Array(data.buffer) };
 }
 
-/** Writes model weights, optimizer state, epoch and history as one file, atomically (temp file + rename). */
-export async function writeCheckpoint(
-  path: string,
+/** Model weights, optimizer state, epoch and history as one byte string: magic, header length, JSON header, tensors. */
+export async function encodeCheckpoint(
   net: LayersModel,
   optimizer: tf.Optimizer,
   epoch: number,
   history: Record<string, number[]>,
-): Promise<void> {
+): Promise<Uint8Array> {
   const parts: { spec: TensorSpec; bytes: Uint8Array }[] = [];
   for (const w of net.weights) parts.push(await specAndBytes(w.originalName, w.read()));
   const optWeights = await optimizer.getWeights();
@@ -87,41 +126,54 @@ export async function writeCheckpoint(
     optimizer: optParts.map((p) => p.spec),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const lengths = new Uint8Array(new Uint32Array([json.byteLength]).buffer);
   const chunks = [
     new TextEncoder().encode(MAGIC),
-    lengths,
+    new Uint8Array(new Uint32Array([json.byteLength]).buffer),
     json,
     ...parts.map((p) => p.bytes),
     ...optParts.map((p) => p.bytes),
   ];
-  const fs = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    const handle = await fs.open(tmp, 'w');
-    try {
-      for (const c of chunks) await handle.write(c);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw new GraftError('SAVE_FAILED', `could not write the checkpoint ${path}: ${(e as Error).message}`);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
   }
+  return out;
 }
 
-/** Reads a checkpoint file; the caller owns the returned tensors. */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
+/** Writes a checkpoint atomically: Node files by temp file + rename, IndexedDB in one transaction. */
+export async function writeCheckpoint(
+  to: string,
+  net: LayersModel,
+  optimizer: tf.Optimizer,
+  epoch: number,
+  history: Record<string, number[]>,
+): Promise<void> {
+  const where = checkpointLocation(to, 'checkpoint.to');
+  const bytes = await encodeCheckpoint(net, optimizer, epoch, history);
+  if (where.kind === 'file') await writeFileAtomically(where.path, bytes);
+  else await putCheckpointBytes(where.name, bytes, epoch);
+}
+
+/** Reads a checkpoint (a Node file path or `indexeddb://name`); the caller owns the returned tensors. */
+export async function readCheckpoint(from: string): Promise<Checkpoint> {
+  const where = checkpointLocation(from, 'resume');
+  const bytes = where.kind === 'file' ? await readFileBytes(where.path) : await getCheckpointBytes(where.name);
+  return decodeCheckpoint(bytes, from);
+}
+
+/** Removes a checkpoint (a Node file path or `indexeddb://name`), e.g. once training has finished. */
+export async function deleteCheckpoint(at: string): Promise<void> {
+  const where = checkpointLocation(at, 'resume');
+  if (where.kind === 'indexeddb') return deleteCheckpointRecord(where.name);
   const fs = await import('node:fs/promises');
-  let buf: Uint8Array;
-  try {
-    buf = new Uint8Array(await fs.readFile(path));
-  } catch {
-    throw new GraftError('LOAD_FAILED', `expected a checkpoint file at ${JSON.stringify(path)}, found none`);
-  }
-  const bad = (why: string) => new GraftError('INVALID_MODEL_FILE', `${path} is not a graft checkpoint: ${why}`);
+  await fs.rm(where.path, { force: true });
+}
+
+/** Parses checkpoint bytes; `label` names the source in errors. */
+export function decodeCheckpoint(buf: Uint8Array, label: string): Checkpoint {
+  const bad = (why: string) => new GraftError('INVALID_MODEL_FILE', `${label} is not a graft checkpoint: ${why}`);
   if (buf.byteLength < 12 || new TextDecoder().decode(buf.subarray(0, 8)) !== MAGIC) throw bad('wrong magic bytes');
   const len = new DataView(buf.buffer, buf.byteOffset + 8, 4).getUint32(0, true);
   if (12 + len > buf.byteLength) throw bad('header longer than the file');
@@ -146,7 +198,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const bytes = count * 4;
     if (offset + bytes > buf.byteLength) {
-      throw new GraftError('WEIGHTS_TRUNCATED', `${path} ends before tensor ${spec.name}`);
+      throw new GraftError('WEIGHTS_TRUNCATED', `${label} ends before tensor ${spec.name}`);
     }
     const copy = buf.slice(offset, offset + bytes);
     offset += bytes;

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model, type ModelMetadata } from '../model/model';
+import { layersModelFromArtifacts } from './layers-from-artifacts';
 import { nodeDirectorySaver, parseModelJson, readNodeModel } from './node-directory';
 
 const BROWSER_SCHEMES = ['indexeddb://', 'localstorage://', 'downloads://', 'http://', 'https://'];
@@ -67,29 +68,7 @@ export interface LoadOptions {
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
   let net: tfl.LayersModel;
   try {
-    if (typeof source === 'string') {
-      const p = nodePath(source);
-      if (p !== null) {
-        const artifacts = await readNodeModel(p, options.maxBytes);
-        net = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-      } else if (source.startsWith('http://') || source.startsWith('https://')) {
-        net = await tfl.loadLayersModel(tf.io.fromMemory(await fetchModel(source, options.maxBytes)));
-      } else if (BROWSER_SCHEMES.some((s) => source.startsWith(s))) {
-        net = await tfl.loadLayersModel(source);
-      } else {
-        throw new GraftError(
-          'UNSUPPORTED_TARGET',
-          `expected a directory path (Node), a URL or indexeddb://..., got ${JSON.stringify(source)}`,
-        );
-      }
-    } else if (source && typeof source === 'object' && typeof source.load === 'function') {
-      net = await tfl.loadLayersModel(source);
-    } else {
-      throw new GraftError(
-        'UNSUPPORTED_TARGET',
-        `expected a model location string or a tf.io.IOHandler, got ${describe(source)}`,
-      );
-    }
+    net = await layersModelFromArtifacts(await loadArtifacts(source, options.maxBytes));
   } catch (e) {
     if (e instanceof GraftError) throw e;
     throw new GraftError(
@@ -99,6 +78,28 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
   }
   const meta = (net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {};
   return new Model(net, sanitiseMetadata(meta));
+}
+
+/** Reads a model's files (topology and weights) without building anything. */
+async function loadArtifacts(source: string | tf.io.IOHandler, maxBytes?: number): Promise<tf.io.ModelArtifacts> {
+  if (typeof source === 'string') {
+    const p = nodePath(source);
+    if (p !== null) return readNodeModel(p, maxBytes);
+    if (source.startsWith('http://') || source.startsWith('https://')) return fetchModel(source, maxBytes);
+    const handler = BROWSER_SCHEMES.some((s) => source.startsWith(s)) ? tf.io.getLoadHandlers(source)[0] : undefined;
+    if (!handler?.load) {
+      throw new GraftError(
+        'UNSUPPORTED_TARGET',
+        `expected a directory path (Node), a URL or indexeddb://..., got ${JSON.stringify(source)}`,
+      );
+    }
+    return handler.load();
+  }
+  if (source && typeof source === 'object' && typeof source.load === 'function') return source.load();
+  throw new GraftError(
+    'UNSUPPORTED_TARGET',
+    `expected a model location string or a tf.io.IOHandler, got ${describe(source)}`,
+  );
 }
 
 async function fetchModel(url: string, maxBytes = 2 ** 31): Promise<tf.io.ModelArtifacts> {

@@ -13,6 +13,7 @@ import { describe, GraftError } from '../errors/graft-error';
 import {
   type CheckpointOptions,
   checkCheckpointOptions,
+  checkpointLocation,
   readCheckpoint,
   restoreCheckpointWeights,
   writeCheckpoint,
@@ -61,9 +62,9 @@ export interface FitOptions extends Callbacks {
   classNames?: string[];
   /** Transfer models: compute frozen base features once (default true when allowed). */
   featureCache?: boolean;
-  /** Node: write weights, optimizer state, epoch and history to a file every `every` epochs, atomically. */
+  /** Write weights, optimizer state, epoch and history every `every` epochs, atomically (file or IndexedDB). */
   checkpoint?: CheckpointOptions;
-  /** Node: continue from a checkpoint file written by the same model; `epochs` stays the total. */
+  /** Continue from a checkpoint (file path or `indexeddb://name`) written by the same model; `epochs` stays the total. */
   resume?: string;
 }
 
@@ -185,12 +186,7 @@ export class Model {
       throw new GraftError('FIT_IN_PROGRESS', 'this model is already fitting; await the running fit first');
     const opts = normaliseFitOptions(options);
     if (options.checkpoint !== undefined) checkCheckpointOptions(options.checkpoint);
-    if (options.resume !== undefined && typeof options.resume !== 'string') {
-      throw new GraftError(
-        'INVALID_OPTION',
-        `expected resume as a checkpoint file path, got ${describe(options.resume)}`,
-      );
-    }
+    if (options.resume !== undefined) checkpointLocation(options.resume, 'resume');
     if (!isDataset && (y === undefined || y === null)) {
       throw new GraftError(
         'INVALID_LABEL',

@@ -1,7 +1,6 @@
 import type { LayersBackbone } from '@graft/core';
-import { GraftError } from '@graft/core';
-import * as tf from '@tensorflow/tfjs-core';
-import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
+import { GraftError, layersModelFromArtifacts } from '@graft/core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CatalogueEntry } from './types';
 import type { VerifiedFiles } from './verified-files';
 import { modelArtifacts } from './weight-data';
@@ -13,7 +12,7 @@ import { modelArtifacts } from './weight-data';
 export async function publishedLayersBackbone(entry: CatalogueEntry, files: VerifiedFiles): Promise<LayersBackbone> {
   let model: LayersModel;
   try {
-    model = await loadLayersModel(tf.io.fromMemory(modelArtifacts(files)), { strict: true });
+    model = await layersModelFromArtifacts(modelArtifacts(files), { strict: true });
   } catch (e) {
     if (e instanceof GraftError) throw e;
     throw new GraftError(

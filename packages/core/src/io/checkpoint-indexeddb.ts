@@ -1,0 +1,97 @@
+import { GraftError } from '../errors/graft-error';
+
+/** One database for every graft checkpoint in an origin; one record per checkpoint name. */
+const DB_NAME = 'graft-checkpoints';
+const STORE = 'checkpoints';
+
+interface CheckpointRecord {
+  name: string;
+  epoch: number;
+  writtenAt: number;
+  bytes: ArrayBuffer;
+}
+
+export function hasIndexedDb(): boolean {
+  return typeof globalThis.indexedDB?.open === 'function';
+}
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'name' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error(`the ${DB_NAME} database is blocked by another tab holding an old version`));
+  });
+}
+
+/**
+ * Replaces the record `name` in one readwrite transaction. IndexedDB commits a transaction whole or not at all, so a
+ * tab closed or crashed mid-write keeps the previous checkpoint. Resolves when the transaction has committed.
+ */
+export async function putCheckpointBytes(name: string, bytes: Uint8Array, epoch: number): Promise<void> {
+  let db: IDBDatabase | undefined;
+  try {
+    db = await openDb();
+    const tx = db.transaction(STORE, 'readwrite');
+    const done = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+    });
+    // a copy that owns exactly its bytes: the structured clone stores the whole ArrayBuffer
+    const record: CheckpointRecord = { name, epoch, writtenAt: Date.now(), bytes: bytes.slice().buffer };
+    tx.objectStore(STORE).put(record);
+    await done;
+  } catch (e) {
+    throw new GraftError(
+      'SAVE_FAILED',
+      `could not write the checkpoint indexeddb://${name}: ${(e as Error)?.message ?? String(e)}`,
+    );
+  } finally {
+    db?.close();
+  }
+}
+
+/** The bytes of checkpoint `name`, or LOAD_FAILED when there is none. */
+export async function getCheckpointBytes(name: string): Promise<Uint8Array> {
+  let db: IDBDatabase | undefined;
+  let record: CheckpointRecord | undefined;
+  try {
+    db = await openDb();
+    const req = db.transaction(STORE, 'readonly').objectStore(STORE).get(name);
+    record = await new Promise<CheckpointRecord | undefined>((resolve, reject) => {
+      req.onsuccess = () => resolve(req.result as CheckpointRecord | undefined);
+      req.onerror = () => reject(req.error);
+    });
+  } catch (e) {
+    throw new GraftError(
+      'LOAD_FAILED',
+      `could not read the checkpoint indexeddb://${name}: ${(e as Error)?.message ?? String(e)}`,
+    );
+  } finally {
+    db?.close();
+  }
+  if (!record || !(record.bytes instanceof ArrayBuffer)) {
+    throw new GraftError('LOAD_FAILED', `expected a checkpoint at indexeddb://${name}, found none`);
+  }
+  return new Uint8Array(record.bytes);
+}
+
+/** Deletes checkpoint `name` (no error when there is none). */
+export async function deleteCheckpointRecord(name: string): Promise<void> {
+  const db = await openDb();
+  try {
+    const tx = db.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).delete(name);
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
