@@ -56,7 +56,7 @@ describe.skipIf(!HAVE_CHROMIUM)('checkpoints in Chromium (IndexedDB)', () => {
     return ['cpu', 'wasm', ...(gpu ? ['webgpu'] : [])];
   };
 
-  it('resume from indexeddb:// in a new page gives the uninterrupted run (1e-6) on every backend', async () => {
+  it('resume from indexeddb:// in a new page gives the uninterrupted run on every backend (cpu, wasm 1e-6; webgpu 1e-5)', async () => {
     const first = await freshPage();
     const names = await backendsHere(first);
     await first.close();
