@@ -125,6 +125,28 @@ describe('transfer()', () => {
     await model.dispose();
   });
 
+  it('a tf.Optimizer given to compile trains through freeze and unfreeze; the instance itself is not changed', async () => {
+    const { x, y } = halves(16);
+    const adam = tf.train.adam(0.02);
+    const model = transfer(smallBase(), { seed: 1 }).freeze().addHead(2).compile({ optimizer: adam });
+    const used = () => (model as unknown as { optimizer: tf.AdamOptimizer }).optimizer;
+    await model.fit(x, y, { epochs: 2 });
+    expect(used()).toBeInstanceOf(tf.AdamOptimizer);
+    expect(used().getConfig()).toEqual(adam.getConfig());
+    // a new trainable set: tfjs keeps Adam's moments by position, so the same instance would now misapply them
+    model.unfreeze();
+    await model.fit(x, y, { epochs: 2 });
+    expect(model.history.loss).toHaveLength(4);
+    expect(model.history.loss.every(Number.isFinite)).toBe(true);
+    expect(used().getConfig().learningRate, "the instance's rate, not the fine-tuning default").toBe(0.02);
+    expect(used()).not.toBe(adam);
+    expect(adam.iterations, "the caller's instance never stepped").toBe(0);
+    await model.fit(x, y, { epochs: 1, learningRate: 0.005 });
+    expect(used().getConfig().learningRate).toBe(0.005);
+    await model.dispose();
+    adam.dispose();
+  });
+
   it('builds on a graft Model, saves and loads a transfer model', async () => {
     const { x, y } = halves(24);
     const pre = sequential({ inputShape: [8, 8, 1], seed: 1 })

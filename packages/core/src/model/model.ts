@@ -33,7 +33,7 @@ import {
 } from './compile';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { LOSSES, type LossFn, type LossName, type MetricName, metricFn } from './losses';
-import { createOptimizer, type OptimizerName } from './optimizers';
+import { copyOptimizer, createOptimizer, type OptimizerName } from './optimizers';
 import { predictInBatches } from './predict-batches';
 import { formatPredictions, type Prediction, type Task, taskFor } from './predictions';
 
@@ -171,7 +171,7 @@ export class Model {
 
   /** Forgets optimizer state; the next fit builds a fresh optimizer (after a change of the trainable set). */
   protected resetOptimizer(): void {
-    if (this.optimizer && this.optimizer !== this.compileOptions.optimizer) this.optimizer.dispose();
+    this.optimizer?.dispose();
     this.optimizer = null;
     this.optimizerKey = '';
   }
@@ -595,15 +595,15 @@ export class Model {
 
   private ensureOptimizer(learningRate?: number): tf.Optimizer {
     const spec = this.compileOptions.optimizer ?? 'adam';
-    const lr = learningRate ?? this.compileOptions.learningRate ?? this.defaultLearningRate();
-    if (typeof spec !== 'string') {
-      if (lr !== undefined) (spec as unknown as { learningRate: number }).learningRate = lr;
-      return spec;
-    }
-    const key = `${spec}:${lr ?? 'default'}`;
+    // an optimizer instance brings its own rate, which counts as named at compile time
+    const lr =
+      learningRate ??
+      this.compileOptions.learningRate ??
+      (typeof spec === 'string' ? this.defaultLearningRate() : undefined);
+    const key = `${typeof spec === 'string' ? spec : 'instance'}:${lr ?? 'default'}`;
     if (!this.optimizer || this.optimizerKey !== key) {
       this.optimizer?.dispose();
-      this.optimizer = createOptimizer(spec as OptimizerName, lr);
+      this.optimizer = typeof spec === 'string' ? createOptimizer(spec as OptimizerName, lr) : copyOptimizer(spec, lr);
       this.optimizerKey = key;
     }
     return this.optimizer;

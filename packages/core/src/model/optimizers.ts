@@ -51,3 +51,24 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
       return tf.train.adamax(lr, 0.9, 0.999, 1e-7);
   }
 }
+
+/**
+ * A fresh optimizer of the same class and settings as `instance` (tfjs' getConfig/fromConfig). tfjs optimizers keep
+ * their state by the position of each variable in the gradient list, so one instance cannot follow a model whose
+ * trainable set changes (freeze, unfreeze, fine-tuning): graft trains with a copy it owns and rebuilds it when the
+ * trainable set changes. The caller's instance is read, never trained with or changed.
+ */
+export function copyOptimizer(instance: tf.Optimizer, learningRate?: number): tf.Optimizer {
+  const cls = instance.constructor as tf.serialization.SerializableConstructor<tf.Optimizer>;
+  const config = { ...instance.getConfig() };
+  if (learningRate !== undefined) {
+    if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+      throw new GraftError(
+        'INVALID_OPTION',
+        `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
+      );
+    }
+    config.learningRate = learningRate;
+  }
+  return cls.fromConfig(cls, config);
+}
