@@ -1,9 +1,11 @@
 // Training and inference samples/s of the seed's MLP, a small CNN and MobileNetV2 (alpha 0.35, 96x96) on every
 // training backend available here (webgpu in Node when a Vulkan driver is configured: bash .ci/vulkan.sh).
+// PyTorch (bench/torch_models.py, 1 thread) runs the same models when Debian's python3-torch is installed.
 // Run: node --conditions=graft-source --import tsx bench/backends.ts
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graft/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@graft/backend-wasm';
@@ -18,6 +20,8 @@ interface Spec {
   /** Samples per timed epoch, per backend (cpu is slow on the CNNs). */
   samples: (backend: string) => number;
   build(): Promise<Model>;
+  /** The same model in bench/torch_models.py. */
+  torch: string;
 }
 
 const SPECS: Spec[] = [
@@ -26,6 +30,7 @@ const SPECS: Spec[] = [
     shape: [28, 28],
     classes: 10,
     samples: (b) => (b === 'cpu' ? 1024 : 4096),
+    torch: 'mlp',
     build: async () =>
       sequential({ inputShape: [28, 28], seed: 1 })
         .flatten()
@@ -38,6 +43,7 @@ const SPECS: Spec[] = [
     shape: [28, 28, 1],
     classes: 10,
     samples: (b) => (b === 'cpu' ? 128 : 1024),
+    torch: 'cnn',
     build: async () =>
       sequential({ inputShape: [28, 28, 1], seed: 1 })
         .conv2d(32, 3, { activation: 'relu' })
@@ -52,6 +58,7 @@ const SPECS: Spec[] = [
     shape: [96, 96, 3],
     classes: 10,
     samples: (b) => (b === 'cpu' ? 64 : 256),
+    torch: 'mobilenet',
     build: async () =>
       transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10),
   },
@@ -89,10 +96,37 @@ async function measure(backend: string, spec: Spec): Promise<{ train: number; in
   return { train, infer };
 }
 
+/** PyTorch 1 thread on the same models (bench/torch_models.py), when Debian's python3-torch is installed. */
+function torchRates(): Map<string, { train: number; infer: number; version: string }> | string {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return 'PyTorch: skipped (python3-torch not installed for /usr/bin/python3)';
+  }
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
+  const out = execFileSync('/usr/bin/python3', [script, process.env.BENCH_SECONDS ?? '3'], { encoding: 'utf8' });
+  const rates = new Map<string, { train: number; infer: number; version: string }>();
+  for (const line of out.trim().split('\n')) {
+    const r = JSON.parse(line) as {
+      model: string;
+      train_samples_per_s: number;
+      infer_samples_per_s: number;
+      torch: string;
+    };
+    rates.set(r.model, { train: r.train_samples_per_s, infer: r.infer_samples_per_s, version: r.torch });
+  }
+  return rates;
+}
+
+const fmt = (v: number) => Math.round(v).toLocaleString('en');
 const list = ['cpu', 'wasm'];
 if (findVulkanDriver() && (await enableNodeWebGPU()).available) list.push('webgpu');
+// PyTorch first, on a machine no tfjs work is loading yet; the tfjs rows follow in the same run
+const torch = torchRates();
 const rows: string[] = [];
 for (const spec of SPECS) {
+  const ref = typeof torch === 'string' ? undefined : torch.get(spec.torch);
+  const vs = (v: number, r: number | undefined) => (r ? ` (${((100 * v) / r).toFixed(0)}%)` : '');
   for (const b of list) {
     if (b === 'cpu' && spec.name.startsWith('MobileNet') && !process.env.BENCH_CPU_MOBILENET) {
       // tfjs's cpu conv gradients train the small CNN at ~1 sample/s: a MobileNet epoch would take hours
@@ -101,17 +135,21 @@ for (const spec of SPECS) {
     }
     const r = await measure(b, spec);
     rows.push(
-      `| ${spec.name} | ${b} | ${Math.round(r.train).toLocaleString('en')} | ${Math.round(r.infer).toLocaleString('en')} |`,
+      `| ${spec.name} | ${b} | ${fmt(r.train)}${vs(r.train, ref?.train)} | ${fmt(r.infer)}${vs(r.infer, ref?.infer)} |`,
     );
     console.error(rows.at(-1));
   }
+  if (ref) rows.push(`| ${spec.name} | PyTorch ${ref.version}, 1 thread | ${fmt(ref.train)} | ${fmt(ref.infer)} |`);
 }
 const webgpu = list.includes('webgpu')
   ? (await backends.list()).find((s) => s.name === 'webgpu')?.reason
   : 'not available';
-console.log('\n| model | backend | training samples/s | inference samples/s |\n|---|---|---:|---:|');
+console.log(
+  '\n| model | backend | training samples/s (% of PyTorch) | inference samples/s (% of PyTorch) |\n|---|---|---:|---:|',
+);
 console.log(rows.join('\n'));
-console.log(`\nbatch 64; one warm-up epoch excluded; webgpu: ${webgpu}`);
+console.log(`\nbatch 64, Adam; one warm-up epoch excluded; webgpu: ${webgpu}`);
+if (typeof torch === 'string') console.log(torch);
 console.log(
   `machine: ${os.cpus().length} cores, load average ${os
     .loadavg()
@@ -119,14 +157,5 @@ console.log(
     .join(' ')}`,
 );
 console.log('command: node --conditions=graft-source --import tsx bench/backends.ts');
-if (existsSync('/usr/bin/python3')) {
-  try {
-    execSync("/usr/bin/python3 -c 'import torch'", { stdio: 'ignore' });
-  } catch {
-    console.log(
-      'PyTorch: skipped (python3-torch not installed); the MLP and CNN PyTorch figures are in bench/mlp.ts and bench/wasm-kernels.ts',
-    );
-  }
-}
 releaseWebGPU();
 process.exit(0);
