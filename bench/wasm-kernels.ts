@@ -95,6 +95,12 @@ async function trainSpeed(factory: () => tfl.Sequential, v: Variant): Promise<nu
 type KernelCase = { label: string; kernel: string; inputs: Record<string, number[]>; attrs: Record<string, unknown> };
 const kernelCases: KernelCase[] = [
   {
+    label: 'Conv2D conv1 x[64,28,28,1] f[3,3,1,32]',
+    kernel: 'Conv2D',
+    inputs: { x: [64, 28, 28, 1], filter: [3, 3, 1, 32] },
+    attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 },
+  },
+  {
     label: 'Conv2DBackpropFilter conv1 x[64,28,28,1] f[3,3,1,32]',
     kernel: 'Conv2DBackpropFilter',
     inputs: { x: [64, 28, 28, 1], dy: [64, 26, 26, 32] },
@@ -213,7 +219,7 @@ async function main(): Promise<void> {
     '\n"wasm stock": tfjs-backend-wasm 4.22 as shipped. "wasm added only": stock plus the kernels graft adds.',
   );
   console.log(
-    '"wasm graft": also graft\'s replacements (Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Sum, Identity).',
+    '"wasm graft": also graft\'s replacements (Conv2D, Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Sum, Identity, Cast).',
   );
   console.log('cpu CNN: one cold step (about a minute per step).\n');
 

@@ -29,7 +29,15 @@ describe('graft wasm kernels: registration', () => {
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
     ]);
-    expect(replaced.sort()).toEqual(['BatchMatMul', 'Conv2DBackpropInput', 'Identity', 'MaxPoolGrad', 'Sum']);
+    expect(replaced.sort()).toEqual([
+      'BatchMatMul',
+      'Cast',
+      'Conv2D',
+      'Conv2DBackpropInput',
+      'Identity',
+      'MaxPoolGrad',
+      'Sum',
+    ]);
   });
 });
 

@@ -46,3 +46,10 @@ export function assertFloat32(kernelName: string, name: string, dtype: string): 
     throw new GraftError('INVALID_DATA', `${kernelName} expects float32 '${name}', got ${describe(dtype)}`);
   }
 }
+
+/** The output positions [lo, hi) of one filter tap whose input index `o * stride + offset` lies in [0, inSize). */
+export function validOutputRange(offset: number, stride: number, inSize: number, outSize: number): [number, number] {
+  const lo = Math.min(outSize, Math.max(0, Math.ceil(-offset / stride)));
+  const hi = Math.max(lo, Math.min(outSize, Math.ceil((inSize - offset) / stride)));
+  return [lo, hi];
+}

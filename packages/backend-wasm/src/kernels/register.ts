@@ -1,6 +1,8 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { castConfig } from './cast';
+import { conv2DConfig } from './conv2d';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
@@ -24,6 +26,8 @@ export const REPLACED_KERNELS: readonly KernelConfig[] = [
   batchMatMulConfig,
   sumConfig,
   identityConfig,
+  castConfig,
+  conv2DConfig,
 ];
 
 /** Marks configs graft registered, so a second copy of this module (e.g. ESM and CJS builds both loaded)
