@@ -1,6 +1,9 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerCpuConv2DBackpropFilter } from './cpu-kernels/conv2d-backprop-filter';
 import { backends } from './registry';
+
+registerCpuConv2DBackpropFilter();
 
 /** Core ships the plain JavaScript backend, which runs everywhere. */
 backends.register('cpu', {
