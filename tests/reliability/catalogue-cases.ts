@@ -380,6 +380,24 @@ export const CASES: BadInput[] = [
   { area: 'builder', name: 'dropout(1)', code: 'INVALID_LAYER', run: () => sequential({ inputShape: [4] }).dropout(1) },
   {
     area: 'builder',
+    name: 'conv2d dilationRate 2 (tfjs cannot train it)',
+    code: 'INVALID_LAYER',
+    run: () => sequential({ inputShape: [8, 8, 1] }).conv2d(4, 3, { dilationRate: 2 } as never),
+  },
+  {
+    area: 'builder',
+    name: 'depthwiseConv2d dilationRate [2, 2] (tfjs-layers would ignore it)',
+    code: 'INVALID_LAYER',
+    run: () => sequential({ inputShape: [8, 8, 2] }).depthwiseConv2d(3, { dilationRate: [2, 2] } as never),
+  },
+  {
+    area: 'builder',
+    name: 'batchNorm center false (tfjs cannot train it)',
+    code: 'INVALID_LAYER',
+    run: () => sequential({ inputShape: [8, 8, 2] }).batchNorm({ center: false } as never),
+  },
+  {
+    area: 'builder',
     name: 'conv2d kernelSize 0',
     code: 'INVALID_LAYER',
     run: () => sequential({ inputShape: [8, 8, 1] }).conv2d(4, 0),

@@ -35,7 +35,7 @@ export interface DenseOptions extends Named {
 export interface Conv2dOptions extends DenseOptions {
   strides?: Pair;
   padding?: Padding;
-  dilationRate?: Pair;
+  // no dilationRate: tfjs 4.22 has no gradient for dilated convolutions (refused with INVALID_LAYER)
 }
 
 export interface DepthwiseConv2dOptions extends Named {
@@ -44,7 +44,7 @@ export interface DepthwiseConv2dOptions extends Named {
   padding?: Padding;
   activation?: Activation;
   useBias?: boolean;
-  dilationRate?: Pair;
+  // no dilationRate: tfjs-layers 4.22 drops it from DepthwiseConv2D (refused with INVALID_LAYER)
   depthwiseInitializer?: Initializer;
 }
 
@@ -58,8 +58,7 @@ export interface BatchNormOptions extends Named {
   /** Keras defaults: momentum 0.99, epsilon 0.001. */
   momentum?: number;
   epsilon?: number;
-  center?: boolean;
-  scale?: boolean;
+  // no center/scale: tfjs-layers 4.22 cannot train BatchNormalization without beta and gamma (refused)
 }
 
 export interface DropoutOptions extends Named {

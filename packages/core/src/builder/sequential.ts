@@ -106,6 +106,7 @@ export class SequentialModel extends Model {
     pair(kernelSize, 'conv2d kernelSize');
     if (options.strides !== undefined) pair(options.strides, 'conv2d strides');
     padding(options.padding);
+    undilated(options, 'conv2d', 'tfjs 4.22 has no gradient for dilated convolutions');
     checkActivation(options.activation, 'conv2d');
     const idx = this.factories.length;
     return this.add((first, init) =>
@@ -126,6 +127,7 @@ export class SequentialModel extends Model {
     pair(kernelSize, 'depthwiseConv2d kernelSize');
     if (options.depthMultiplier !== undefined) positiveInt(options.depthMultiplier, 'depthMultiplier');
     padding(options.padding);
+    undilated(options, 'depthwiseConv2d', 'tfjs-layers 4.22 ignores it, which would build an undilated layer');
     checkActivation(options.activation, 'depthwiseConv2d');
     const idx = this.factories.length;
     return this.add((first, init) =>
@@ -169,6 +171,15 @@ export class SequentialModel extends Model {
     }
     if (options.epsilon !== undefined && !(options.epsilon > 0)) {
       throw new GraftError('INVALID_LAYER', `expected batchNorm epsilon > 0, got ${describe(options.epsilon)}`);
+    }
+    for (const key of ['center', 'scale'] as const) {
+      const v = (options as Record<string, unknown>)[key];
+      if (v !== undefined && v !== true) {
+        throw new GraftError(
+          'INVALID_LAYER',
+          `expected batchNorm ${key} to be left at true (tfjs-layers 4.22 cannot train BatchNormalization without ${key === 'center' ? 'beta' : 'gamma'}), got ${describe(v)}`,
+        );
+      }
     }
     return this.add((first) => tfl.layers.batchNormalization({ ...first, ...options }));
   }
@@ -240,4 +251,12 @@ function reg(r?: { l1?: number; l2?: number }): unknown {
 /** Starts a Keras-style Sequential model: `sequential({ inputShape: [28, 28] }).flatten().dense(10, ...)`. */
 export function sequential(options: SequentialOptions): SequentialModel {
   return new SequentialModel(options);
+}
+
+/** Refuses a dilation rate other than 1, which `why` explains. */
+function undilated(options: object, layer: string, why: string): void {
+  const rate = (options as { dilationRate?: unknown }).dilationRate;
+  if (rate === undefined || rate === 1 || (Array.isArray(rate) && rate.length === 2 && rate[0] === 1 && rate[1] === 1))
+    return;
+  throw new GraftError('INVALID_LAYER', `expected no ${layer} dilationRate (or 1): ${why}; got ${describe(rate)}`);
 }
