@@ -75,7 +75,7 @@ async function trainSpeed(factory: () => tfl.Sequential, v: Variant): Promise<nu
       tf.tidy(() => {
         opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs) as tf.Tensor) as tf.Scalar);
       });
-    // The cpu backend needs about a minute per CNN step: time a single cold step there.
+    // The cpu backend needs seconds per CNN step: time a single cold step there.
     const slow = v === 'cpu' && factory === cnn;
     if (slow) return (BATCH * 1000) / (await timeIt(step, 1, 0));
     // Best of three windows: on a shared machine the least disturbed window is the most repeatable figure.
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
   console.log(
     '"wasm graft": also graft\'s replacements (Conv2D, Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Sum, Identity, Cast).',
   );
-  console.log('cpu CNN: one cold step (about a minute per step).\n');
+  console.log("cpu CNN: one cold step (seconds per step on tfjs-backend-cpu, with core's filter-gradient kernel).\n");
 
   // The cpu backend takes seconds to minutes per conv-gradient call, so kernels are compared on wasm only.
   const kernelVariants: Variant[] = ['wasm graft', 'wasm stock'];
