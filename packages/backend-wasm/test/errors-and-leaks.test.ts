@@ -36,7 +36,9 @@ describe('graft wasm kernels: registration', () => {
       'Conv2DBackpropInput',
       'Identity',
       'MaxPoolGrad',
+      'Mean',
       'Sum',
+      'Tile',
     ]);
   });
 });
@@ -108,6 +110,7 @@ describe('graft wasm kernels: no leaks', () => {
     const filter = t([3, 3, 3, 4], 4);
     const dwFilter = t([3, 3, 3, 2], 5);
     const m = t([12, 18], 6);
+    const m4 = t([2, 5, 5, 4], 7);
     const tensors0 = tf.memory().numTensors;
     const data0 = numDataIds();
     const runs: [string, Record<string, tf.Tensor>, Record<string, unknown>][] = [
@@ -132,6 +135,15 @@ describe('graft wasm kernels: no leaks', () => {
       ['BatchMatMul', { a: m, b: m }, { transposeA: false, transposeB: true }],
       ['Sum', { x }, { axis: [0, 1, 2], keepDims: false }],
       ['Sum', { x }, { axis: [1, 2], keepDims: true }],
+      ['Mean', { x }, { axis: [0, 1, 2], keepDims: false }],
+      ['Mean', { x: m }, { axis: [0], keepDims: false }],
+      ['Mean', { x }, { axis: [1, 2], keepDims: true }],
+      ['Tile', { x: m }, { reps: [2, 3] }],
+      [
+        'DepthwiseConv2dNativeBackpropFilter',
+        { x: m4, dy: m4 },
+        { strides: 1, dilations: 1, pad: 'same', filterShape: [3, 3, 4, 1] },
+      ],
       ['Identity', { x }, {}],
     ];
     for (const [name, inputs, attrs] of runs) {
@@ -142,7 +154,7 @@ describe('graft wasm kernels: no leaks', () => {
       expect(tf.memory().numTensors, name).toBe(tensors0);
       expect(numDataIds(), name).toBe(data0);
     }
-    tf.dispose([x, dy, dyDw, filter, dwFilter, m]);
+    tf.dispose([x, dy, dyDw, filter, dwFilter, m, m4]);
   });
 
   it('a CNN training step leaves no tensors behind', () => {

@@ -134,13 +134,21 @@ const dwCases: [string, number[], number[], number, Pad][] = [
   ['M2 3x3 same s1', [2, 6, 6, 3], [3, 3, 3, 2], 1, 'same'],
   ['M2 3x3 same s2 even', [2, 8, 8, 2], [3, 3, 2, 2], 2, 'same'],
   ['M2 5x5 valid s2', [1, 9, 9, 3], [5, 5, 3, 2], 2, 'valid'],
+  // M = 1 with channels a multiple of 4: the filter gradient's SIMD loop (blocks of 32 channels and a rest).
+  ['M1 3x3 same s1, 8 channels', [2, 7, 5, 8], [3, 3, 8, 1], 1, 'same'],
+  ['M1 3x3 valid s2 odd, 12 channels', [3, 9, 9, 12], [3, 3, 12, 1], 2, 'valid'],
+  ['M1 3x3 same s2 even batch 1, 36 channels', [1, 8, 8, 36], [3, 3, 36, 1], 2, 'same'],
+  ['M1 5x5 same s1 batch 1, 44 channels', [1, 6, 7, 44], [5, 5, 44, 1], 1, 'same'],
+  ['M1 3x3 same s2 odd, 4 channels', [2, 5, 5, 4], [3, 3, 4, 1], 2, 'same'],
+  ['M1 3x3 valid s1, 5 channels (no SIMD)', [2, 6, 6, 5], [3, 3, 5, 1], 1, 'valid'],
 ];
 
 describe('DepthwiseConv2dNative gradients match the cpu backend', () => {
   for (const [name, xShape, fShape, stride, pad] of dwCases) {
     const info = backend_util.computeConv2DInfo(xShape as never, fShape as never, stride, 1, pad, undefined, true);
     const dyShape = info.outShape;
-    it(`DepthwiseConv2dNativeBackpropFilter ${name}`, async () => {
+    it.each(paths)(`DepthwiseConv2dNativeBackpropFilter ${name} (%s)`, async (_, js) => {
+      disableSimdKernels(js);
       await expectSameOnBoth(
         'DepthwiseConv2dNativeBackpropFilter',
         { x: xShape, dy: dyShape },
@@ -153,6 +161,28 @@ describe('DepthwiseConv2dNative gradients match the cpu backend', () => {
         { dy: dyShape, filter: fShape },
         { strides: stride, dilations: 1, pad, inputShape: xShape },
       );
+    });
+  }
+});
+
+// The cpu backend's filter gradient ignores dilations (tfjs's gradient refuses them), so dilated taps are
+// checked as SIMD against the JavaScript loop.
+describe('DepthwiseConv2dNativeBackpropFilter with dilations: SIMD matches the JavaScript loop', () => {
+  for (const [xShape, fShape, pad] of [
+    [[2, 9, 9, 8], [3, 3, 8, 1], 'same'],
+    [[1, 10, 8, 4], [3, 3, 4, 1], 'valid'],
+  ] as [number[], number[], Pad][]) {
+    const info = backend_util.computeConv2DInfo(xShape as never, fShape as never, 1, 2, pad, undefined, true);
+    it(`x [${xShape}] filter [${fShape}] dilation 2 ${pad}`, async () => {
+      const inputs = { x: { shape: xShape, data: randomData(size(xShape), 1) } };
+      const dy = { shape: info.outShape, data: randomData(size(info.outShape), 2) };
+      const attrs = { strides: 1, dilations: 2, pad, filterShape: fShape };
+      const simd = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', { ...inputs, dy }, attrs);
+      disableSimdKernels(true);
+      const js = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', { ...inputs, dy }, attrs);
+      expect(simd.shape).toEqual(fShape);
+      expect(maxAbsDiff(simd.values, js.values)).toBeLessThan(1e-4);
+      expect(js.values.some((v) => Math.abs(v) > 1e-3)).toBe(true);
     });
   }
 });
@@ -236,6 +266,93 @@ describe('Sum matches the cpu backend', () => {
       await expectSameOnBoth('Sum', { x: shape }, { axis, keepDims });
     });
   }
+});
+
+describe('Mean matches the cpu backend', () => {
+  const cases: [number[], number[] | number | null, boolean][] = [
+    [[4, 5, 5, 6], [0, 1, 2], false],
+    [[4, 5, 5, 6], [0, 1, 2], true],
+    [[4, 5, 6], [0], false],
+    [[4, 5, 6], [1, 2], true],
+    [[4, 5, 6], [0, 2], false],
+    [[7, 3], -1, false],
+    [[7, 3], null, false],
+    // Columns a multiple of 4: the SIMD column sums, over several row blocks and column blocks.
+    [[3, 10, 10, 40], [0, 1, 2], false],
+    [[1, 9, 9, 4], [0, 1, 2], true],
+    [[300, 8], 0, false],
+    [[2, 3, 36], [0, 1], true],
+  ];
+  for (const [shape, axis, keepDims] of cases) {
+    it.each(paths)(`x [${shape}] axis ${JSON.stringify(axis)} keepDims=${keepDims} (%s)`, async (_, js) => {
+      disableSimdKernels(js);
+      await expectSameOnBoth('Mean', { x: shape }, { axis, keepDims });
+    });
+  }
+});
+
+describe('Tile matches the cpu backend', () => {
+  const cases: [number[], number[]][] = [
+    [
+      [1, 1, 1, 48],
+      [3, 5, 4, 1],
+    ],
+    [
+      [1, 1, 1, 5],
+      [2, 3, 3, 1],
+    ],
+    [
+      [2, 3, 1, 3],
+      [2, 1, 4, 3],
+    ],
+    [
+      [3, 2],
+      [1, 1],
+    ],
+    [
+      [3, 2],
+      [4, 3],
+    ],
+    [[7], [5]],
+    [
+      [2, 1, 3],
+      [1, 7, 1],
+    ],
+    [
+      [1, 2, 1, 2, 3],
+      [3, 1, 2, 2, 1],
+    ],
+  ];
+  for (const [shape, reps] of cases) {
+    it(`float32 x [${shape}] reps [${reps}]`, async () => {
+      await expectSameOnBoth('Tile', { x: shape }, { reps });
+    });
+  }
+  for (const dtype of ['int32', 'bool'] as const) {
+    it(`${dtype} x [2, 1, 3] reps [2, 3, 2]`, async () => {
+      const run = (b: 'cpu' | 'wasm') =>
+        onBackend(b, async () => {
+          const x = tf.tensor([1, 0, 3, 0, 5, 1], [2, 1, 3], dtype);
+          const out = tf.tile(x, [2, 3, 2]);
+          const values = Array.from(await out.data());
+          tf.dispose([x, out]);
+          return { shape: out.shape, dtype: out.dtype, values };
+        });
+      const cpu = await run('cpu');
+      expect(await run('wasm')).toEqual(cpu);
+      expect(cpu.dtype).toBe(dtype);
+    });
+  }
+  it('scalar and empty outputs', async () => {
+    await expectSameOnBoth('Tile', { x: [2, 3] }, { reps: [2, 1] });
+    const shape = await onBackend('wasm', () => {
+      const out = tf.tile(tf.ones([2, 3]), [0, 2]);
+      const s = out.shape;
+      out.dispose();
+      return s;
+    });
+    expect(shape).toEqual([0, 6]);
+  });
 });
 
 describe('Cast matches the cpu backend', () => {

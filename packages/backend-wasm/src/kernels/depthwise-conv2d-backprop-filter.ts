@@ -1,11 +1,13 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
+  type backend_util,
   DepthwiseConv2dNativeBackpropFilter,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { assertFloat32, convInfoFor } from './conv-info';
+import { heapOffset, SIMD_BLOCK_MAX, type SimdKernels, simdFor } from './simd';
 import { alloc, f32 } from './wasm-access';
 
 /**
@@ -32,6 +34,13 @@ function depthwiseConv2dNativeBackpropFilter(args: {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const acc = new Float64Array(filterHeight * filterWidth * CM);
+  const dw = alloc(backend, filterShape);
+  const simd = M === 1 && C % 4 === 0 ? simdFor(backend) : null;
+  if (simd != null) {
+    simdFilterGradient(backend, simd, x, dy, dw, info, acc);
+    f32(backend, dw).set(acc);
+    return dw;
+  }
 
   const xd = f32(backend, x);
   const dyd = f32(backend, dy);
@@ -61,9 +70,69 @@ function depthwiseConv2dNativeBackpropFilter(args: {
       }
     }
   }
-  const dw = alloc(backend, filterShape);
   f32(backend, dw).set(acc);
   return dw;
+}
+
+/**
+ * The M = 1, C % 4 = 0 case with SIMD loops: per image and filter tap, the valid output window is summed in
+ * float32 registers (at most outHeight*outWidth terms), the per-image sums added up in float64. `dw` holds
+ * each call's partial sums.
+ */
+function simdFilterGradient(
+  backend: BackendWasm,
+  simd: SimdKernels,
+  x: TensorInfo,
+  dy: TensorInfo,
+  dw: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  acc: Float64Array,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const xAt = heapOffset(backend, x.dataId);
+  const dyAt = heapOffset(backend, dy.dataId);
+  const dwAt = heapOffset(backend, dw.dataId);
+  const partial = f32(backend, dw);
+  const pix = C * 4;
+  const xRow = strideHeight * inWidth * pix;
+  const xCol = strideWidth * pix;
+  const dyRow = outWidth * pix;
+  for (let i = 0; i < filterHeight; i++) {
+    // Output rows whose input row oh*strideHeight + i*dilationHeight - top lies inside the image.
+    const oh0 = Math.max(0, Math.ceil((top - i * dilationHeight) / strideHeight));
+    const oh1 = Math.min(outHeight, Math.floor((inHeight - 1 + top - i * dilationHeight) / strideHeight) + 1);
+    if (oh1 <= oh0) continue;
+    for (let j = 0; j < filterWidth; j++) {
+      const ow0 = Math.max(0, Math.ceil((left - j * dilationWidth) / strideWidth));
+      const ow1 = Math.min(outWidth, Math.floor((inWidth - 1 + left - j * dilationWidth) / strideWidth) + 1);
+      if (ow1 <= ow0) continue;
+      const h0 = oh0 * strideHeight + i * dilationHeight - top;
+      const w0 = ow0 * strideWidth + j * dilationWidth - left;
+      const tap = (i * filterWidth + j) * C;
+      for (let n = 0; n < batchSize; n++) {
+        const xImg = xAt + ((n * inHeight + h0) * inWidth + w0) * pix;
+        const dyImg = dyAt + ((n * outHeight + oh0) * outWidth + ow0) * pix;
+        for (let c0 = 0; c0 < C; c0 += 4 * SIMD_BLOCK_MAX) {
+          const k = Math.min(SIMD_BLOCK_MAX, (C - c0) / 4);
+          simd.dwFilter[k](
+            xImg + c0 * 4,
+            dyImg + c0 * 4,
+            dwAt + (tap + c0) * 4,
+            oh1 - oh0,
+            ow1 - ow0,
+            xRow,
+            xCol,
+            dyRow,
+            pix,
+          );
+        }
+        for (let c = tap; c < tap + C; c++) acc[c] += partial[c];
+      }
+    }
+  }
 }
 
 export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {

@@ -9,7 +9,9 @@ import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-ba
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { meanConfig } from './mean';
 import { sumConfig } from './sum';
+import { tileConfig } from './tile';
 import { rememberStockKernel } from './wasm-access';
 
 /** Kernels tfjs-backend-wasm 4.22 lacks; registered only while still missing, so a future tfjs that adds them wins. */
@@ -25,6 +27,8 @@ export const REPLACED_KERNELS: readonly KernelConfig[] = [
   maxPoolGradConfig,
   batchMatMulConfig,
   sumConfig,
+  meanConfig,
+  tileConfig,
   identityConfig,
   castConfig,
   conv2DConfig,

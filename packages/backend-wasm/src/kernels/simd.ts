@@ -546,6 +546,59 @@ function gatherConv(K: number): FnSpec {
   };
 }
 
+/**
+ * dwFilter{K}(x, dy, out, H, W, xRow, xCol, dyRow, dyCol): out[0..4K) = sum over h < H, w < W of
+ * x[h*xRow + w*xCol .. +4K) * dy[h*dyRow + w*dyCol .. +4K) elementwise (strides in bytes) — one filter tap of
+ * a depthwise convolution's filter gradient over one image for a block of 4K channels, in float32 registers.
+ */
+function dwFilter(K: number): FnSpec {
+  return {
+    name: `dwFilter${K}`,
+    params: 9,
+    i32Locals: 4,
+    v128Locals: K,
+    body: (b) => {
+      const [x, dy, out, H, W, xRow, xCol, dyRow, dyCol] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+      const [h, w, xp, dp] = [9, 10, 11, 12];
+      const acc = (k: number) => 13 + k;
+      for (let k = 0; k < K; k++) b.vConstF32(0).set(acc(k));
+      countdown(
+        b,
+        h,
+        () => b.get(H),
+        () => {
+          b.get(x).set(xp);
+          b.get(dy).set(dp);
+          countdown(
+            b,
+            w,
+            () => b.get(W),
+            () => {
+              for (let k = 0; k < K; k++)
+                b.get(acc(k))
+                  .get(xp)
+                  .vLoad(16 * k)
+                  .get(dp)
+                  .vLoad(16 * k)
+                  .fMul()
+                  .fAdd()
+                  .set(acc(k));
+              bump(b, xp, xCol);
+              bump(b, dp, dyCol);
+            },
+          );
+          bump(b, x, xRow);
+          bump(b, dy, dyRow);
+        },
+      );
+      for (let k = 0; k < K; k++)
+        b.get(out)
+          .get(acc(k))
+          .vStore(16 * k);
+    },
+  };
+}
+
 export const SIMD_BLOCK_MAX = 8;
 
 export type SimdKernels = {
@@ -558,6 +611,8 @@ export type SimdKernels = {
   tapProduct: ((...args: number[]) => void)[];
   /** gatherConv[K] for K = 1..SIMD_BLOCK_MAX (index 0 unused). */
   gatherConv: ((...args: number[]) => void)[];
+  /** dwFilter[K] for K = 1..SIMD_BLOCK_MAX (index 0 unused). */
+  dwFilter: ((...args: number[]) => void)[];
 };
 
 const cache = new WeakMap<object, SimdKernels | null>();
@@ -579,7 +634,7 @@ export function simdFor(backend: BackendWasm): SimdKernels | null {
   try {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const fns = [maxPool2x2Grad];
-    for (let k = 1; k <= SIMD_BLOCK_MAX; k++) fns.push(dwTap(k), colSum(k), tapProduct(k), gatherConv(k));
+    for (let k = 1; k <= SIMD_BLOCK_MAX; k++) fns.push(dwTap(k), colSum(k), tapProduct(k), gatherConv(k), dwFilter(k));
     const bytes = assemble(fns, shared);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     const e = instance.exports as Record<string, (...args: number[]) => void>;
@@ -593,6 +648,7 @@ export function simdFor(backend: BackendWasm): SimdKernels | null {
       dwTap: numbered('dwTap'),
       tapProduct: numbered('tapProduct'),
       gatherConv: numbered('gatherConv'),
+      dwFilter: numbered('dwFilter'),
     };
   } catch {
     kernels = null;

@@ -1,41 +1,76 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { backend_util, type KernelConfig, type KernelFunc, Sum, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  Mean,
+  Sum,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
 import { heapOffset, SIMD_BLOCK_MAX, type SimdKernels, simdFor } from './simd';
 import { alloc, f32, runStock } from './wasm-access';
 
-/**
- * Sum over leading axes (a bias gradient: dy summed over batch and space) as one pass of column sums,
- * instead of the stock kernel's full transpose followed by a row reduction. Other reductions and
- * non-float32 tensors go to the stock kernel.
- */
-function sum(args: {
+type ReductionArgs = {
   inputs: { x: TensorInfo };
   attrs: { axis: number | number[]; keepDims: boolean };
   backend: BackendWasm;
-}): TensorInfo {
-  const { inputs, attrs, backend } = args;
-  const { x } = inputs;
-  const axes = util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
-  const isLeadingPrefix = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
-  if (x.dtype !== 'float32' || !isLeadingPrefix) return runStock(Sum, inputs, attrs, backend);
+};
 
-  const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
-  const outShape = x.shape.slice(axes.length);
-  const cols = util.sizeFromShape(outShape);
-  const out = alloc(backend, attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape);
+/**
+ * Sum or Mean over leading axes (a bias gradient, BatchNorm's batch statistics: over batch and space) as one pass
+ * of column sums, instead of the stock kernel's full transpose followed by a row reduction. Other reductions and
+ * non-float32 tensors go to the stock kernel.
+ */
+export function leadingAxesReduction(kernelName: typeof Sum | typeof Mean): KernelFunc {
+  return ((args: ReductionArgs): TensorInfo => {
+    const { inputs, attrs, backend } = args;
+    const { x } = inputs;
+    const axes = util.parseAxisParam(attrs.axis, x.shape).sort((a, b) => a - b);
+    if (x.dtype !== 'float32' || !isLeadingPrefix(axes, x.shape.length)) {
+      return runStock(kernelName, inputs, attrs, backend);
+    }
+    const rows = util.sizeFromShape(x.shape.slice(0, axes.length));
+    const outShape = x.shape.slice(axes.length);
+    const cols = util.sizeFromShape(outShape);
+    const out = alloc(backend, attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape);
+    if (cols === 0) return out;
+    const acc = columnSums(backend, x, out, rows, cols);
+    const od = f32(backend, out);
+    // a mean over rows === 0 is NaN, like the stock kernel's 0 / 0
+    for (let c = 0; c < cols; c++) od[c] = kernelName === Mean ? acc[c] / rows : acc[c];
+    return out;
+  }) as unknown as KernelFunc;
+}
+
+/** True when `axes` (sorted) are a proper leading prefix of a rank-`rank` tensor's axes. */
+export function isLeadingPrefix(axes: number[], rank: number): boolean {
+  return axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
+}
+
+/**
+ * Column sums of x seen as [rows, cols], in float64. `scratch` (at least cols floats, e.g. the output) is
+ * overwritten with partial sums.
+ */
+export function columnSums(
+  backend: BackendWasm,
+  x: TensorInfo,
+  scratch: TensorInfo,
+  rows: number,
+  cols: number,
+): Float64Array {
   // float64 accumulators: a bias gradient adds up batch*height*width terms per channel.
   const acc = new Float64Array(cols);
   const simd = cols % 4 === 0 ? simdFor(backend) : null;
   if (simd != null) {
-    simdColumnSums(backend, simd, x, out, rows, cols, acc);
+    simdColumnSums(backend, simd, x, scratch, rows, cols, acc);
   } else {
     const xd = f32(backend, x);
     for (let r = 0, off = 0; r < rows; r++, off += cols) {
       for (let c = 0; c < cols; c++) acc[c] += xd[off + c];
     }
   }
-  f32(backend, out).set(acc);
-  return out;
+  return acc;
 }
 
 /** Rows summed in float32 by a SIMD loop in blocks of ROW_BLOCK, the block sums added up in float64. */
@@ -68,5 +103,5 @@ function simdColumnSums(
 export const sumConfig: KernelConfig = {
   kernelName: Sum,
   backendName: 'wasm',
-  kernelFunc: sum as unknown as KernelFunc,
+  kernelFunc: leadingAxesReduction(Sum),
 };
