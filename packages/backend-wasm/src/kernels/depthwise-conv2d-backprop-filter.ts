@@ -6,7 +6,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { assertFloat32, convInfoFor } from './conv-info';
+import { assertFloat32, convInfoFor, validOutputRange } from './conv-info';
 import { heapOffset, SIMD_BLOCK_MAX, type SimdKernels, simdFor } from './simd';
 import { alloc, f32 } from './wasm-access';
 
@@ -102,12 +102,10 @@ function simdFilterGradient(
   const dyRow = outWidth * pix;
   for (let i = 0; i < filterHeight; i++) {
     // Output rows whose input row oh*strideHeight + i*dilationHeight - top lies inside the image.
-    const oh0 = Math.max(0, Math.ceil((top - i * dilationHeight) / strideHeight));
-    const oh1 = Math.min(outHeight, Math.floor((inHeight - 1 + top - i * dilationHeight) / strideHeight) + 1);
+    const [oh0, oh1] = validOutputRange(i * dilationHeight - top, strideHeight, inHeight, outHeight);
     if (oh1 <= oh0) continue;
     for (let j = 0; j < filterWidth; j++) {
-      const ow0 = Math.max(0, Math.ceil((left - j * dilationWidth) / strideWidth));
-      const ow1 = Math.min(outWidth, Math.floor((inWidth - 1 + left - j * dilationWidth) / strideWidth) + 1);
+      const [ow0, ow1] = validOutputRange(j * dilationWidth - left, strideWidth, inWidth, outWidth);
       if (ow1 <= ow0) continue;
       const h0 = oh0 * strideHeight + i * dilationHeight - top;
       const w0 = ow0 * strideWidth + j * dilationWidth - left;
