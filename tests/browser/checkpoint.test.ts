@@ -19,6 +19,7 @@ type Api = {
   progress: { written: number };
   inspect(name: string): Promise<Inspect>;
   codeOf(o: RunOptions): Promise<string>;
+  remove(name: string): Promise<void>;
 };
 declare const graftTest: Api;
 
@@ -128,6 +129,9 @@ describe.skipIf(!HAVE_CHROMIUM)('checkpoints in Chromium (IndexedDB)', () => {
       width: 4,
     });
     expect(await code({ backend: 'cpu', epochs: 2, resume: 'indexeddb://narrow' })).toBe('SHAPE_MISMATCH');
+    // deleteCheckpoint removes the record: resuming then finds none
+    await page.evaluate((n) => graftTest.remove(n), 'indexeddb://narrow');
+    expect(await code({ backend: 'cpu', epochs: 2, resume: 'indexeddb://narrow' })).toBe('LOAD_FAILED');
     await page.close();
   }, 120_000);
 

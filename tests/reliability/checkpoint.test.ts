@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isGraftError, readCheckpoint, sequential } from '@graft/core';
+import { deleteCheckpoint, isGraftError, readCheckpoint, sequential } from '@graft/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backends';
@@ -100,6 +100,12 @@ describe('checkpoints and resume', () => {
     await expect(m.fit(x, y, { resume: join(dir, 'other.ckpt') })).rejects.toSatisfy((e) =>
       isGraftError(e, 'SHAPE_MISMATCH'),
     );
+    // deleteCheckpoint removes the file (resuming then finds none) and refuses IndexedDB in Node
+    await deleteCheckpoint(join(dir, 'other.ckpt'));
+    await expect(m.fit(x, y, { resume: join(dir, 'other.ckpt') })).rejects.toSatisfy((e) =>
+      isGraftError(e, 'LOAD_FAILED'),
+    );
+    await expect(deleteCheckpoint('indexeddb://run')).rejects.toSatisfy((e) => isGraftError(e, 'UNSUPPORTED_TARGET'));
     await Promise.all([m.dispose(), other.dispose()]);
   });
 

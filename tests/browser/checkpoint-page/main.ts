@@ -2,7 +2,7 @@
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { backends, configureWasm, createRng, isGraftError, readCheckpoint, sequential } from 'graft';
+import { backends, configureWasm, createRng, deleteCheckpoint, isGraftError, readCheckpoint, sequential } from 'graft';
 
 configureWasm({
   'tfjs-backend-wasm.wasm': tfjsWasm,
@@ -100,5 +100,5 @@ async function codeOf(o: RunOptions): Promise<string> {
   }
 }
 
-Object.assign(window, { graftTest: { run, trainForever, progress, inspect, codeOf } });
+Object.assign(window, { graftTest: { run, trainForever, progress, inspect, codeOf, remove: deleteCheckpoint } });
 document.querySelector('#ready')!.textContent = 'ready';

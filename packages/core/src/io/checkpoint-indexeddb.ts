@@ -36,15 +36,12 @@ export async function putCheckpointBytes(name: string, bytes: Uint8Array, epoch:
   try {
     db = await openDb();
     const tx = db.transaction(STORE, 'readwrite');
-    const done = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-    });
-    // a copy that owns exactly its bytes: the structured clone stores the whole ArrayBuffer
-    const record: CheckpointRecord = { name, epoch, writtenAt: Date.now(), bytes: bytes.slice().buffer };
+    // the structured clone stores a whole ArrayBuffer: copy only a view of part of one
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const buffer = (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
+    const record: CheckpointRecord = { name, epoch, writtenAt: Date.now(), bytes: buffer };
     tx.objectStore(STORE).put(record);
-    await done;
+    await committed(tx);
   } catch (e) {
     throw new GraftError(
       'SAVE_FAILED',
@@ -82,16 +79,27 @@ export async function getCheckpointBytes(name: string): Promise<Uint8Array> {
 
 /** Deletes checkpoint `name` (no error when there is none). */
 export async function deleteCheckpointRecord(name: string): Promise<void> {
-  const db = await openDb();
+  let db: IDBDatabase | undefined;
   try {
+    db = await openDb();
     const tx = db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).delete(name);
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
+    await committed(tx);
+  } catch (e) {
+    throw new GraftError(
+      'SAVE_FAILED',
+      `could not delete the checkpoint indexeddb://${name}: ${(e as Error)?.message ?? String(e)}`,
+    );
   } finally {
-    db.close();
+    db?.close();
   }
+}
+
+/** Resolves when a readwrite transaction has committed; rejects when it fails or aborts. */
+function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
 }

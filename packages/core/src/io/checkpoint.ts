@@ -63,7 +63,10 @@ export function checkCheckpointOptions(c: unknown): asserts c is CheckpointOptio
 export type CheckpointLocation = { kind: 'file'; path: string } | { kind: 'indexeddb'; name: string };
 
 /** Where a checkpoint string points, or a GraftError when this runtime cannot store there. */
-export function checkpointLocation(to: unknown, option: 'checkpoint.to' | 'resume'): CheckpointLocation {
+export function checkpointLocation(
+  to: unknown,
+  option: 'checkpoint.to' | 'resume' | 'the checkpoint location',
+): CheckpointLocation {
   if (typeof to !== 'string' || to.length === 0) {
     throw new GraftError(
       'INVALID_OPTION',
@@ -165,10 +168,14 @@ export async function readCheckpoint(from: string): Promise<Checkpoint> {
 
 /** Removes a checkpoint (a Node file path or `indexeddb://name`), e.g. once training has finished. */
 export async function deleteCheckpoint(at: string): Promise<void> {
-  const where = checkpointLocation(at, 'resume');
+  const where = checkpointLocation(at, 'the checkpoint location');
   if (where.kind === 'indexeddb') return deleteCheckpointRecord(where.name);
   const fs = await import('node:fs/promises');
-  await fs.rm(where.path, { force: true });
+  try {
+    await fs.rm(where.path, { force: true });
+  } catch (e) {
+    throw new GraftError('SAVE_FAILED', `could not delete the checkpoint ${where.path}: ${(e as Error).message}`);
+  }
 }
 
 /** Parses checkpoint bytes; `label` names the source in errors. */
