@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LabelInfo } from '../data/labels';
 import { describe, GraftError } from '../errors/graft-error';
 import { LOSS_NAMES, type LossName, METRIC_NAMES, type MetricName } from './losses';
-import { OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
+import { checkLearningRate, OPTIMIZER_NAMES, type OptimizerName } from './optimizers';
 
 export interface CompileOptions {
   /** Name or a tf.Optimizer. Default 'adam'. */
@@ -42,15 +42,7 @@ export function validateCompile(options: CompileOptions): void {
       `expected metrics among [${METRIC_NAMES.join(', ')}], got ${JSON.stringify(metrics)}`,
     );
   }
-  if (
-    learningRate !== undefined &&
-    !(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))
-  ) {
-    throw new GraftError(
-      'INVALID_OPTION',
-      `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
-    );
-  }
+  checkLearningRate(learningRate);
 }
 
 /** The activation of the network's output ('softmax', 'sigmoid', 'linear', ...). */

@@ -33,7 +33,7 @@ import {
 } from './compile';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { LOSSES, type LossFn, type LossName, type MetricName, metricFn } from './losses';
-import { copyOptimizer, createOptimizer, type OptimizerName } from './optimizers';
+import { checkLearningRate, copyOptimizer, createOptimizer, type OptimizerName } from './optimizers';
 import { predictInBatches } from './predict-batches';
 import { formatPredictions, type Prediction, type Task, taskFor } from './predictions';
 
@@ -659,15 +659,7 @@ function normaliseFitOptions(o: FitOptions): NormalisedFitOptions {
   }
   if (o.seed !== undefined && !Number.isInteger(o.seed))
     throw new GraftError('INVALID_OPTION', `expected seed as an integer, got ${describe(o.seed)}`);
-  if (
-    o.learningRate !== undefined &&
-    !(typeof o.learningRate === 'number' && o.learningRate > 0 && Number.isFinite(o.learningRate))
-  ) {
-    throw new GraftError(
-      'INVALID_OPTION',
-      `expected learningRate as a positive finite number, got ${describe(o.learningRate)}`,
-    );
-  }
+  checkLearningRate(o.learningRate);
   if (o.nonFinite !== undefined && o.nonFinite !== 'stop' && o.nonFinite !== 'continue') {
     throw new GraftError('INVALID_OPTION', `expected nonFinite as "stop" or "continue", got ${describe(o.nonFinite)}`);
   }

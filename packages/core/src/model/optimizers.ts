@@ -20,6 +20,17 @@ export function defaultLearningRate(name: OptimizerName): number {
   return DEFAULT_LR[name];
 }
 
+/** Refuses a learning rate that is given but not a positive finite number. */
+export function checkLearningRate(learningRate: unknown): void {
+  if (learningRate === undefined) return;
+  if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
+    );
+  }
+}
+
 export function createOptimizer(name: OptimizerName, learningRate?: number): tf.Optimizer {
   if (!OPTIMIZER_NAMES.includes(name)) {
     throw new GraftError(
@@ -27,13 +38,8 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
       `expected an optimizer in [${OPTIMIZER_NAMES.join(', ')}] or a tf.Optimizer, got ${describe(name)}`,
     );
   }
+  checkLearningRate(learningRate);
   const lr = learningRate ?? DEFAULT_LR[name];
-  if (!(typeof lr === 'number' && lr > 0 && Number.isFinite(lr))) {
-    throw new GraftError(
-      'INVALID_OPTION',
-      `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
-    );
-  }
   switch (name) {
     case 'adam':
       return tf.train.adam(lr, 0.9, 0.999, 1e-7);
@@ -61,14 +67,7 @@ export function createOptimizer(name: OptimizerName, learningRate?: number): tf.
 export function copyOptimizer(instance: tf.Optimizer, learningRate?: number): tf.Optimizer {
   const cls = instance.constructor as tf.serialization.SerializableConstructor<tf.Optimizer>;
   const config = { ...instance.getConfig() };
-  if (learningRate !== undefined) {
-    if (!(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
-      throw new GraftError(
-        'INVALID_OPTION',
-        `expected learningRate as a positive finite number, got ${describe(learningRate)}`,
-      );
-    }
-    config.learningRate = learningRate;
-  }
+  checkLearningRate(learningRate);
+  if (learningRate !== undefined) config.learningRate = learningRate;
   return cls.fromConfig(cls, config);
 }
