@@ -1,15 +1,8 @@
-/** Deterministic pseudo-random floats in [-1, 1) (mulberry32): the same inputs on every backend. */
+import { createRng } from '@graft/core';
+/** Deterministic pseudo-random floats in [-1, 1) (core's seeded mulberry32): the same inputs on every backend. */
 export function randomData(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
-  }
-  return out;
+  const rng = createRng(seed);
+  return Float32Array.from({ length: size }, () => rng.next() * 2 - 1);
 }
 
 /** One-hot labels: sample i gets class (i * 7) mod classes. */
