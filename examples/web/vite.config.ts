@@ -28,6 +28,13 @@ const SAFE_MINIFY = { compress: false, mangle: true } as const;
 type Next = () => void;
 
 function serveModels(req: IncomingMessage, res: ServerResponse, next: Next): void {
+  if ((req.url ?? '').split('?')[0] === '/models/index.json') {
+    // which model folders are present here: the page asks this instead of probing files that may 404
+    const served = Object.keys(MODEL_DIRS).filter((m) => existsSync(path.join(MODEL_DIRS[m], 'model.json')));
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ models: served }));
+    return;
+  }
   const match = /^\/models\/([^/]+)\/([^/?#]+)/.exec(req.url ?? '');
   const dir = match ? MODEL_DIRS[match[1]] : undefined;
   if (!match || !dir) {

@@ -6,11 +6,13 @@ import { TrainingChart } from './chart';
 import { el, panel } from './dom';
 import { guarded, status } from './status';
 
-/** Whether the dev/preview server serves the shared MobileNet files (vite.config.ts). */
+/** Whether the dev/preview server serves the shared MobileNet files (its models/index.json, vite.config.ts). */
 async function backboneServed(): Promise<boolean> {
   try {
-    const res = await fetch(`${SERVED_BACKBONE_URL}model.json`, { method: 'HEAD' });
-    return res.ok && (res.headers.get('content-type') ?? '').includes('json');
+    const res = await fetch('models/index.json');
+    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return false;
+    const { models } = (await res.json()) as { models?: unknown };
+    return Array.isArray(models) && models.includes(BACKBONE);
   } catch {
     return false;
   }
