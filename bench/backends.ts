@@ -6,11 +6,11 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graft/core';
+import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
-import '@graft/backend-wasm';
-import { enableNodeWebGPU, releaseWebGPU } from '@graft/backend-webgpu';
-import { mobilenetV2 } from '@graft/zoo';
+import '@graftjs/backend-wasm';
+import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
+import { mobilenetV2 } from '@graftjs/zoo';
 import { findVulkanDriver } from '../packages/backend-webgpu/test/vulkan-env';
 
 interface Spec {

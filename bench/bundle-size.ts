@@ -1,5 +1,5 @@
 /**
- * Bundle sizes: @graft/core's own ESM (tfjs left out) minified + gzipped, the umbrella `graft` likewise, and the
+ * Bundle sizes: @graftjs/core's own ESM (tfjs left out) minified + gzipped, the umbrella `graft` likewise, and the
  * web example's production build (vite) by kind of file. Target: core <= 20 kB min+gzip.
  *
  * Run: node --conditions=graft-source --import tsx bench/bundle-size.ts
@@ -87,10 +87,10 @@ console.log('\n### Bundle size\n');
 console.log('| bundle | minified | min+gzip | note |');
 console.log('|---|---:|---:|---|');
 console.log(
-  `| @graft/core (ESM, tfjs external) | ${kb(core.min)} | ${kb(core.gzip)} | target <= ${CORE_TARGET_KB} kB: ${core.gzip <= CORE_TARGET_KB * 1024 ? 'met' : 'MISSED'} |`,
+  `| @graftjs/core (ESM, tfjs external) | ${kb(core.min)} | ${kb(core.gzip)} | target <= ${CORE_TARGET_KB} kB: ${core.gzip <= CORE_TARGET_KB * 1024 ? 'met' : 'MISSED'} |`,
 );
 console.log(
-  `| @graft/core own code only (jpeg-js, fast-png and tfjs external) | ${kb(coreOwn.min)} | ${kb(coreOwn.gzip)} | target <= ${CORE_TARGET_KB} kB: ${coreOwn.gzip <= CORE_TARGET_KB * 1024 ? 'met' : 'MISSED'} |`,
+  `| @graftjs/core own code only (jpeg-js, fast-png and tfjs external) | ${kb(coreOwn.min)} | ${kb(coreOwn.gzip)} | target <= ${CORE_TARGET_KB} kB: ${coreOwn.gzip <= CORE_TARGET_KB * 1024 ? 'met' : 'MISSED'} |`,
 );
 console.log(
   `| graft umbrella (all graft packages, tfjs + onnxruntime external) | ${kb(umbrella.min)} | ${kb(umbrella.gzip)} | |`,

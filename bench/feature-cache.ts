@@ -21,9 +21,9 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '@graft/backend-wasm';
-import { backends, type Dataset, fromDirectory, type ProgressEvent, type TransferModel, transfer } from '@graft/core';
-import { mobilenetV1 } from '@graft/zoo';
+import '@graftjs/backend-wasm';
+import { backends, type Dataset, fromDirectory, type ProgressEvent, type TransferModel, transfer } from '@graftjs/core';
+import { mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 

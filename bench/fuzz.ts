@@ -7,8 +7,8 @@
  * Run: node --conditions=graft-source --import tsx bench/fuzz.ts
  * Env: FUZZ_RUNS (cases per reader, default 10000), FUZZ_SEED (default 20261128), FUZZ_ONLY (model-json | onnx).
  */
-import '@graft/backend-onnx';
-import { backends } from '@graft/core';
+import '@graftjs/backend-onnx';
+import { backends } from '@graftjs/core';
 import { fuzzModelJson, fuzzOnnx, prepareFuzz } from '../tests/reliability/fuzz/run-fuzz';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);

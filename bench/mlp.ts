@@ -17,8 +17,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import '@graft/backend-wasm';
-import { backends, createRng, Dataset, type SequentialModel, sequential } from '@graft/core';
+import '@graftjs/backend-wasm';
+import { backends, createRng, Dataset, type SequentialModel, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 

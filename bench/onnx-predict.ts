@@ -7,10 +7,10 @@
  * Env: BENCH_REPS (default 5), BENCH_THREADS (onnxruntime wasm threads, default 1; tfjs-wasm in Node is single-threaded),
  *      BENCH_ALPHA (default 1.0), BENCH_BATCHES (default 1,16).
  */
-import '@graft/backend-wasm';
-import { configureOnnx } from '@graft/backend-onnx';
-import { getRuntime } from '@graft/core';
-import { mobilenetV2 } from '@graft/zoo';
+import '@graftjs/backend-wasm';
+import { configureOnnx } from '@graftjs/backend-onnx';
+import { getRuntime } from '@graftjs/core';
+import { mobilenetV2 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 

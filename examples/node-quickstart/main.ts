@@ -1,4 +1,4 @@
-import 'graft';
+import 'graftjs';
 import { runMlp } from './mlp';
 import { runTransferDigits } from './transfer-digits';
 

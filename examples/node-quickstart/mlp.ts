@@ -1,4 +1,4 @@
-import { backends, type ClassPrediction, Dataset, sequential } from 'graft';
+import { backends, type ClassPrediction, Dataset, sequential } from 'graftjs';
 import { confusionMatrix } from './confusion';
 import { loadDigits } from './digits';
 import { progressBar } from './progress-bar';

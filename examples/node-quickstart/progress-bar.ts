@@ -1,4 +1,4 @@
-import type { ProgressEvent } from 'graft';
+import type { ProgressEvent } from 'graftjs';
 
 /** A one-line terminal progress bar with ETA, redrawn in place. */
 export function progressBar(label: string): (e: ProgressEvent) => void {

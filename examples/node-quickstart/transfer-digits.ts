@@ -1,4 +1,4 @@
-import { Dataset, sequential, transfer } from 'graft';
+import { Dataset, sequential, transfer } from 'graftjs';
 import { loadDigits } from './digits';
 
 interface Row {

@@ -78,7 +78,7 @@ function graftAssets(): Plugin {
 }
 
 /**
- * @graft/core declares "sideEffects": false, yet its index imports './backends/cpu' for its side effect (registering
+ * @graftjs/core declares "sideEffects": false, yet its index imports './backends/cpu' for its side effect (registering
  * the cpu backend and tfjs-backend-cpu's kernels). The bundler then skips the index (a barrel) and that import with
  * it. Until core's package.json lists those files, mark them as having side effects here (page and worker alike).
  */

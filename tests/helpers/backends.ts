@@ -1,5 +1,5 @@
-import { backends } from '@graft/core';
-import '@graft/backend-wasm';
+import { backends } from '@graftjs/core';
+import '@graftjs/backend-wasm';
 
 /** Every tfjs backend that trains in this process; the model suites run once per entry. */
 export const TRAINING_BACKENDS = ['cpu', 'wasm'] as const;

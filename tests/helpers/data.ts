@@ -1,4 +1,4 @@
-import { createRng } from '@graft/core';
+import { createRng } from '@graftjs/core';
 
 /** Three well-separated classes in 4-D, seeded: any working classifier gets them right. */
 export function blobs(n: number, seed = 7): { x: number[][]; y: number[] } {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isGraftError, sequential } from '@graft/core';
+import { isGraftError, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';

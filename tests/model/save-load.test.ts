@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClassPrediction, isGraftError, loadModel, sequential } from '@graft/core';
+import { type ClassPrediction, isGraftError, loadModel, sequential } from '@graftjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 import { blobs } from '../helpers/data';

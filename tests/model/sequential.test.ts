@@ -1,4 +1,4 @@
-import { type ClassPrediction, Dataset, type RegressionPrediction, sequential } from '@graft/core';
+import { type ClassPrediction, Dataset, type RegressionPrediction, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';

@@ -1,5 +1,5 @@
-import { TransferModel, transfer } from '@graft/core';
-import { resnet50, vgg16 } from '@graft/zoo';
+import { TransferModel, transfer } from '@graftjs/core';
+import { resnet50, vgg16 } from '@graftjs/zoo';
 import { describe, expect, it } from 'vitest';
 import { type Case, describeParity } from './parity-harness';
 

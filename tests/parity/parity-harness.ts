@@ -1,5 +1,5 @@
-import { enableNodeWebGPU, releaseWebGPU } from '@graft/backend-webgpu';
-import { backends, createRng, Dataset, type Model, TransferModel } from '@graft/core';
+import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
+import { backends, createRng, Dataset, type Model, TransferModel } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findVulkanDriver } from '../../packages/backend-webgpu/test/vulkan-env';

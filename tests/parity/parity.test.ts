@@ -1,5 +1,5 @@
-import { ACTIVATIONS, backends, SequentialModel, sequential, transfer } from '@graft/core';
-import { mobilenetV1, mobilenetV2 } from '@graft/zoo';
+import { ACTIVATIONS, backends, SequentialModel, sequential, transfer } from '@graftjs/core';
+import { mobilenetV1, mobilenetV2 } from '@graftjs/zoo';
 import { describe, expect, it } from 'vitest';
 import { type Case, describeParity } from './parity-harness';
 

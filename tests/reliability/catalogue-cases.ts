@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onnxBackbone } from '@graft/backend-onnx';
+import { onnxBackbone } from '@graftjs/backend-onnx';
 import {
   backends,
   Dataset,
@@ -13,8 +13,8 @@ import {
   type Model,
   sequential,
   transfer,
-} from '@graft/core';
-import { backbone, loadBackbone, mobilenetV1 } from '@graft/zoo';
+} from '@graftjs/core';
+import { backbone, loadBackbone, mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { smallImageBase, tinyClassifier } from './fixtures';

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataset, ERROR_CODES } from '@graft/core';
-import '@graft/backend-onnx';
-import '@graft/backend-webgpu';
+import { Dataset, ERROR_CODES } from '@graftjs/core';
+import '@graftjs/backend-onnx';
+import '@graftjs/backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backends';

@@ -1,6 +1,6 @@
 // Child process for checkpoint.test.ts: trains forever on the backend named by argv[3], checkpointing every epoch,
 // until killed.
-import { backends, sequential } from '@graft/core';
+import { backends, sequential } from '@graftjs/core';
 import { blobs } from '../helpers/data';
 import { prepareBackend } from './training-backends';
 

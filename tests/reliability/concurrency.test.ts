@@ -1,4 +1,4 @@
-import { backends, type ClassPrediction, isGraftError, type Model } from '@graft/core';
+import { backends, type ClassPrediction, isGraftError, type Model } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backends';

@@ -1,4 +1,4 @@
-import { sequential } from '@graft/core';
+import { sequential } from '@graftjs/core';
 import { describe, expect, it } from 'vitest';
 
 // Runs in its own process (vitest forks per file): no backend has been chosen yet, as in a user's first script.

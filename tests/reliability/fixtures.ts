@@ -1,4 +1,4 @@
-import { type Dataset, type GraftErrorCode, isGraftError, type Model, sequential } from '@graft/core';
+import { type Dataset, type GraftErrorCode, isGraftError, type Model, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 

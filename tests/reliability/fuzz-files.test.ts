@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onnxBackbone } from '@graft/backend-onnx';
-import { isGraftError, loadModel } from '@graft/core';
+import { onnxBackbone } from '@graftjs/backend-onnx';
+import { isGraftError, loadModel } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backends';

@@ -1,4 +1,4 @@
-import { isGraftError, sequential } from '@graft/core';
+import { isGraftError, sequential } from '@graftjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backends';
 import { blobs, weightsOf } from '../helpers/data';

@@ -1,4 +1,4 @@
-import { enableNodeWebGPU, releaseWebGPU } from '@graft/backend-webgpu';
+import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
 import { findVulkanDriver, VULKAN_ENV_FILE } from '../../packages/backend-webgpu/test/vulkan-env';
 import { TRAINING_BACKENDS } from '../helpers/backends';
 

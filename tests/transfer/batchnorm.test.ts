@@ -1,4 +1,4 @@
-import { transfer } from '@graft/core';
+import { transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';

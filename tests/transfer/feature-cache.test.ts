@@ -10,7 +10,7 @@ import {
   type ProgressEvent,
   type TransferModel,
   transfer,
-} from '@graft/core';
+} from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-import { type Dataset, fromDirectory, type GraphModelLike, transfer } from '@graft/core';
-import { loadBackbone, mobilenetV1 } from '@graft/zoo';
+import { type Dataset, fromDirectory, type GraphModelLike, transfer } from '@graftjs/core';
+import { loadBackbone, mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
@@ -81,7 +81,7 @@ describe.skipIf(!HAVE_ASSETS)('transfer learning on real photos', () => {
 
 describe.skipIf(!HAVE_ASSETS)('an ONNX backbone as a frozen base', () => {
   it('int8 MobileNetV2 (ONNX Model Zoo) + a tfjs head reaches 85% on flowers, and exports as one ONNX file', async () => {
-    const { onnxBackbone } = await import('@graft/backend-onnx');
+    const { onnxBackbone } = await import('@graftjs/backend-onnx');
     await useBackend('wasm');
     const flowers = await fromDirectory(`${ASSETS}/flowers`, { size: [224, 224] });
     const [train, test] = await flowers.split(1 / 3, { seed: 7 });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ClassPrediction, FINE_TUNE_LEARNING_RATE, isGraftError, sequential, transfer } from '@graft/core';
-import { classifier, embedding, multiLabel, regression } from '@graft/heads';
+import { type ClassPrediction, FINE_TUNE_LEARNING_RATE, isGraftError, sequential, transfer } from '@graftjs/core';
+import { classifier, embedding, multiLabel, regression } from '@graftjs/heads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -101,7 +101,7 @@ describe('transfer()', () => {
     const base = smallBase();
     const c1 = Array.from(base.getLayer('c1').getWeights()[0].dataSync());
     const model = transfer(base, { seed: 1 }).addHead(2);
-    const data = (await import('@graft/core')).Dataset.from(x, y);
+    const data = (await import('@graftjs/core')).Dataset.from(x, y);
     await model.fineTune(data, { headEpochs: 2, epochs: 2, learningRate: 0.01, seed: 1 });
     expect(model.history.loss).toHaveLength(4);
     expect(Array.from(base.getLayer('c1').getWeights()[0].dataSync())).not.toEqual(c1);
@@ -162,7 +162,7 @@ describe('transfer()', () => {
     );
     const dir = mkdtempSync(join(tmpdir(), 'graft-transfer-'));
     await model.save(dir);
-    const loaded = await (await import('@graft/core')).loadModel(dir);
+    const loaded = await (await import('@graftjs/core')).loadModel(dir);
     expect(loaded.classNames).toEqual(['left', 'right']);
     const a = (await model.predict(x.slice(0, 4))) as ClassPrediction[];
     const b = (await loaded.predict(x.slice(0, 4))) as ClassPrediction[];
@@ -218,7 +218,7 @@ describe('transfer()', () => {
     const conv = tfl.layers.conv2d({ filters: 2, kernelSize: 3, name: 'c' }).apply(input) as tfl.SymbolicTensor;
     const drop = tfl.layers.dropout({ rate: 0.2, name: 'd' }).apply(conv) as tfl.SymbolicTensor;
     const base = tfl.model({ inputs: input, outputs: drop });
-    const data = (await import('@graft/core')).Dataset.from(x, y);
+    const data = (await import('@graftjs/core')).Dataset.from(x, y);
     const model = transfer(base, { seed: 1 }).freeze().addHead(2);
     expect(model.usesFeatureCache).toBe(false);
     await model.fit(data, { epochs: 1 });

@@ -1,9 +1,9 @@
 /**
- * @graft/backend-onnx: ONNX export of graft models, the "onnx" inference backend on
+ * @graftjs/backend-onnx: ONNX export of graft models, the "onnx" inference backend on
  * onnxruntime-web, and ONNX models as frozen feature extractors. Importing it registers the
- * "onnx" exporter, runtime and backend entry with @graft/core.
+ * "onnx" exporter, runtime and backend entry with @graftjs/core.
  */
-import { backends, registerExporter, registerRuntime } from '@graft/core';
+import { backends, registerExporter, registerRuntime } from '@graftjs/core';
 import { exportOnnx } from './export/export-onnx';
 import { onnxBackendEntry } from './runtime/backend-entry';
 import { onnxRuntime } from './runtime/onnx-runtime';

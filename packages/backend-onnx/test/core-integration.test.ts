@@ -1,4 +1,4 @@
-import { sequential } from '@graft/core';
+import { sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../src';

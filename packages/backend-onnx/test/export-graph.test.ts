@@ -1,4 +1,4 @@
-import { isGraftError } from '@graft/core';
+import { isGraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,9 +120,9 @@ describe('export: shapes, merges, padding and nested models', () => {
     await checkModel('nested_sequential', seq([base, tfl.layers.dense({ units: 2 })]));
   });
 
-  it("@graft/heads' L2Normalize layer (GraftL2Normalize)", async () => {
-    const heads = await import('@graft/heads').catch((e: Error) => {
-      console.warn(`[backend-onnx] @graft/heads not importable, L2Normalize export test skipped: ${e.message}`);
+  it("@graftjs/heads' L2Normalize layer (GraftL2Normalize)", async () => {
+    const heads = await import('@graftjs/heads').catch((e: Error) => {
+      console.warn(`[backend-onnx] @graftjs/heads not importable, L2Normalize export test skipped: ${e.message}`);
       return null;
     });
     if (!heads) return;

@@ -3,9 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRoundTrip, hasPythonOnnx, pythonCheck, rng } from './helpers';
 
-// The zoo builders are used when @graft/zoo is importable; the block stacks below always run.
-const zoo = await import('@graft/zoo').catch((e: Error) => {
-  console.warn(`[backend-onnx] @graft/zoo not importable, zoo MobileNet export tests skipped: ${e.message}`);
+// The zoo builders are used when @graftjs/zoo is importable; the block stacks below always run.
+const zoo = await import('@graftjs/zoo').catch((e: Error) => {
+  console.warn(`[backend-onnx] @graftjs/zoo not importable, zoo MobileNet export tests skipped: ${e.message}`);
   return null;
 });
 

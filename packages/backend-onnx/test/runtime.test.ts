@@ -1,4 +1,4 @@
-import { backends, getExporter, getRuntime, isGraftError } from '@graft/core';
+import { backends, getExporter, getRuntime, isGraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-web';

@@ -1,4 +1,4 @@
-import { backends } from '@graft/core';
+import { backends } from '@graftjs/core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 

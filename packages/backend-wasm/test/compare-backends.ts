@@ -1,4 +1,4 @@
-import { createRng } from '@graft/core';
+import { createRng } from '@graftjs/core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '../src/index';

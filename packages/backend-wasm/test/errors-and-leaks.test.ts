@@ -1,4 +1,4 @@
-import { isGraftError } from '@graft/core';
+import { isGraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import { describeAdapter } from './adapter-info';
 import { isNode } from './environment';
 import type { GpuLike, NodeWebGPUModule } from './gpu-types';

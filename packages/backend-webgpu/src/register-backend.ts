@@ -1,4 +1,4 @@
-import { backends } from '@graft/core';
+import { backends } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { browserWebGPUAvailability } from './browser-availability';
 import { NODE_NEEDS_ENABLE, nodeWebGPUStatus } from './enable-node-webgpu';

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { backends, GraftError } from '@graft/core';
+import { backends, GraftError } from '@graftjs/core';
 import { describe, expect, it } from 'vitest';
 import { describeAdapter } from '../src/adapter-info';
 import type { GpuAdapterLike, NodeWebGPUModule } from '../src/gpu-types';

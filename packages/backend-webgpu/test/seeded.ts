@@ -1,4 +1,4 @@
-import { createRng } from '@graft/core';
+import { createRng } from '@graftjs/core';
 /** Deterministic pseudo-random floats in [-1, 1) (core's seeded mulberry32): the same inputs on every backend. */
 export function randomData(size: number, seed: number): Float32Array {
   const rng = createRng(seed);

@@ -1,4 +1,4 @@
-import { backends } from '@graft/core';
+import { backends } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { oneHot, randomData } from './seeded';

@@ -1,4 +1,4 @@
-import { backends } from '@graft/core';
+import { backends } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enableNodeWebGPU, releaseWebGPU, webgpuMemory } from '../src/index';

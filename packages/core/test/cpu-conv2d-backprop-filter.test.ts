@@ -1,4 +1,4 @@
-import { backends } from '@graft/core';
+import { backends } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-import { checkUnits, classifierHead, describe, GraftError, type HeadSpec } from '@graft/core';
+import { checkUnits, classifierHead, describe, GraftError, type HeadSpec } from '@graftjs/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { L2Normalize } from './l2-normalize';
 import { tripletLoss } from './triplet-loss';

@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import type { CatalogueEntry } from './loading/types';
 
 // Sizes and SHA-256 digests were computed from the published bytes (pinned commits below), never from a copy we made.

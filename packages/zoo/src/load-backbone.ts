@@ -1,5 +1,5 @@
-import type { Backbone } from '@graft/core';
-import { describe, GraftError } from '@graft/core';
+import type { Backbone } from '@graftjs/core';
+import { describe, GraftError } from '@graftjs/core';
 import { mobilenetV1 } from './architectures/mobilenet-v1';
 import { mobilenetV2 } from './architectures/mobilenet-v2';
 import { resnet50 } from './architectures/resnet50';

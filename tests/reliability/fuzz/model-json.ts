@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel } from '@graft/core';
+import { loadModel } from '@graftjs/core';
 import fc from 'fast-check';
 import { type FuzzOutcome, runCase } from './outcome';
 

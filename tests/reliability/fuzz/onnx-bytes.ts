@@ -1,5 +1,5 @@
-import { onnxBackbone } from '@graft/backend-onnx';
-import type { Preprocessing } from '@graft/core';
+import { onnxBackbone } from '@graftjs/backend-onnx';
+import type { Preprocessing } from '@graftjs/core';
 import fc from 'fast-check';
 import { type FuzzOutcome, runCase } from './outcome';
 

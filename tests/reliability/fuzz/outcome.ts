@@ -1,4 +1,4 @@
-import { isGraftError } from '@graft/core';
+import { isGraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What one fuzz case may end in: success, or a GraftError code. Anything else is a failure of graft. */

@@ -1,5 +1,5 @@
-import { exportOnnx } from '@graft/backend-onnx';
-import type { Model } from '@graft/core';
+import { exportOnnx } from '@graftjs/backend-onnx';
+import type { Model } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tinyClassifier } from '../fixtures';
 import type { OnnxSeed } from './onnx-bytes';

@@ -1,4 +1,4 @@
-import { createRng } from 'graft';
+import { createRng } from 'graftjs';
 
 export const DEMO_CLASSES = ['circle', 'square', 'triangle'] as const;
 export type DemoShape = (typeof DEMO_CLASSES)[number];

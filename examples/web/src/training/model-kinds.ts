@@ -1,4 +1,4 @@
-import type { ModelSpec } from 'graft';
+import type { ModelSpec } from 'graftjs';
 import { rgbPixels } from '../data/pixels';
 
 export type ModelKind = 'cnn' | 'mobilenet' | 'dropped';

@@ -7,7 +7,7 @@ import {
   type Model,
   type ProgressEvent,
   WorkerTrainer,
-} from 'graft';
+} from 'graftjs';
 import { cnnSpec, encode, inputSize, type ModelKind, mobilenetSpec } from './model-kinds';
 import { type LabelledClass, trainingData } from './training-data';
 

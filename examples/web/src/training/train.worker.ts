@@ -1,5 +1,5 @@
 // The training worker: graft's serveTraining answers the page's WorkerTrainer (fit, progress, abort, weights).
-import { serveTraining } from 'graft';
+import { serveTraining } from 'graftjs';
 import { configureRuntimes } from '../runtime/configure-runtimes';
 
 configureRuntimes();

@@ -1,4 +1,4 @@
-import type { TrainingData } from 'graft';
+import type { TrainingData } from 'graftjs';
 import { encode, inputSize, type ModelKind } from './model-kinds';
 
 export interface LabelledClass {

@@ -1,4 +1,4 @@
-import { backends } from 'graft';
+import { backends } from 'graftjs';
 import type { Session } from '../training/session';
 import { el, panel } from './dom';
 import { guarded, status } from './status';

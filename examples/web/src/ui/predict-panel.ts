@@ -1,4 +1,4 @@
-import type { ClassPrediction } from 'graft';
+import type { ClassPrediction } from 'graftjs';
 import { DEMO_CLASSES, drawShape } from '../data/demo-shapes';
 import { fileToCanvas } from '../data/pixels';
 import type { Session } from '../training/session';

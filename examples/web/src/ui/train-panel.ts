@@ -1,4 +1,4 @@
-import type { Logs, ProgressEvent } from 'graft';
+import type { Logs, ProgressEvent } from 'graftjs';
 import type { ClassStore } from '../data/class-store';
 import { BACKBONE, type ModelKind, SERVED_BACKBONE_URL } from '../training/model-kinds';
 import type { Session } from '../training/session';

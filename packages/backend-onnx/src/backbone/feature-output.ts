@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type { DecodedModel, DecodedNode } from '../onnx/decode';
 import type { NodeDef } from '../onnx/encode';
 import { allNames } from '../onnx/prune';

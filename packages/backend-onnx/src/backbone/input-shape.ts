@@ -1,4 +1,4 @@
-import { GraftError, type Preprocessing } from '@graft/core';
+import { GraftError, type Preprocessing } from '@graftjs/core';
 import type { DecodedValueInfo } from '../onnx/decode';
 
 /** Image graphs whose channel axis is 1 and small (1 or 3) are NCHW; NHWC when the last axis is. */

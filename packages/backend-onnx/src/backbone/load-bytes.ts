@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 

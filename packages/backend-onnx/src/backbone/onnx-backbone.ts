@@ -1,4 +1,4 @@
-import { describe, type ExtractorBackbone, GraftError, type Preprocessing } from '@graft/core';
+import { describe, type ExtractorBackbone, GraftError, type Preprocessing } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeOnnx } from '../onnx/decode';
 import { rewriteOnnx } from '../onnx/rewrite';

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type { ConvertContext, Value } from './values';
 
 /** Keras softmax acts on one axis; opsets < 13 coerce to 2D from the axis, so there it must be the last one. */

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type { LayerLike } from './layer-call';
 import { LAYER_CONVERTERS } from './layers';
 import type { ConvertContext, KerasShape, Value } from './values';

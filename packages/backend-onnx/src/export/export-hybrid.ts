@@ -1,4 +1,4 @@
-import { type ExportSource, GraftError } from '@graft/core';
+import { type ExportSource, GraftError } from '@graftjs/core';
 import { decodeOnnx } from '../onnx/decode';
 import { encodeMetadata } from '../onnx/encode';
 import { allNames, liveNodes } from '../onnx/prune';

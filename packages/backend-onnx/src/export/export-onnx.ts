@@ -1,4 +1,4 @@
-import { describe, type ExportSource, GraftError } from '@graft/core';
+import { describe, type ExportSource, GraftError } from '@graftjs/core';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
 import { convertGraph, type GraphModelLike } from './convert-graph';

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type { ConvertContext, KerasShape, Value } from './values';
 
 /** The parts of a tfjs-layers Layer the converters read (typed loosely: configs are plain JSON). */

@@ -1,4 +1,4 @@
-import type { ExportSource } from '@graft/core';
+import type { ExportSource } from '@graftjs/core';
 
 /**
  * What a consumer of the file needs to feed it correctly, as ONNX metadata_props. The graph itself

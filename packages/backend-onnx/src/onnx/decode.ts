@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import { fieldInt, fieldString, ProtoDecodeError, type ProtoField, readFields } from '../proto/reader';
 import type { Dim } from './encode';
 import { DIM, GRAPH, MODEL, NODE, OPSET, SHAPE, TENSOR, TENSOR_TYPE, TYPE, VALUE_INFO } from './schema';

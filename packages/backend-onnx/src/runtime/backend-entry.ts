@@ -1,4 +1,4 @@
-import type { BackendEntry } from '@graft/core';
+import type { BackendEntry } from '@graftjs/core';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
 import { createSession, executionProviders, ort } from './ort-env';

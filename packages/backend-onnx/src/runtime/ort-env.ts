@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 // The package root only: subpath imports (onnxruntime-web/wasm ...) do not resolve in Node.
 import * as ort from 'onnxruntime-web';
 

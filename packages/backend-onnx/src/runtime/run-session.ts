@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ort } from './ort-env';
 

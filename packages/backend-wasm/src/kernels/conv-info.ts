@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import { backend_util } from '@tensorflow/tfjs-core';
 
 type ConvAttrs = {

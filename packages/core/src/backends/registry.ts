@@ -152,7 +152,7 @@ async function use(name: string): Promise<BackendChoice> {
     throw new GraftError(
       'UNKNOWN_BACKEND',
       `expected one of ${['auto', ...entries.keys()].map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}` +
-        ' (adapters register on import: import "@graft/backend-wasm" or "graft")',
+        ' (adapters register on import: import "@graftjs/backend-wasm" or "graftjs")',
     );
   }
   const ok = await probe(name, entry);

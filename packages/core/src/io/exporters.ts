@@ -15,7 +15,7 @@ export type Exporter = (source: ExportSource) => Promise<Uint8Array>;
 
 const exporters = new Map<string, Exporter>();
 
-/** Adapters register export formats on import (e.g. `@graft/backend-onnx` registers "onnx"). */
+/** Adapters register export formats on import (e.g. `@graftjs/backend-onnx` registers "onnx"). */
 export function registerExporter(format: string, exporter: Exporter): void {
   exporters.set(format, exporter);
 }
@@ -26,7 +26,7 @@ export function getExporter(format: string): Exporter {
     throw new GraftError(
       'UNKNOWN_EXPORT_FORMAT',
       `expected an export format in [${[...exporters.keys()].join(', ')}], got ${JSON.stringify(format)}` +
-        (format === 'onnx' ? ' (import "@graft/backend-onnx" or "graft" to enable ONNX export)' : ''),
+        (format === 'onnx' ? ' (import "@graftjs/backend-onnx" or "graftjs" to enable ONNX export)' : ''),
     );
   }
   return e;

@@ -516,7 +516,7 @@ export class Model {
     return { net: this.net, preprocessing: this.preprocessing, classNames: this.classNames };
   }
 
-  /** Exports to another format: 'onnx' (with `@graft/backend-onnx` imported) gives the ONNX bytes. */
+  /** Exports to another format: 'onnx' (with `@graftjs/backend-onnx` imported) gives the ONNX bytes. */
   async export(format: 'onnx' | string): Promise<Uint8Array> {
     return getExporter(format)(this.exportSource());
   }

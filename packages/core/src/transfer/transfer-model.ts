@@ -165,7 +165,7 @@ export class TransferModel extends Model {
     return this;
   }
 
-  /** The new head: a number of classes (a softmax classifier) or a head from `@graft/heads`. */
+  /** The new head: a number of classes (a softmax classifier) or a head from `@graftjs/heads`. */
   addHead(head: number | HeadSpec): this {
     this.beforeBuild('addHead');
     const spec = typeof head === 'number' ? classifierHead(head) : head;

@@ -1,5 +1,5 @@
-import { classifierHead, GraftError, type Model, sequential, TransferModel, transfer } from '@graft/core';
-import { loadBackbone } from '@graft/zoo';
+import { classifierHead, GraftError, type Model, sequential, TransferModel, transfer } from '@graftjs/core';
+import { loadBackbone } from '@graftjs/zoo';
 import { checkSpec } from './check-spec';
 import type { ModelSpec } from './protocol';
 

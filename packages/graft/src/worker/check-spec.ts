@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import { type ModelSpec, SEQUENTIAL_LAYERS, type TrainingData } from './protocol';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -1,4 +1,4 @@
-import type { BackendChoice, FitSummary, Logs, loadModel, ProgressEvent, UnfreezeOptions } from '@graft/core';
+import type { BackendChoice, FitSummary, Logs, loadModel, ProgressEvent, UnfreezeOptions } from '@graftjs/core';
 
 /** tfjs model artifacts (topology + weight specs + weight bytes), typed from loadModel's handler so no tfjs import. */
 export type IOHandlerLike = Exclude<Parameters<typeof loadModel>[0], string>;

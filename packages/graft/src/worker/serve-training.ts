@@ -1,4 +1,4 @@
-import { backends, GraftError, type Model } from '@graft/core';
+import { backends, GraftError, type Model } from '@graftjs/core';
 import { captureArtifacts, weightBuffers } from './artifacts';
 import { buildModel } from './build-model';
 import { checkData } from './check-spec';

@@ -9,7 +9,7 @@ import {
   loadModel,
   type Model,
   type ProgressEvent,
-} from '@graft/core';
+} from '@graftjs/core';
 import { fromArtifacts } from './artifacts';
 import { checkData, checkSpec } from './check-spec';
 import type {

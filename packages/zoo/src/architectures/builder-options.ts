@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import { initializers } from '@tensorflow/tfjs-layers';
 import type { LoadOptions } from '../loading/types';
 

@@ -1,5 +1,5 @@
-import type { LayersBackbone, Preprocessing } from '@graft/core';
-import { GraftError } from '@graft/core';
+import type { LayersBackbone, Preprocessing } from '@graftjs/core';
+import { GraftError } from '@graftjs/core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backbone } from '../catalogue';
 import { assignWeights } from '../loading/assign-weights';

@@ -1,4 +1,4 @@
-import type { LayersBackbone } from '@graft/core';
+import type { LayersBackbone } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type BuilderOptions, kernelInit, resolveOptions } from './builder-options';
 import { finishBackbone } from './finish-backbone';

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import { type FileSource, missing, tooLarge } from './file-source';
 
 /** A local folder holding model.json and its shards (Node only). */

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type { PublishedFile } from './types';
 
 /** Reads the published files of one weight set from somewhere (URL, folder, memory). */

@@ -1,5 +1,5 @@
-import type { ExtractorBackbone } from '@graft/core';
-import { GraftError } from '@graft/core';
+import type { ExtractorBackbone } from '@graftjs/core';
+import { GraftError } from '@graftjs/core';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CatalogueEntry } from './types';

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CatalogueEntry } from './types';
 

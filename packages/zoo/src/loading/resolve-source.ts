@@ -1,4 +1,4 @@
-import { describe, GraftError } from '@graft/core';
+import { describe, GraftError } from '@graftjs/core';
 import { directorySource } from './directory-source';
 import { defaultCache } from './file-cache';
 import type { FileSource } from './file-source';

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 
 /** SHA-256 of `bytes` as lower-case hex, through Web Crypto (Node 20 and every browser have it). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -1,4 +1,4 @@
-import type { Preprocessing } from '@graft/core';
+import type { Preprocessing } from '@graftjs/core';
 
 /** One published file of a weight set, pinned by size and SHA-256 (lower-case hex). */
 export interface PublishedFile {

@@ -1,4 +1,4 @@
-import { GraftError } from '@graft/core';
+import { GraftError } from '@graftjs/core';
 import type { FileCache } from './file-cache';
 import { type FileSource, missing, tooLarge } from './file-source';
 import { sha256Hex } from './sha256';

@@ -1,5 +1,5 @@
-import type { GraftErrorCode } from '@graft/core';
-import { isGraftError } from '@graft/core';
+import type { GraftErrorCode } from '@graftjs/core';
+import { isGraftError } from '@graftjs/core';
 import { expect } from 'vitest';
 
 /** Awaits `p` and checks it rejects with a GraftError of `code` whose message matches every pattern. */

@@ -1,7 +1,7 @@
 import { kerasLayout, type LayerConverter } from '../layer-call';
 
 /**
- * @graft/heads' L2Normalize ("GraftL2Normalize"): x / max(||x||_2 over the last axis, 1e-12).
+ * @graftjs/heads' L2Normalize ("GraftL2Normalize"): x / max(||x||_2 over the last axis, 1e-12).
  * ReduceL2 takes its axes as an attribute before opset 18 and as an input from 18 on (joined backbones).
  */
 export const l2Normalize: LayerConverter = (call, ctx) => {
