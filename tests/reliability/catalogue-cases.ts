@@ -659,7 +659,7 @@ export const CASES: BadInput[] = [
       // inference-only and lowest priority: use('auto') never picks it for anyone else in this process
       backends.register('broken-test-backend', {
         priority: -100,
-        capabilities: { train: false, inference: true, float32: true },
+        capabilities: { train: false, inference: true, float32: true, hostMemory: 'device' },
         isAvailable: () => true,
         init: async () => {
           throw new Error('driver exploded');

@@ -39,7 +39,7 @@ describe('registration with core', () => {
     expect(getExporter('onnx')).toBe(exportOnnx);
     expect(getRuntime('onnx')).toBeDefined();
     const entry = backends.get('onnx');
-    expect(entry?.capabilities).toEqual({ train: false, inference: true, float32: true });
+    expect(entry?.capabilities).toEqual({ train: false, inference: true, float32: true, hostMemory: 'device' });
     expect(entry?.tfjsBackend).toBeNull();
     const listed = (await backends.list()).find((b) => b.name === 'onnx');
     expect(listed?.available).toBe(true);

@@ -41,7 +41,7 @@ export function wasmInfo(): string {
 
 backends.register('wasm', {
   priority: 2,
-  capabilities: { train: true, inference: true, float32: true },
+  capabilities: { train: true, inference: true, float32: true, hostMemory: 'copied' },
   isAvailable() {
     if (typeof WebAssembly !== 'object') return 'WebAssembly is not available in this environment';
     if (

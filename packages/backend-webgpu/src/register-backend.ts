@@ -10,7 +10,7 @@ let probedAdapter = '';
 
 backends.register('webgpu', {
   priority: 3,
-  capabilities: { train: true, inference: true, float32: true },
+  capabilities: { train: true, inference: true, float32: true, hostMemory: 'device' },
   async isAvailable() {
     if (!isNode) {
       const found = await browserWebGPUAvailability((globalThis as { navigator?: { gpu?: GpuLike } }).navigator);

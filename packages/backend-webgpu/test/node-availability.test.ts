@@ -34,7 +34,7 @@ describe('webgpu backend in Node before enableNodeWebGPU()', () => {
     expect(nodeWebGPUStatus()).toBeNull();
     const status = (await backends.list()).find((b) => b.name === 'webgpu');
     expect(status).toMatchObject({ available: false, reason: NODE_NEEDS_ENABLE, priority: 3 });
-    expect(status?.capabilities).toEqual({ train: true, inference: true, float32: true });
+    expect(status?.capabilities).toEqual({ train: true, inference: true, float32: true, hostMemory: 'device' });
   });
 
   it("backends.use('webgpu') throws BACKEND_UNAVAILABLE naming enableNodeWebGPU()", async () => {

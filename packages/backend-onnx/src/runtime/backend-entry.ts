@@ -32,7 +32,7 @@ function warmUp(): Promise<void> {
  */
 export const onnxBackendEntry: BackendEntry = {
   priority: 0,
-  capabilities: { train: false, inference: true, float32: true },
+  capabilities: { train: false, inference: true, float32: true, hostMemory: 'device' },
   isAvailable: () => (typeof WebAssembly === 'object' ? true : 'WebAssembly is not available here'),
   init: warmUp,
   tfjsBackend: null,

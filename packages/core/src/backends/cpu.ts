@@ -8,7 +8,7 @@ registerCpuConv2DBackpropFilter();
 /** Core ships the plain JavaScript backend, which runs everywhere. */
 backends.register('cpu', {
   priority: 1,
-  capabilities: { train: true, inference: true, float32: true },
+  capabilities: { train: true, inference: true, float32: true, hostMemory: 'shared' },
   isAvailable: () => true,
   async init() {
     await tf.setBackend('cpu');

@@ -7,6 +7,12 @@ export interface BackendCapabilities {
   /** Can run predictions. */
   inference: boolean;
   float32: boolean;
+  /**
+   * Where the backend keeps tensor data: 'shared' when its arrays are host memory that JS reads without a copy
+   * (cpu), 'copied' when a read copies out of host memory (the wasm heap), 'device' when a read is a download
+   * (GPU). The loop and predict batch on the host unless this is 'device'.
+   */
+  hostMemory: 'shared' | 'copied' | 'device';
 }
 
 export interface BackendEntry {
@@ -211,5 +217,14 @@ function hold(): () => void {
   };
 }
 
-export const backends = { register, use, list, current, ensure, get, hold };
+/** The capabilities of the registered backend that tfjs is running now (by its tfjs name), if any. */
+function running(): BackendCapabilities | undefined {
+  const now = tf.getBackend();
+  for (const [name, entry] of entries) {
+    if ((entry.tfjsBackend === undefined ? name : entry.tfjsBackend) === now) return entry.capabilities;
+  }
+  return undefined;
+}
+
+export const backends = { register, use, list, current, ensure, get, hold, running };
 export type Backends = typeof backends;

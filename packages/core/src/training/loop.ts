@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { backends } from '../backends/registry';
 import { createRng, permutation } from '../data/rng';
 import { GraftError } from '../errors/graft-error';
 import type { LossFn } from '../model/losses';
@@ -80,24 +81,23 @@ class Accumulator {
   }
 }
 
-/** Backends whose tensors live in host memory: there a JS copy of a batch costs microseconds, while their
- * GatherV2 kernels walk element by element (milliseconds per 64x784 batch) and wasm's Slice copies the whole
- * source tensor out of the heap on every call. */
-const HOST_BACKENDS = new Set(['cpu', 'wasm']);
-/** Largest input (x and y) copied out of the wasm heap for host batching; the cpu backend shares its arrays. */
+/** Largest input (x and y) copied out of host memory for host batching; a 'shared' backend needs no copy.
+ * On host-memory backends a JS copy of a batch costs microseconds, while their GatherV2 kernels walk element by
+ * element (milliseconds per 64x784 batch) and a Slice may copy the whole source tensor on every call. */
 const MAX_HOST_COPY_BYTES = 256 * 2 ** 20;
 
 /**
- * The tensors' values in host memory when batching there pays (cpu, or wasm within the copy bound), else null:
+ * The tensors' values in host memory when batching there pays (a 'shared' backend, or a 'copied' one within the
+ * copy bound), else null:
  * one rule for training, evaluation and prediction batches.
  */
 export function hostValues(tensors: tf.Tensor[]): Float32Array[] | null {
-  const backend = tf.getBackend();
+  const memory = backends.running()?.hostMemory ?? 'device';
   const bytes = tensors.reduce((a, t) => a + t.size * 4, 0);
   const host =
-    HOST_BACKENDS.has(backend) &&
+    memory !== 'device' &&
     tensors.every((t) => t.dtype === 'float32') &&
-    (backend === 'cpu' || bytes <= MAX_HOST_COPY_BYTES);
+    (memory === 'shared' || bytes <= MAX_HOST_COPY_BYTES);
   return host ? tensors.map((t) => t.dataSync() as Float32Array) : null;
 }
 
@@ -118,7 +118,7 @@ function rowsOf(values: Float32Array, shape: number[], rows: Int32Array): tf.Ten
 }
 
 /**
- * Host batching on cpu/wasm (rows copied from the values the backend already holds in host memory), device
+ * Host batching on host-memory backends (rows copied from the values the backend already holds in host memory), device
  * gather elsewhere (webgpu keeps data on the GPU, where gather is cheap and a download is not). Both give
  * the same batches, so seeded runs do not depend on the path taken.
  */
