@@ -4,6 +4,8 @@ export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } 
 export { backends } from './backends/registry';
 export type { Activation } from './builder/activations';
 export { ACTIVATIONS } from './builder/activations';
+export type { BackendSettings, Env, FileCache, LogLevel } from './env/env';
+export { env } from './env/env';
 export type * from './builder/layer-options';
 export type { SequentialOptions } from './builder/sequential';
 export { SequentialModel, sequential } from './builder/sequential';

@@ -1,0 +1,48 @@
+import { crossOriginIsolated, isBrowser, isNode, isWebWorker } from './runtime';
+
+/**
+ * Settings for one adapter, keyed by its registry name. Adapters add their own key by module augmentation,
+ * so `env.backends.<name>` is typed once the adapter is imported:
+ *
+ * ```ts
+ * declare module '@graftjs/core' { interface BackendSettings { myBackend: { threads: number } } }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by adapters through declaration merging
+export interface BackendSettings {}
+
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+
+/** A key-value store for downloaded files (weights, models): the Cache API, a folder, or the app's own. */
+export interface FileCache {
+  get(key: string): Promise<Uint8Array | undefined>;
+  put(key: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface Env {
+  /** What runs here, detected once at import. */
+  readonly runtime: {
+    readonly isNode: boolean;
+    readonly isBrowser: boolean;
+    readonly isWebWorker: boolean;
+    /** SharedArrayBuffer is usable (Node, or a cross-origin isolated page). */
+    readonly crossOriginIsolated: boolean;
+  };
+  /** Per-adapter settings (wasm file locations, threads, init timeouts ...); see each adapter's docs. */
+  backends: BackendSettings;
+  /** Where downloaded files are cached in Node; `undefined` means `$GRAFT_CACHE_DIR` or `~/.cache/graft`. */
+  cacheDir: string | undefined;
+  /** A cache to use instead of the built-in ones (Cache API in browsers, `cacheDir` in Node); `null` turns caching off. */
+  cache: FileCache | null | undefined;
+  /** How much graft prints through `console`; warnings (e.g. a fallback to one thread) are 'warn'. */
+  logLevel: LogLevel;
+}
+
+/** One settings object for the whole SDK, read at the moment each setting is needed. */
+export const env: Env = {
+  runtime: { isNode, isBrowser, isWebWorker, crossOriginIsolated: crossOriginIsolated() },
+  backends: {} as BackendSettings,
+  cacheDir: undefined,
+  cache: undefined,
+  logLevel: 'warn',
+};
