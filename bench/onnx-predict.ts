@@ -9,7 +9,7 @@
  */
 import '@graftjs/backend-wasm';
 import { configureOnnx } from '@graftjs/backend-onnx';
-import { getRuntime } from '@graftjs/core';
+import { getRuntime } from '@graftjs/core/adapter';
 import { mobilenetV2 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

@@ -1,19 +1,16 @@
 /**
  * @graftjs/backend-onnx: ONNX export of graft models, the "onnx" inference backend on
- * onnxruntime-web, and ONNX models as frozen feature extractors. Importing it registers the
- * "onnx" exporter, runtime and backend entry with @graftjs/core.
+ * onnxruntime-web, and ONNX models as frozen feature extractors. Importing it registers one "onnx" entry
+ * (inference runtime and exporter) in @graftjs/core's registry.
  */
-import { backends, registerExporter, registerRuntime } from '@graftjs/core';
-import { exportOnnx } from './export/export-onnx';
+import { backends } from '@graftjs/core';
+import './error-codes';
 import { onnxBackendEntry } from './runtime/backend-entry';
-import { onnxRuntime } from './runtime/onnx-runtime';
 
-registerExporter('onnx', exportOnnx);
-registerRuntime('onnx', onnxRuntime);
 backends.register('onnx', onnxBackendEntry);
 
 export type { OnnxBackboneOptions } from './backbone/onnx-backbone';
 export { onnxBackbone } from './backbone/onnx-backbone';
+export { exportOnnx } from './export/export-onnx';
 export type { OnnxOptions } from './runtime/ort-env';
 export { configureOnnx } from './runtime/ort-env';
-export { exportOnnx };

@@ -1,4 +1,5 @@
-import { backends, getExporter, getRuntime, isGraftError } from '@graftjs/core';
+import { backends, isGraftError } from '@graftjs/core';
+import { getExporter, getRuntime } from '@graftjs/core/adapter';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-web';

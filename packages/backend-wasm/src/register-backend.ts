@@ -1,8 +1,6 @@
-import { backends } from '@graftjs/core';
+import { backends, env } from '@graftjs/core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-
-const isNode = typeof process !== 'undefined' && process.versions?.node != null && typeof window === 'undefined';
 
 let configuredPaths: string | Record<string, string> | null = null;
 
@@ -45,7 +43,7 @@ backends.register('wasm', {
   isAvailable() {
     if (typeof WebAssembly !== 'object') return 'WebAssembly is not available in this environment';
     if (
-      !isNode &&
+      !env.runtime.isNode &&
       configuredPaths === null &&
       typeof location !== 'undefined' &&
       location.protocol.startsWith('http')

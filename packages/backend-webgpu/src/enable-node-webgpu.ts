@@ -1,6 +1,5 @@
-import { describe, GraftError } from '@graftjs/core';
+import { describe, env, GraftError } from '@graftjs/core';
 import { describeAdapter } from './adapter-info';
-import { isNode } from './environment';
 import type { GpuLike, NodeWebGPUModule } from './gpu-types';
 
 export interface EnableNodeWebGPUOptions {
@@ -96,7 +95,7 @@ function installGlobals(gpu: GpuLike, globals: Record<string, unknown> | undefin
  */
 export async function enableNodeWebGPU(options?: EnableNodeWebGPUOptions): Promise<NodeWebGPUStatus> {
   const { flags = [], provider = importWebGPU } = checkOptions(options);
-  if (!isNode) {
+  if (!env.runtime.isNode) {
     return { available: false, reason: 'enableNodeWebGPU() is for Node; browsers provide navigator.gpu themselves' };
   }
   if (status?.available) return status;

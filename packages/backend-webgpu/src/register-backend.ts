@@ -1,8 +1,7 @@
-import { backends } from '@graftjs/core';
+import { backends, env } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { browserWebGPUAvailability } from './browser-availability';
 import { NODE_NEEDS_ENABLE, nodeWebGPUStatus } from './enable-node-webgpu';
-import { isNode } from './environment';
 import type { GpuLike } from './gpu-types';
 import { activeAdapter, registerTfjsWebGPU } from './tfjs-webgpu';
 
@@ -12,7 +11,7 @@ backends.register('webgpu', {
   priority: 3,
   capabilities: { train: true, inference: true, float32: true, hostMemory: 'device' },
   async isAvailable() {
-    if (!isNode) {
+    if (!env.runtime.isNode) {
       const found = await browserWebGPUAvailability((globalThis as { navigator?: { gpu?: GpuLike } }).navigator);
       if (!found.available) return found.reason;
       probedAdapter = found.adapter;

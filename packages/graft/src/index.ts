@@ -1,9 +1,40 @@
-// The one package a web app installs: everything in @graftjs/core, the heads and the zoo, with every
-// backend registered on import (webgpu > wasm > cpu for training; onnx for inference).
-export * from '@graftjs/core';
-export * from '@graftjs/heads';
-export * from '@graftjs/zoo';
-export { configureWasm, wasmInfo } from '@graftjs/backend-wasm';
-export { enableNodeWebGPU, nodeWebGPUStatus, releaseWebGPU, webgpuMemory } from '@graftjs/backend-webgpu';
-export { configureOnnx, exportOnnx, onnxBackbone } from '@graftjs/backend-onnx';
-export * from './worker';
+// The one package a web app installs, with every backend registered on import (webgpu > wasm > cpu for
+// training; onnx for inference and export). Values are listed by name: this is what an app uses (builders,
+// Model, data, heads, zoo, backends, env, errors); adapter-facing APIs live on @graftjs/core/adapter, and each
+// scoped package keeps its full API. Every type is re-exported.
+export type * from '@graftjs/backend-onnx';
+export { configureOnnx, onnxBackbone } from '@graftjs/backend-onnx';
+export type * from '@graftjs/backend-wasm';
+export { configureWasm } from '@graftjs/backend-wasm';
+export type * from '@graftjs/backend-webgpu';
+export { enableNodeWebGPU } from '@graftjs/backend-webgpu';
+export type * from '@graftjs/core';
+export {
+  backends,
+  createRng,
+  Dataset,
+  dataset,
+  decodeImage,
+  deleteCheckpoint,
+  ERROR_CODES,
+  env,
+  fromDirectory,
+  fromImages,
+  GraftError,
+  graphExtractor,
+  isGraftError,
+  loadModel,
+  Model,
+  readCheckpoint,
+  SequentialModel,
+  sequential,
+  TransferModel,
+  toImageTensor,
+  transfer,
+} from '@graftjs/core';
+export type * from '@graftjs/heads';
+export { classifier, embedding, L2Normalize, multiLabel, regression, tripletLoss } from '@graftjs/heads';
+export type * from '@graftjs/zoo';
+export { backbone, catalogue, loadBackbone, mobilenetV1, mobilenetV2, resnet50, vgg16 } from '@graftjs/zoo';
+export type * from './worker';
+export { serveTraining, trainInWorker, WorkerTrainer } from './worker';

@@ -1,41 +1,19 @@
-import { checkUnits, classifierHead, describe, GraftError, type HeadSpec } from '@graftjs/core';
+import {
+  checkHeadOptions,
+  checkUnits,
+  describe,
+  GraftError,
+  type HeadOptions,
+  type HeadSpec,
+} from '@graftjs/core/adapter';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { L2Normalize } from './l2-normalize';
 import { tripletLoss } from './triplet-loss';
 
-export interface HeadOptions {
-  /** Hidden Dense (relu) layers before the output, e.g. [128]. */
-  hidden?: number[];
-  /** Dropout rate before each Dense layer. */
-  dropout?: number;
-}
-
-function checkOptions(options: HeadOptions): void {
-  if (typeof options !== 'object' || options === null)
-    throw new GraftError('INVALID_HEAD', `expected head options as an object, got ${describe(options)}`);
-  if (options.hidden !== undefined) {
-    if (!Array.isArray(options.hidden))
-      throw new GraftError('INVALID_HEAD', `expected hidden as an array of units, got ${describe(options.hidden)}`);
-    for (const h of options.hidden) checkUnits(h, 'hidden layer units');
-  }
-  if (
-    options.dropout !== undefined &&
-    !(typeof options.dropout === 'number' && options.dropout >= 0 && options.dropout < 1)
-  ) {
-    throw new GraftError('INVALID_HEAD', `expected dropout in [0, 1), got ${describe(options.dropout)}`);
-  }
-}
-
-/** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy. */
-export function classifier(classes: number, options: HeadOptions = {}): HeadSpec {
-  checkOptions(options);
-  return classifierHead(classes, options);
-}
-
 /** Any number of labels per sample: sigmoid per label, binary cross-entropy on multi-hot rows. */
 export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec {
   checkUnits(labels, 'the number of labels');
-  checkOptions(options);
+  checkHeadOptions(options);
   return {
     kind: 'multiLabel',
     units: labels,
@@ -50,7 +28,7 @@ export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec 
 /** Real-valued targets: linear output, mean squared error, mean absolute error as the metric. */
 export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec {
   checkUnits(outputs, 'the number of outputs');
-  checkOptions(options);
+  checkHeadOptions(options);
   return {
     kind: 'regression',
     units: outputs,
@@ -73,7 +51,7 @@ export interface EmbeddingOptions extends HeadOptions {
  */
 export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpec {
   checkUnits(dims, 'embedding dims');
-  checkOptions(options);
+  checkHeadOptions(options);
   const margin = options.margin ?? 0.2;
   if (!(typeof margin === 'number' && margin > 0 && margin < 4))
     throw new GraftError('INVALID_HEAD', `expected margin in (0, 4), got ${describe(margin)}`);

@@ -1,4 +1,7 @@
-export type { EmbeddingOptions, HeadOptions } from './heads';
-export { classifier, embedding, multiLabel, regression } from './heads';
+export type { HeadOptions } from '@graftjs/core';
+// the one classifier factory lives in core, where addHead(n) needs it
+export { classifier } from '@graftjs/core/adapter';
+export type { EmbeddingOptions } from './heads';
+export { embedding, multiLabel, regression } from './heads';
 export { L2Normalize } from './l2-normalize';
 export { tripletLoss } from './triplet-loss';

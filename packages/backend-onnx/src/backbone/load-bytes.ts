@@ -1,6 +1,4 @@
-import { describe, GraftError } from '@graftjs/core';
-
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+import { describe, env, GraftError } from '@graftjs/core';
 
 /** Bytes as given, a URL fetched, or (in Node) a file path read. */
 export async function loadBytes(
@@ -9,7 +7,7 @@ export async function loadBytes(
   if (src instanceof Uint8Array) return { bytes: src, what: 'the given bytes' };
   if (src instanceof ArrayBuffer) return { bytes: new Uint8Array(src), what: 'the given bytes' };
   const isUrl = src instanceof URL || (typeof src === 'string' && /^(https?|blob|data):/i.test(src));
-  if (isUrl || (typeof src === 'string' && !isNode)) {
+  if (isUrl || (typeof src === 'string' && !env.runtime.isNode)) {
     const url = String(src);
     let res: Response;
     try {

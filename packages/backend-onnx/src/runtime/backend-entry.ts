@@ -1,6 +1,8 @@
 import type { BackendEntry } from '@graftjs/core';
+import { exportOnnx } from '../export/export-onnx';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
+import { onnxRuntime } from './onnx-runtime';
 import { createSession, executionProviders, ort } from './ort-env';
 
 let ready: Promise<void> | null = null;
@@ -27,8 +29,9 @@ function warmUp(): Promise<void> {
 }
 
 /**
- * "onnx" in core's backend registry: inference only (core's auto never picks it for training), no
- * tfjs backend of its own; predictions go through the "onnx" runtime.
+ * "onnx" in core's registry, one entry for the whole adapter: inference only (auto never picks it for
+ * training), no tfjs backend of its own; predictions go through its runtime; it exports the "onnx" format,
+ * which `model.save('model.onnx')` writes.
  */
 export const onnxBackendEntry: BackendEntry = {
   priority: 0,
@@ -36,5 +39,7 @@ export const onnxBackendEntry: BackendEntry = {
   isAvailable: () => (typeof WebAssembly === 'object' ? true : 'WebAssembly is not available here'),
   init: warmUp,
   tfjsBackend: null,
+  runtime: onnxRuntime,
+  exports: { onnx: { extensions: ['.onnx'], run: exportOnnx } },
   describe: () => `onnxruntime-web ${ort.env.versions?.web ?? ''} (${executionProviders().join(', ')})`,
 };

@@ -1,4 +1,4 @@
-import type { ExportSource, InferenceRuntime, PreparedRuntime } from '@graftjs/core';
+import type { ExportSource, InferenceRuntime, PreparedRuntime } from '@graftjs/core/adapter';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkNet, exportOnnx } from '../export/export-onnx';
 import { createSession } from './ort-env';

@@ -18,6 +18,6 @@ backends.register('cpu', {
 });
 
 // Make cpu the engine's backend at once, so tensors made before `backends.use(...)` (a Dataset built
-// first) work: tfjs would otherwise pick the highest-priority registered backend (wasm, webgpu), which
+// first) work: tfjs would otherwise pick the highest-priority registered backend, which
 // needs async init and throws. `backends.use` switches later; tfjs moves tensors across on first use.
 void tf.setBackend('cpu');

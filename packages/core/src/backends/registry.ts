@@ -1,64 +1,40 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GraftError } from '../errors/graft-error';
+import { checkEntry } from './check-entry';
+import type {
+  BackendCapabilities,
+  BackendChoice,
+  BackendEntry,
+  BackendStatus,
+  ExportFormat,
+  InferenceRuntime,
+} from './entry';
 
-export interface BackendCapabilities {
-  /** Can run the training loop (gradients). */
-  train: boolean;
-  /** Can run predictions. */
-  inference: boolean;
-  float32: boolean;
-  /**
-   * Where the backend keeps tensor data: 'shared' when its arrays are host memory that JS reads without a copy
-   * (cpu), 'copied' when a read copies out of host memory (the wasm heap), 'device' when a read is a download
-   * (GPU). The loop and predict batch on the host unless this is 'device'.
-   */
-  hostMemory: 'shared' | 'copied' | 'device';
-}
-
-export interface BackendEntry {
-  /** Higher wins under `use('auto')`. */
-  priority: number;
-  capabilities: BackendCapabilities;
-  /** Cheap feature detection; returns true or the reason it cannot run here. */
-  isAvailable(): Promise<true | string> | true | string;
-  /** Makes the backend active (for tfjs backends: `tf.setBackend`). */
-  init(): Promise<void>;
-  /** The tfjs backend that runs training when this one is active (defaults to the name). */
-  tfjsBackend?: string | null;
-  /** Free text about what runs (binary, threads, adapter), shown by `list()` and `current()`. */
-  describe?(): string;
-}
-
-export interface BackendStatus {
-  name: string;
-  priority: number;
-  capabilities: BackendCapabilities;
-  available: boolean;
-  /** Why it is unavailable, or what it runs when available. */
-  reason: string;
-  active: boolean;
-}
-
-export interface BackendChoice {
-  name: string;
-  /** One sentence a developer can log: what was chosen and why. */
-  reason: string;
-  /** Each backend tried before the chosen one, with why it was skipped. */
-  skipped: { name: string; reason: string }[];
-}
+export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } from './entry';
 
 const entries = new Map<string, BackendEntry>();
 const failed = new Map<string, string>();
 let active: BackendChoice | null = null;
 let busy = 0;
 
-function register(name: string, entry: BackendEntry): void {
-  if (typeof name !== 'string' || name.length === 0 || name === 'auto') {
-    throw new GraftError(
-      'INVALID_OPTION',
-      `backends.register expects a non-empty name other than "auto", got ${JSON.stringify(name)}`,
-    );
+/** Each export format and file extension already claimed, with the adapter that claims it. */
+function claims(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, entry] of entries) {
+    for (const [format, spec] of Object.entries(entry.exports ?? {})) {
+      out.set(format, name);
+      for (const ext of spec.extensions) out.set(ext, name);
+    }
   }
+  return out;
+}
+
+/**
+ * Adds an adapter (or replaces the one of that name): its capabilities, and optionally an inference runtime
+ * and export formats. Adapters call this when they are imported.
+ */
+function register(name: string, entry: BackendEntry): void {
+  checkEntry(name, entry, claims());
   entries.set(name, entry);
   failed.delete(name);
 }
@@ -93,7 +69,7 @@ async function activate(name: string, entry: BackendEntry): Promise<void> {
 }
 
 /**
- * tfjs moves a tensor to a new backend lazily, with a synchronous read on the old one; webgpu cannot read
+ * tfjs moves a tensor to a new backend lazily, with a synchronous read on the old one; a GPU backend cannot read
  * synchronously in Node (and stalls the GPU to do it in browsers). Reading every variable (model weights, optimizer
  * state) asynchronously before a switch lets models trained on one backend keep working on the next.
  */
@@ -128,6 +104,10 @@ async function use(name: string): Promise<BackendChoice> {
         skipped.push({ name: candidate, reason: 'cannot train (inference only)' });
         continue;
       }
+      if (!entry.capabilities.float32) {
+        skipped.push({ name: candidate, reason: 'has no float32 kernels, which training needs' });
+        continue;
+      }
       const ok = await probe(candidate, entry);
       if (ok !== true) {
         skipped.push({ name: candidate, reason: ok });
@@ -158,7 +138,7 @@ async function use(name: string): Promise<BackendChoice> {
     throw new GraftError(
       'UNKNOWN_BACKEND',
       `expected one of ${['auto', ...entries.keys()].map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}` +
-        ' (adapters register on import: import "@graftjs/backend-wasm" or "graftjs")',
+        ' (adapters register when imported: import the adapter package, or "graftjs" for all of them)',
     );
   }
   const ok = await probe(name, entry);
@@ -179,6 +159,10 @@ async function list(): Promise<BackendStatus[]> {
       name,
       priority: entry.priority,
       capabilities: { ...entry.capabilities },
+      exports: Object.entries(entry.exports ?? {}).map(([format, spec]) => ({
+        format,
+        extensions: [...spec.extensions],
+      })),
       available: ok === true,
       reason: ok === true ? (entry.describe?.() ?? 'available') : ok,
       active: active?.name === name,
@@ -190,8 +174,8 @@ async function list(): Promise<BackendStatus[]> {
 /** The active backend, selecting `'auto'` first if none was chosen yet. */
 async function ensure(): Promise<BackendChoice> {
   const entry = active ? entries.get(active.name) : undefined;
-  // inference-only entries (onnx) run outside tfjs: nothing to check against tfjs's engine
-  if (active && entry && !entry.capabilities.train) return active;
+  // an entry that runs outside tfjs has nothing to check against tfjs's engine
+  if (active && entry && entry.tfjsBackend === null) return active;
   if (active && tf.getBackend() === (entry?.tfjsBackend ?? active.name)) return active;
   if (active) return use(active.name);
   return use('auto');
@@ -224,6 +208,19 @@ function running(): BackendCapabilities | undefined {
     if ((entry.tfjsBackend === undefined ? name : entry.tfjsBackend) === now) return entry.capabilities;
   }
   return undefined;
+}
+
+/** The outside-tfjs runtime of an inference-capable entry, if it has one. */
+export function runtimeOf(name: string): InferenceRuntime | undefined {
+  const entry = entries.get(name);
+  return entry?.capabilities.inference ? entry.runtime : undefined;
+}
+
+/** Every registered export format by name. */
+export function exportFormats(): Map<string, ExportFormat> {
+  const out = new Map<string, ExportFormat>();
+  for (const entry of entries.values()) for (const [f, spec] of Object.entries(entry.exports ?? {})) out.set(f, spec);
+  return out;
 }
 
 export const backends = { register, use, list, current, ensure, get, hold, running };

@@ -28,13 +28,16 @@ export interface Env {
     /** SharedArrayBuffer is usable (Node, or a cross-origin isolated page). */
     readonly crossOriginIsolated: boolean;
   };
-  /** Per-adapter settings (wasm file locations, threads, init timeouts ...); see each adapter's docs. */
+  /** Per-adapter settings (binary locations, threads, init timeouts ...), keyed by registry name; see each adapter's docs. */
   backends: BackendSettings;
-  /** Where downloaded files are cached in Node; `undefined` means `$GRAFT_CACHE_DIR` or `~/.cache/graft`. */
+  /** Where downloaded files are cached in Node; `undefined` means `$GRAFT_CACHE_DIR`, else `~/.cache/graft`. */
   cacheDir: string | undefined;
-  /** A cache to use instead of the built-in ones (Cache API in browsers, `cacheDir` in Node); `null` turns caching off. */
+  /**
+   * A cache to use instead of the built-in ones (the Cache API in browsers, `cacheDir` in Node); `null` turns
+   * caching off; `undefined` (the default) keeps the built-in ones.
+   */
   cache: FileCache | null | undefined;
-  /** How much graft prints through `console`; warnings (e.g. a fallback to one thread) are 'warn'. */
+  /** How much graft prints through `console` (default 'warn'): 'silent' < 'error' < 'warn' < 'info' < 'debug'. */
   logLevel: LogLevel;
 }
 

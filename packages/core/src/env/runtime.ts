@@ -15,7 +15,7 @@ export const isWebWorker: boolean =
 export const isBrowser: boolean =
   !isNode && (typeof (globalThis as { document?: unknown }).document !== 'undefined' || isWebWorker);
 
-/** SharedArrayBuffer and a cross-origin isolated page: what wasm threads need in a browser. */
+/** SharedArrayBuffer and a cross-origin isolated page: what WebAssembly threads need in a browser. */
 export function crossOriginIsolated(): boolean {
   if (isNode) return typeof SharedArrayBuffer !== 'undefined';
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;

@@ -48,15 +48,39 @@ export const ERROR_CODES = [
   'BACKEND_INIT_FAILED',
   'BACKEND_CANNOT_TRAIN',
   'BACKEND_SWITCH_DURING_FIT',
-  // onnx
-  'ONNX_UNSUPPORTED_LAYER',
-  'ONNX_INVALID_FILE',
-  'ONNX_UNKNOWN_OUTPUT',
-  'ONNX_INPUT_MISMATCH',
+  // export formats
   'UNKNOWN_EXPORT_FORMAT',
 ] as const;
 
-export type GraftErrorCode = (typeof ERROR_CODES)[number];
+/**
+ * Codes an adapter adds for failures of its own format (a file it cannot read, a layer it cannot export), so
+ * core's list names no adapter. Declared by merging, and registered at run time with `registerErrorCodes`:
+ *
+ * ```ts
+ * declare module '@graftjs/core' { interface AdapterErrorCodes { MYFORMAT_INVALID_FILE: true } }
+ * ```
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by adapters through declaration merging
+export interface AdapterErrorCodes {}
+
+export type GraftErrorCode = (typeof ERROR_CODES)[number] | (keyof AdapterErrorCodes & string);
+
+const adapterCodes = new Set<string>();
+
+/** Adds an adapter's codes (UPPER_SNAKE_CASE) to `errorCodes()`; checked whole before any is added. */
+export function registerErrorCodes(codes: readonly (keyof AdapterErrorCodes & string)[]): void {
+  for (const code of codes) {
+    if (typeof code !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(code)) {
+      throw new GraftError('INVALID_OPTION', `expected error codes in UPPER_SNAKE_CASE, got ${describe(code)}`);
+    }
+  }
+  for (const code of codes) adapterCodes.add(code);
+}
+
+/** Core's codes and every registered adapter's. */
+export function errorCodes(): GraftErrorCode[] {
+  return [...ERROR_CODES, ...(adapterCodes as Set<GraftErrorCode>)];
+}
 
 /** The one error type graft throws for anything the caller can fix. */
 export class GraftError extends Error {

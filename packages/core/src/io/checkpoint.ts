@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { isNode } from '../env/runtime';
 import { describe, GraftError } from '../errors/graft-error';
 import { readFileBytes, writeFileAtomically } from './checkpoint-file';
 import { deleteCheckpointRecord, getCheckpointBytes, hasIndexedDb, putCheckpointBytes } from './checkpoint-indexeddb';
@@ -89,7 +90,7 @@ export function checkpointLocation(
     }
     return { kind: 'indexeddb', name };
   }
-  if (typeof process === 'undefined' || !process.versions?.node) {
+  if (!isNode) {
     throw new GraftError(
       'UNSUPPORTED_TARGET',
       `${option} ${JSON.stringify(to)} is a file path, which needs Node; in browsers use 'indexeddb://name'`,

@@ -1,33 +1,26 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { exportFormats } from '../backends/registry';
 import { GraftError } from '../errors/graft-error';
-import type { ExtractorBackbone, Preprocessing } from '../transfer/backbone';
 
-/** What an exporter receives: the trainable tfjs network plus what runs before it. */
-export interface ExportSource {
-  net: LayersModel;
-  /** A frozen non-tfjs base whose features feed `net` (ONNX backbone), if any. */
-  extractor?: ExtractorBackbone;
-  preprocessing?: Preprocessing;
-  classNames?: string[];
-}
+export type { Exporter, ExportFormat, ExportSource } from '../backends/entry';
 
-export type Exporter = (source: ExportSource) => Promise<Uint8Array>;
-
-const exporters = new Map<string, Exporter>();
-
-/** Adapters register export formats on import (e.g. `@graftjs/backend-onnx` registers "onnx"). */
-export function registerExporter(format: string, exporter: Exporter): void {
-  exporters.set(format, exporter);
-}
-
-export function getExporter(format: string): Exporter {
-  const e = exporters.get(format);
-  if (!e) {
+/** The exporter of a registered format; adapters add formats through their registry entry's `exports`. */
+export function getExporter(format: string) {
+  const spec = exportFormats().get(format);
+  if (!spec) {
     throw new GraftError(
       'UNKNOWN_EXPORT_FORMAT',
-      `expected an export format in [${[...exporters.keys()].join(', ')}], got ${JSON.stringify(format)}` +
-        (format === 'onnx' ? ' (import "@graftjs/backend-onnx" or "graftjs" to enable ONNX export)' : ''),
+      `expected an export format in [${[...exportFormats().keys()].join(', ')}], got ${JSON.stringify(format)}` +
+        ' (export formats come with their adapter: import it, or "graftjs" for all of them)',
     );
   }
-  return e;
+  return spec.run;
+}
+
+/** The format whose adapter claims the extension of `path` (case-insensitive), if any. */
+export function exportFormatForPath(path: string): string | undefined {
+  const lower = path.toLowerCase();
+  for (const [format, spec] of exportFormats()) {
+    if (spec.extensions.some((ext) => lower.endsWith(ext))) return format;
+  }
+  return undefined;
 }

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { isNode } from '../env/runtime';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model, type ModelMetadata } from '../model/model';
+import { exportFormatForPath } from './exporters';
 import { layersModelFromArtifacts } from './layers-from-artifacts';
 import { nodeDirectorySaver, parseModelJson, readNodeModel } from './node-directory';
 
 const BROWSER_SCHEMES = ['indexeddb://', 'localstorage://', 'downloads://', 'http://', 'https://'];
-
-const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 
 function nodePath(target: string): string | null {
   if (target.startsWith('file://')) return decodeURI(target.slice('file://'.length));
@@ -18,8 +18,9 @@ function nodePath(target: string): string | null {
 
 /** Saves a model's network with graft metadata (class names, task, preprocessing, history). */
 export async function saveModel(model: Model, target: string | tf.io.IOHandler): Promise<void> {
-  if (typeof target === 'string' && target.toLowerCase().endsWith('.onnx') && isNode) {
-    const bytes = await model.export('onnx');
+  const format = typeof target === 'string' && isNode ? exportFormatForPath(target) : undefined;
+  if (typeof target === 'string' && format) {
+    const bytes = await model.export(format);
     const fs = await import('node:fs/promises');
     const tmp = `${target}.tmp-${process.pid}`;
     await fs.writeFile(tmp, bytes);

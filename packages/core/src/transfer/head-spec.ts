@@ -25,16 +25,35 @@ export function checkUnits(units: unknown, what: string): asserts units is numbe
   }
 }
 
-/** A softmax classifier head: what `addHead(n)` means. */
-export function classifierHead(units: number, options: { hidden?: number[]; dropout?: number } = {}): HeadSpec {
-  checkUnits(units, 'the number of classes');
-  for (const h of options.hidden ?? []) checkUnits(h, 'hidden layer units');
-  if (options.dropout !== undefined && !(options.dropout >= 0 && options.dropout < 1)) {
-    throw new GraftError('INVALID_HEAD', `expected head dropout in [0, 1), got ${describe(options.dropout)}`);
+/** Options every head factory takes (Keras: the Dense stack before the output). */
+export interface HeadOptions {
+  /** Hidden Dense (relu) layers before the output, e.g. [128]. */
+  hidden?: number[];
+  /** Dropout rate before each Dense layer. */
+  dropout?: number;
+}
+
+export function checkHeadOptions(options: unknown): asserts options is HeadOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new GraftError('INVALID_HEAD', `expected head options as an object, got ${describe(options)}`);
+  const { hidden, dropout } = options as HeadOptions;
+  if (hidden !== undefined) {
+    if (!Array.isArray(hidden))
+      throw new GraftError('INVALID_HEAD', `expected hidden as an array of units, got ${describe(hidden)}`);
+    for (const h of hidden) checkUnits(h, 'hidden layer units');
   }
+  if (dropout !== undefined && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) {
+    throw new GraftError('INVALID_HEAD', `expected dropout in [0, 1), got ${describe(dropout)}`);
+  }
+}
+
+/** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy (`addHead(n)`). */
+export function classifier(classes: number, options: HeadOptions = {}): HeadSpec {
+  checkUnits(classes, 'the number of classes');
+  checkHeadOptions(options);
   return {
     kind: 'classifier',
-    units,
+    units: classes,
     activation: 'softmax',
     hidden: options.hidden,
     dropout: options.dropout,

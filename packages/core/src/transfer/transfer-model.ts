@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type Dataset, originOf } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
-import type { ExportSource } from '../io/exporters';
+import { type ExportSource, exportFormatForPath } from '../io/exporters';
 import { type FitOptions, Model, type NormalisedFitOptions, type TrainingInputs } from '../model/model';
 import type { ProgressEvent } from '../training/callbacks';
 import { dropoutLayers } from '../training/random-layers';
 import { type Backbone, type ExtractorBackbone, isBackbone, type LayersBackbone, type Preprocessing } from './backbone';
 import { FeatureCache } from './feature-cache';
 import { type GraphExtractorOptions, type GraphModelLike, graphExtractor, isGraphModel } from './graph-extractor';
-import { buildHead, classifierHead, type HeadSpec, isHeadSpec } from './head-spec';
+import { buildHead, classifier, type HeadSpec, isHeadSpec } from './head-spec';
 
 export type Pooling = 'avg' | 'max' | 'flatten';
 
@@ -168,7 +168,7 @@ export class TransferModel extends Model {
   /** The new head: a number of classes (a softmax classifier) or a head from `@graftjs/heads`. */
   addHead(head: number | HeadSpec): this {
     this.beforeBuild('addHead');
-    const spec = typeof head === 'number' ? classifierHead(head) : head;
+    const spec = typeof head === 'number' ? classifier(head) : head;
     if (!isHeadSpec(spec))
       throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
     if (!(Number.isInteger(spec.units) && spec.units > 0))
@@ -403,10 +403,10 @@ export class TransferModel extends Model {
   }
 
   async save(target: string | tf.io.IOHandler): Promise<void> {
-    if (this.backbone.kind === 'extractor' && !(typeof target === 'string' && target.toLowerCase().endsWith('.onnx'))) {
+    if (this.backbone.kind === 'extractor' && !(typeof target === 'string' && exportFormatForPath(target))) {
       throw new GraftError(
         'UNSUPPORTED_TARGET',
-        `a model on the non-tfjs base "${this.backbone.name}" cannot be saved in the tfjs layers format; save it as .onnx (model.save("model.onnx")) or export("onnx")`,
+        `a model on the non-tfjs base "${this.backbone.name}" cannot be saved in the tfjs layers format; save it to a path with the extension of its base's export format (backends.list() shows each format's extensions), or export() it`,
       );
     }
     return super.save(target);

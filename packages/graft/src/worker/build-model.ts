@@ -1,4 +1,5 @@
-import { classifierHead, GraftError, type Model, sequential, TransferModel, transfer } from '@graftjs/core';
+import { GraftError, type Model, sequential, TransferModel, transfer } from '@graftjs/core';
+import { classifier } from '@graftjs/heads';
 import { loadBackbone } from '@graftjs/zoo';
 import { checkSpec } from './check-spec';
 import type { ModelSpec } from './protocol';
@@ -22,8 +23,8 @@ export async function buildModel(spec: ModelSpec, last: Model | null): Promise<M
     const base = await loadBackbone(spec.backbone, from === undefined ? {} : { from, cache: false });
     const head =
       typeof spec.head === 'number'
-        ? classifierHead(spec.head)
-        : classifierHead(spec.head.classes, { hidden: spec.head.hidden, dropout: spec.head.dropout });
+        ? classifier(spec.head)
+        : classifier(spec.head.classes, { hidden: spec.head.hidden, dropout: spec.head.dropout });
     return transfer(base, { seed: spec.seed }).freeze().addHead(head);
   }
   if (!last) {

@@ -1,7 +1,6 @@
 import {
   type BackendChoice,
   describe,
-  ERROR_CODES,
   type FitSummary,
   GraftError,
   type GraftErrorCode,
@@ -10,6 +9,7 @@ import {
   type Model,
   type ProgressEvent,
 } from '@graftjs/core';
+import { errorCodes } from '@graftjs/core/adapter';
 import { fromArtifacts } from './artifacts';
 import { checkData, checkSpec } from './check-spec';
 import type {
@@ -47,7 +47,7 @@ type Pending = {
 };
 
 function toError(msg: { code?: string; message: string }): Error {
-  if (msg.code && (ERROR_CODES as readonly string[]).includes(msg.code)) {
+  if (msg.code && (errorCodes() as string[]).includes(msg.code)) {
     return new GraftError(msg.code as GraftErrorCode, msg.message);
   }
   return new Error(`training worker: ${msg.message}`);

@@ -1,4 +1,4 @@
-import type { FileCache } from './file-cache';
+import type { FileCache } from '@graftjs/core';
 
 const CACHE_NAME = 'graft-zoo';
 // Cache API keys must be http(s) URLs; this host is reserved (RFC 2606) and never fetched.

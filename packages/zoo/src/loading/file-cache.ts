@@ -1,20 +1,16 @@
-/** Verified downloads kept by content (SHA-256), so any URL serving the same bytes hits the same entry. */
-export interface FileCache {
-  get(sha256: string): Promise<Uint8Array | undefined>;
-  put(sha256: string, bytes: Uint8Array): Promise<void>;
-}
+import { env, type FileCache } from '@graftjs/core';
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+export type { FileCache };
 
-/** Node: a folder ($GRAFT_CACHE_DIR, else ~/.cache/graft). Browser: the Cache API. Elsewhere: none. */
+/**
+ * The cache for verified downloads, keyed by content (SHA-256), in the order of transformers.js: a folder the
+ * call names (Node), then `env.cache` (the app's own; null turns caching off), then the Cache API in browsers
+ * or a folder in Node (`env.cacheDir`, else $GRAFT_CACHE_DIR, else ~/.cache/graft).
+ */
 export async function defaultCache(cacheDir?: string): Promise<FileCache | undefined> {
-  if (isNode) {
-    const { nodeCache } = await import('./node-cache');
-    return nodeCache(cacheDir);
-  }
-  if (typeof caches !== 'undefined') {
-    const { browserCache } = await import('./browser-cache');
-    return browserCache();
-  }
+  if (cacheDir !== undefined && env.runtime.isNode) return (await import('./node-cache')).nodeCache(cacheDir);
+  if (env.cache !== undefined) return env.cache ?? undefined;
+  if (env.runtime.isNode) return (await import('./node-cache')).nodeCache();
+  if (typeof caches !== 'undefined') return (await import('./browser-cache')).browserCache();
   return undefined;
 }

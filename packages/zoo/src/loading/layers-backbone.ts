@@ -1,5 +1,5 @@
 import type { LayersBackbone } from '@graftjs/core';
-import { GraftError, layersModelFromArtifacts } from '@graftjs/core';
+import { GraftError, layersModelFromArtifacts } from '@graftjs/core/adapter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CatalogueEntry } from './types';
 import type { VerifiedFiles } from './verified-files';

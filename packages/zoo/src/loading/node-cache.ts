@@ -1,10 +1,11 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { FileCache } from './file-cache';
+import { env, type FileCache } from '@graftjs/core';
 
+/** `env.cacheDir`, else $GRAFT_CACHE_DIR (the setting before `env`), else ~/.cache/graft. */
 export function defaultCacheDir(): string {
-  return process.env.GRAFT_CACHE_DIR || join(homedir(), '.cache', 'graft');
+  return env.cacheDir || process.env.GRAFT_CACHE_DIR || join(homedir(), '.cache', 'graft');
 }
 
 /** Files under <dir>/sha256/<hex>; written to a temp file then renamed, so a reader never sees half a file. */

@@ -1,12 +1,10 @@
-import { describe, GraftError } from '@graftjs/core';
+import { describe, env, GraftError } from '@graftjs/core';
 import { directorySource } from './directory-source';
 import { defaultCache } from './file-cache';
 import type { FileSource } from './file-source';
 import { blobSource, memorySource } from './memory-source';
 import type { CatalogueEntry, LoadOptions, NamedBlob } from './types';
 import { urlSource } from './url-source';
-
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** "…/model.json" and "…/" name the same folder. */
 function folderOf(location: string): string {
@@ -29,7 +27,7 @@ export async function resolveSource(entry: CatalogueEntry, options: LoadOptions)
       const cache = options.cache === false ? undefined : await defaultCache(options.cacheDir);
       return urlSource(folderOf(from), cache);
     }
-    if (/^file:\/\//i.test(from) && isNode) {
+    if (/^file:\/\//i.test(from) && env.runtime.isNode) {
       const { fileURLToPath } = await import('node:url');
       from = fileURLToPath(from);
     } else if (/^[a-z][a-z0-9+.-]+:\/\//i.test(from)) {
@@ -38,7 +36,7 @@ export async function resolveSource(entry: CatalogueEntry, options: LoadOptions)
         `expected from: an http(s) URL, a folder path or files; got ${describe(from)}`,
       );
     }
-    if (!isNode) {
+    if (!env.runtime.isNode) {
       throw new GraftError(
         'INVALID_OPTION',
         `expected from: a URL or Files in a browser; got the path ${describe(from)}`,

@@ -64,7 +64,7 @@ export interface LoadOptions {
   maxBytes?: number;
   /** Cache downloads (http/https only). Default true. */
   cache?: boolean;
-  /** Node cache folder. Default $GRAFT_CACHE_DIR, else ~/.cache/graft. */
+  /** Node cache folder for this call. Default `env.cache`, else `env.cacheDir`, $GRAFT_CACHE_DIR, ~/.cache/graft. */
   cacheDir?: string;
 }
 

@@ -1,5 +1,5 @@
+import type { FileCache } from '@graftjs/core';
 import { GraftError } from '@graftjs/core';
-import type { FileCache } from './file-cache';
 import { type FileSource, missing, tooLarge } from './file-source';
 import { sha256Hex } from './sha256';
 
