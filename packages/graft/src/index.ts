@@ -7,7 +7,7 @@ export { configureOnnx, onnxBackbone } from '@graftjs/backend-onnx';
 export type * from '@graftjs/backend-wasm';
 export { configureWasm } from '@graftjs/backend-wasm';
 export type * from '@graftjs/backend-webgpu';
-export { enableNodeWebGPU } from '@graftjs/backend-webgpu';
+export { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
 export type * from '@graftjs/core';
 export {
   backends,

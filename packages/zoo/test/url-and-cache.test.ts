@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { env } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backbone, mobilenetV1 } from '../src/index';
@@ -79,6 +80,29 @@ describe.skipIf(!HAS_ASSETS)('loading over HTTP (loopback) with the Node cache',
     } finally {
       if (old === undefined) delete process.env.GRAFT_CACHE_DIR;
       else process.env.GRAFT_CACHE_DIR = old;
+    }
+  });
+
+  it("stores downloads in the app's env.cache and serves the next load from it", async () => {
+    const store = new Map<string, Uint8Array>();
+    const saved = env.cache;
+    env.cache = { get: async (k) => store.get(k), put: async (k, b) => void store.set(k, b) };
+    try {
+      const url = `${server.url}/mobilenet_v1_0.25_224/layers/`;
+      const first = await mobilenetV1({ alpha: 0.25, from: url });
+      expect([...store.keys()].sort()).toEqual(
+        backbone('mobilenet_v1_0.25_224')
+          .files.map((f) => f.sha256)
+          .sort(),
+      );
+      const start = server.served();
+      const second = await mobilenetV1({ alpha: 0.25, from: url });
+      expect(server.served() - start).toBe(0);
+      expect(weightsOf(second)).toEqual(weightsOf(first));
+      first.model.dispose();
+      second.model.dispose();
+    } finally {
+      env.cache = saved;
     }
   });
 
