@@ -1,5 +1,5 @@
-import { backends, isGraftError } from '@graftjs/core';
-import { getExporter, getRuntime } from '@graftjs/core/adapter';
+import { backends, ERROR_CODES, isGraftError } from '@graftjs/core';
+import { errorCodes, getExporter, getRuntime } from '@graftjs/core/adapter';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-web';
@@ -36,7 +36,7 @@ describe('registration with core', () => {
     await backends.use('cpu');
   });
 
-  it('registers the "onnx" exporter, runtime and an inference-only backend entry', async () => {
+  it('registers one inference-only "onnx" entry with its runtime, its export format and its error codes', async () => {
     expect(getExporter('onnx')).toBe(exportOnnx);
     expect(getRuntime('onnx')).toBeDefined();
     const entry = backends.get('onnx');
@@ -44,6 +44,11 @@ describe('registration with core', () => {
     expect(entry?.tfjsBackend).toBeNull();
     const listed = (await backends.list()).find((b) => b.name === 'onnx');
     expect(listed?.available).toBe(true);
+    expect(listed?.exports).toEqual([{ format: 'onnx', extensions: ['.onnx'] }]);
+    // the adapter's own error codes: known to errorCodes(), absent from core's list
+    const own = ['ONNX_UNSUPPORTED_LAYER', 'ONNX_INVALID_FILE', 'ONNX_UNKNOWN_OUTPUT', 'ONNX_INPUT_MISMATCH'];
+    expect(errorCodes()).toEqual(expect.arrayContaining(own));
+    expect(ERROR_CODES.filter((c) => own.includes(c))).toEqual([]);
     const auto = await backends.use('auto');
     expect(auto.name).not.toBe('onnx');
     const chosen = await backends.use('onnx');

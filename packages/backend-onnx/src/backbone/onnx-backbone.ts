@@ -1,13 +1,14 @@
 import { describe, type ExtractorBackbone, GraftError, type Preprocessing } from '@graftjs/core';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { decodeOnnx } from '../onnx/decode';
 import { rewriteOnnx } from '../onnx/rewrite';
 import { DATA_TYPE } from '../onnx/schema';
 import { createSession } from '../runtime/ort-env';
 import { checkBatch, runBatch, type SessionIO } from '../runtime/run-session';
 import { planFeatureOutput } from './feature-output';
-import { guessLayout, sampleShape } from './input-shape';
+import { graphInput } from './graph-input';
 import { loadBytes } from './load-bytes';
+import { probeFeatureShape } from './probe-features';
 
 export interface OnnxBackboneOptions {
   /** Tensor whose value is the feature; default: picked automatically (see planFeatureOutput). */
@@ -44,35 +45,7 @@ export async function onnxBackbone(
   const { bytes, what } = await loadBytes(src);
   const model = decodeOnnx(bytes, what);
 
-  const names = model.inputs.map((i) => `"${i.name}"`).join(', ');
-  if (model.inputs.length !== 1) {
-    throw new GraftError(
-      'ONNX_INPUT_MISMATCH',
-      `expected an ONNX graph with one input, this one has ${model.inputs.length}: ${names}`,
-    );
-  }
-  const input = model.inputs[0];
-  if (options.inputName !== undefined && options.inputName !== input.name) {
-    throw new GraftError(
-      'ONNX_INPUT_MISMATCH',
-      `inputName ${JSON.stringify(options.inputName)} is not a graph input; the graph has ${names}`,
-    );
-  }
-  if (input.elemType !== DATA_TYPE.float) {
-    throw new GraftError(
-      'ONNX_INPUT_MISMATCH',
-      `graph input "${input.name}" has ONNX element type ${input.elemType}, expected float32 (1)`,
-    );
-  }
-  const image = input.dims?.length === 4;
-  if (image && !options.preprocessing) {
-    throw new GraftError(
-      'INVALID_OPTION',
-      `onnxBackbone needs options.preprocessing (size, range, mean/std) for image input "${input.name}"`,
-    );
-  }
-  const layout = options.layout ?? (image ? guessLayout(input.dims as (number | string)[]) : 'nhwc');
-  const inputShape = sampleShape(input, layout, options.preprocessing);
+  const { input, image, layout, inputShape } = graphInput(model, options);
 
   const plan = planFeatureOutput(model, options.featureOutput);
   const edited = plan.isOutput
@@ -96,30 +69,7 @@ export async function onnxBackbone(
     batchOfOne: input.dims?.[0] === 1,
   };
 
-  // One zero sample tells the feature shape and type (files rarely declare internal shapes).
-  const zeros = tf.zeros([1, ...inputShape]);
-  let featureShape: number[];
-  try {
-    const probe = await runBatch(io, zeros);
-    featureShape = probe.tensor.shape.slice(1);
-    probe.tensor.dispose();
-    if (probe.type !== 'float32') {
-      throw new GraftError(
-        'INVALID_OPTION',
-        `feature output "${plan.name}" is ${probe.type}; name a float32 tensor (e.g. a DequantizeLinear output)`,
-      );
-    }
-  } catch (e) {
-    await session.release();
-    if (e instanceof GraftError) throw e;
-    // the file parsed but onnxruntime cannot run it (e.g. inconsistent shapes): still a bad file
-    throw new GraftError(
-      'ONNX_INVALID_FILE',
-      `onnxruntime could not run this ONNX model on a zero sample: ${(e as Error).message}`,
-    );
-  } finally {
-    zeros.dispose();
-  }
+  const featureShape = await probeFeatureShape(io);
 
   const name = options.name ?? defaultName(what);
   let released = false;
