@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { longFunctions, MAX_FUNCTION_LINES } from './function-length';
-import { importCycles, importGraph } from './import-graph';
+import { backwardImports, importCycles, importGraph } from './import-graph';
 import { packageSources, type SourceFiles, workspaceEntries } from './sources';
 import {
   ADAPTER_NAMES,
@@ -48,6 +48,30 @@ describe('import cycles among packages/*/src', () => {
 
   it('has none', () => {
     expect(importCycles(importGraph(files, workspace))).toEqual([]);
+  });
+});
+
+describe('dependencies point one way: adapters, heads and zoo on core, never back', () => {
+  it('catches core importing an adapter and an adapter importing the umbrella', () => {
+    const src = fixture({
+      'packages/core/src/a.ts': "import { x } from '@graftjs/backend-wasm';",
+      'packages/backend-wasm/src/index.ts': "import { y } from 'graftjs'; import { z } from '@graftjs/core';",
+      'packages/graft/src/index.ts': "export * from '@graftjs/backend-wasm';",
+      'packages/core/src/index.ts': 'export const z = 1;',
+    });
+    const ws = new Map([
+      ['@graftjs/core', 'packages/core/src/index.ts'],
+      ['@graftjs/backend-wasm', 'packages/backend-wasm/src/index.ts'],
+      ['graftjs', 'packages/graft/src/index.ts'],
+    ]);
+    expect(backwardImports(importGraph(src, ws))).toEqual([
+      'packages/core/src/a.ts -> packages/backend-wasm/src/index.ts',
+      'packages/backend-wasm/src/index.ts -> packages/graft/src/index.ts',
+    ]);
+  });
+
+  it('holds for packages/*/src', () => {
+    expect(backwardImports(importGraph(files, workspace))).toEqual([]);
   });
 });
 

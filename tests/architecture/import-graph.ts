@@ -92,3 +92,30 @@ export function importCycles(graph: ImportGraph): string[][] {
   for (const node of graph.keys()) if (!index.has(node)) connect(node);
   return cycles;
 }
+
+/** Which workspace packages each package's src may import: arrows point one way, toward core. */
+export const ALLOWED_DEPENDENCIES: Record<string, string[]> = {
+  core: [],
+  heads: ['core'],
+  zoo: ['core'],
+  'backend-wasm': ['core'],
+  'backend-webgpu': ['core'],
+  'backend-onnx': ['core'],
+  graft: ['core', 'heads', 'zoo', 'backend-wasm', 'backend-webgpu', 'backend-onnx'],
+};
+
+const packageOf = (path: string) => /^packages\/([^/]+)\//.exec(path)?.[1];
+
+/** Imports from one package into another that the allowed list does not name, as "file -> target". */
+export function backwardImports(graph: ImportGraph, allowed = ALLOWED_DEPENDENCIES): string[] {
+  const out: string[] = [];
+  for (const [from, targets] of graph) {
+    const own = packageOf(from);
+    if (!own) continue;
+    for (const to of targets) {
+      const other = packageOf(to);
+      if (other && other !== own && !(allowed[own] ?? []).includes(other)) out.push(`${from} -> ${to}`);
+    }
+  }
+  return out;
+}
