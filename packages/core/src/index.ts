@@ -4,8 +4,6 @@ export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } 
 export { backends } from './backends/registry';
 export type { Activation } from './builder/activations';
 export { ACTIVATIONS } from './builder/activations';
-export type { BackendSettings, Env, FileCache, LogLevel } from './env/env';
-export { env } from './env/env';
 export type * from './builder/layer-options';
 export type { SequentialOptions } from './builder/sequential';
 export { SequentialModel, sequential } from './builder/sequential';
@@ -17,6 +15,8 @@ export * from './data/images';
 export type { LabelInfo, LabelInput } from './data/labels';
 export { createRng } from './data/rng';
 export type { NumericInput } from './data/tensorize';
+export type { BackendSettings, Env, FileCache, LogLevel } from './env/env';
+export { env } from './env/env';
 export type { GraftErrorCode } from './errors/graft-error';
 export { describe, ERROR_CODES, GraftError, isGraftError } from './errors/graft-error';
 export type { Checkpoint, CheckpointOptions } from './io/checkpoint';

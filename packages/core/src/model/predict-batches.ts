@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { hostValues } from '../training/loop';
+import { hostValues } from '../training/batches';
 
 /**
  * Inference in batches. On cpu and wasm the input is read to host memory once and each batch is made from
