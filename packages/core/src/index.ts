@@ -32,9 +32,19 @@ export type { CompileOptions } from './model/compile';
 export { enforceFrozenBatchNorm } from './model/frozen-batchnorm';
 export type { LossFn, LossName, MetricName } from './model/losses';
 export { LOSSES } from './model/losses';
-export type { EvaluateOptions, FitOptions, FitSummary, History, ModelMetadata, PredictOptions } from './model/model';
+export type {
+  EvaluateOptions,
+  EvaluateResult,
+  Evaluates,
+  FitOptions,
+  FitSummary,
+  History,
+  ModelMetadata,
+  PredictOptions,
+} from './model/model';
 export { Model } from './model/model';
 export type { OptimizerName } from './model/optimizers';
+export type { ImageInput, PredictInput } from './model/predict-input';
 export type {
   ClassPrediction,
   MultiLabelPrediction,
@@ -42,8 +52,19 @@ export type {
   RegressionPrediction,
   Task,
 } from './model/predictions';
-export type { Callbacks, EarlyStoppingOptions, Logs, ProgressEvent, StopReason } from './training/callbacks';
-export type { Backbone, ExtractorBackbone, LayersBackbone, Preprocessing } from './transfer/backbone';
+export { Callback } from './training/callback';
+export type {
+  BatchLogs,
+  Callbacks,
+  EarlyStoppingOptions,
+  Logs,
+  ProgressEvent,
+  StopReason,
+  TrainEndLogs,
+  TrainParams,
+} from './training/callbacks';
+export type { FitControl } from './training/fit-control';
+export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';
 export { isBackbone } from './transfer/backbone';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor, isGraphModel } from './transfer/graph-extractor';

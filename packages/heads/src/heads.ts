@@ -27,13 +27,13 @@ function checkOptions(options: HeadOptions): void {
 }
 
 /** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy. */
-export function classifier(classes: number, options: HeadOptions = {}): HeadSpec {
+export function classifier(classes: number, options: HeadOptions = {}): HeadSpec<'classification'> {
   checkOptions(options);
   return classifierHead(classes, options);
 }
 
 /** Any number of labels per sample: sigmoid per label, binary cross-entropy on multi-hot rows. */
-export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec {
+export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec<'multiLabel'> {
   checkUnits(labels, 'the number of labels');
   checkOptions(options);
   return {
@@ -48,7 +48,7 @@ export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec 
 }
 
 /** Real-valued targets: linear output, mean squared error, mean absolute error as the metric. */
-export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec {
+export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec<'regression'> {
   checkUnits(outputs, 'the number of outputs');
   checkOptions(options);
   return {
@@ -71,7 +71,7 @@ export interface EmbeddingOptions extends HeadOptions {
  * An L2-normalised embedding of `dims` values, trained from class labels with a batch-hard triplet loss:
  * same-class samples end up close, other classes far (for similarity search and few-shot matching).
  */
-export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpec {
+export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpec<'embedding'> {
   checkUnits(dims, 'embedding dims');
   checkOptions(options);
   const margin = options.margin ?? 0.2;

@@ -45,6 +45,7 @@ export interface FeatureStage {
 
 /** Refuses a sample whose shape the stage does not take; images get their own wording and code. */
 export function checkSample(stage: FeatureStage, sample: number[], what: string): void {
+  const expected = stage.sampleShape();
   if (stage.preprocessing) {
     if (sample.length !== 3 || sample[2] !== 3) {
       throw new GraftError(
@@ -54,7 +55,6 @@ export function checkSample(stage: FeatureStage, sample: number[], what: string)
     }
     return;
   }
-  const expected = stage.sampleShape();
   const ok = expected.length === sample.length && expected.every((d, i) => d === null || d === sample[i]);
   if (!ok) {
     throw new GraftError(

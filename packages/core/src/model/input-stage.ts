@@ -16,7 +16,8 @@ export class InputStage implements FeatureStage {
   ) {}
 
   sampleShape(): (number | null)[] {
-    return this.preprocessing ? [null, null, 3] : this.net().inputs[0].shape.slice(1);
+    const shape = this.net().inputs[0].shape.slice(1);
+    return this.preprocessing ? [null, null, 3] : shape;
   }
 
   async training(x: tf.Tensor): Promise<StageInputs> {

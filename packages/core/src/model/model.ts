@@ -80,7 +80,7 @@ export interface FitSummary {
  * A trainable model: fit, evaluate, predict, save, export. Holds the tfjs network, a feature stage (what runs
  * between data and the network), the compile settings, class names and the history of every fit.
  */
-export class Model {
+export class Model<P extends Prediction = Prediction> {
   /** Per-epoch values appended by every fit. */
   readonly history: History = { loss: [] };
   classNames?: string[];
@@ -246,12 +246,12 @@ export class Model {
    * `number[]` is one sample; a tensor or deeper array is one sample when its rank is the model's sample rank and
    * a batch when it has one more dimension (say which with `{ batch }` to get the matching type).
    */
-  async predict(x: Dataset | readonly ImageInput[], options?: PredictOptions): Promise<Prediction[]>;
-  async predict(x: ImageInput | number[] | tf.Tensor1D, options?: PredictOptions): Promise<Prediction>;
-  async predict(x: NumericInput, options: PredictOptions & { batch: true }): Promise<Prediction[]>;
-  async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<Prediction>;
-  async predict(x: PredictInput, options?: PredictOptions): Promise<Prediction | Prediction[]>;
-  async predict(x: PredictInput, options: PredictOptions = {}): Promise<Prediction | Prediction[]> {
+  async predict(x: Dataset | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
+  async predict(x: ImageInput | number[] | tf.Tensor1D, options?: PredictOptions): Promise<P>;
+  async predict(x: NumericInput, options: PredictOptions & { batch: true }): Promise<P[]>;
+  async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
+  async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
+  async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
     const { batch, single } = await toPredictBatch(x, this.stage, options.batch);
     let out: tf.Tensor | null = null;
     try {
@@ -260,7 +260,8 @@ export class Model {
       const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
       const net = this.net;
       const task = this.objective.task ?? taskFor(outputActivation(net), outputUnits(net), this.objective.loss);
-      const preds = formatPredictions(task, rows, width, this.classNames);
+      // the task decides the shape, as P (from the head's task, when typed) says
+      const preds = formatPredictions(task, rows, width, this.classNames) as P[];
       return single ? preds[0] : preds;
     } finally {
       batch.dispose();

@@ -39,7 +39,7 @@ function rowsOf(values: Float32Array, shape: number[], rows: Int32Array): tf.Ten
 
 /**
  * Host batching on host-memory backends (rows copied from the values the backend already holds in host memory), device
- * gather elsewhere (webgpu keeps data on the GPU, where gather is cheap and a download is not). Both give
+ * gather elsewhere (a device-memory backend keeps data on the GPU, where gather is cheap and a download is not). Both give
  * the same batches, so seeded runs do not depend on the path taken.
  */
 export function batchSource(x: tf.Tensor, y: tf.Tensor): BatchSource {

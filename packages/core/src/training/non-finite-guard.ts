@@ -24,7 +24,7 @@ export class NonFiniteGuard extends Callback {
   }
 
   async onEpochEnd(epoch: number, logs: Logs, batchLosses?: Float32Array): Promise<void> {
-    // a clipped loss can stay finite while the weights overflow (wasm clamps NaN in clipByValue): check both
+    // a clipped loss can stay finite while the weights overflow (some backends clamp NaN in clipByValue): check both
     const lossFinite = Number.isFinite(logs.loss);
     if (lossFinite && (await allFinite(this.net.trainableWeights.map((w) => w.read())))) return;
     if (this.lastGood) restoreWeights(this.net, this.lastGood);
@@ -56,7 +56,7 @@ export class NonFiniteGuard extends Callback {
 
 /** One sum per weight, read once: NaN or Inf anywhere makes its sum non-finite. */
 async function allFinite(vars: tf.Tensor[]): Promise<boolean> {
-  // pairwise adds, not addN: webgpu's AddN binds one buffer per input and fails past the device's limit
+  // pairwise adds, not addN: a GPU AddN may bind one buffer per input and fail past the device's limit
   const total = tf.tidy(() => vars.map((v) => tf.sum(tf.abs(v))).reduce((a, b) => tf.add(a, b)));
   const value = (await total.data())[0];
   total.dispose();

@@ -53,9 +53,11 @@ export class FrozenStemStage implements FeatureStage {
     return stem.trainableWeights.length === 0 && dropoutLayers(stem).length === 0;
   }
 
+  /** Builds the network first: a model without a head says so before any data is looked at. */
   sampleShape(): (number | null)[] {
+    const net = this.nets.net();
     if (this.pre) return [null, null, 3];
-    return this.backbone.kind === 'extractor' ? this.backbone.inputShape : this.nets.net().inputs[0].shape.slice(1);
+    return this.backbone.kind === 'extractor' ? this.backbone.inputShape : net.inputs[0].shape.slice(1);
   }
 
   async training(x: tf.Tensor, request: TrainingRequest): Promise<StageInputs> {

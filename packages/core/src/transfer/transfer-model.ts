@@ -3,6 +3,8 @@ import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
 import type { FitOptions } from '../model/fit-options';
 import { Model } from '../model/model';
+import type { PredictionFor } from '../model/prediction-types';
+import type { ClassPrediction, Prediction, Task } from '../model/predictions';
 import type { Backbone, Preprocessing } from './backbone';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
@@ -38,15 +40,19 @@ export const FINE_TUNE_LEARNING_RATE = 1e-5;
  * surgery; training runs through Model's pipeline, with a frozen-stem feature stage that caches the base's
  * features while it is frozen. Frozen BatchNorm runs in inference mode (Keras semantics).
  */
-export class TransferModel extends Model {
+export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   readonly backbone: Backbone;
   private readonly graph: TransferGraph;
   private readonly frozenStem: FrozenStemStage;
 
   constructor(backbone: Backbone, options: TransferOptions = {}) {
     const graph = new TransferGraph(backbone, options.seed);
-    const stage = new FrozenStemStage(backbone, graph, backbone.preprocessing);
+    // the stage reaches the joined network through the model, which builds, holds and frees it
+    let self: TransferModel<P> | null = null;
+    const nets = { stem: () => graph.stem(), head: () => graph.head(), net: () => (self as TransferModel<P>).net };
+    const stage = new FrozenStemStage(backbone, nets, backbone.preprocessing);
     super(null, {}, stage);
+    self = this;
     this.backbone = backbone;
     this.graph = graph;
     this.frozenStem = stage;
@@ -113,8 +119,13 @@ export class TransferModel extends Model {
     return this;
   }
 
-  /** The new head: a number of classes (a softmax classifier) or a head from `@graftjs/heads`. */
-  addHead(head: number | HeadSpec): this {
+  /**
+   * The new head: a number of classes (a softmax classifier) or a head from `@graftjs/heads`; the model's
+   * predictions take the head's type (`addHead(5)` predicts `ClassPrediction`s).
+   */
+  addHead(head: number): TransferModel<ClassPrediction>;
+  addHead<T extends Task>(head: HeadSpec<T>): TransferModel<PredictionFor<T>>;
+  addHead(head: number | HeadSpec): TransferModel<Prediction> {
     this.beforeBuild('addHead');
     const spec = typeof head === 'number' ? classifierHead(head) : head;
     if (!isHeadSpec(spec))
@@ -127,7 +138,7 @@ export class TransferModel extends Model {
       metrics: [...spec.metrics],
       ...(typeof spec.loss === 'string' ? { loss: spec.loss } : { customLoss: spec.loss }),
     });
-    return this;
+    return this as TransferModel<Prediction>;
   }
 
   /** How raw pixels become the base's input (replaces the backbone's); cached features made under the old are freed. */
