@@ -265,6 +265,18 @@ export const CASES: BadInput[] = [
     code: 'SHAPE_MISMATCH',
     run: (c) => c.model.predict([[[1, 2, 3, 4]]]),
   },
+  {
+    area: 'shapes',
+    name: 'predict: a batch passed as { batch: false }',
+    code: 'SHAPE_MISMATCH',
+    run: (c) => c.model.predict(c.x, { batch: false }),
+  },
+  {
+    area: 'shapes',
+    name: 'predict: one sample passed as { batch: true }',
+    code: 'SHAPE_MISMATCH',
+    run: (c) => c.model.predict([1, 2, 3, 4], { batch: true }),
+  },
   { area: 'shapes', name: 'evaluate: 2 features', code: 'SHAPE_MISMATCH', run: (c) => c.model.evaluate([[1, 2]], [0]) },
   {
     area: 'shapes',
@@ -361,6 +373,12 @@ export const CASES: BadInput[] = [
     name: 'predict batchSize -1',
     code: 'INVALID_OPTION',
     run: (c) => c.model.predict(c.x, { batchSize: -1 }),
+  },
+  {
+    area: 'options',
+    name: 'predict batch "yes"',
+    code: 'INVALID_OPTION',
+    run: (c) => c.model.predict(c.x, { batch: 'yes' as never }),
   },
   { area: 'options', name: 'split 1.5', code: 'INVALID_OPTION', run: (c) => c.data.split(1.5) },
   {

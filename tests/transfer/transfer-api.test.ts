@@ -113,7 +113,8 @@ describe('transfer()', () => {
     const { x, y } = halves(16);
     const model = transfer(smallBase(), { seed: 1 }).freeze().addHead(2).compile({ learningRate: undefined });
     // the optimizer graft built for the last fit (private: the rate is what is under test)
-    const rate = () => (model as unknown as { optimizer: { learningRate: number } }).optimizer.learningRate;
+    const rate = () =>
+      (model as unknown as { optimizer: { current: { learningRate: number } } }).optimizer.current.learningRate;
     await model.fit(x, y, { epochs: 1 });
     expect(rate()).toBe(0.001);
     model.unfreeze();
@@ -129,7 +130,7 @@ describe('transfer()', () => {
     const { x, y } = halves(16);
     const adam = tf.train.adam(0.02);
     const model = transfer(smallBase(), { seed: 1 }).freeze().addHead(2).compile({ optimizer: adam });
-    const used = () => (model as unknown as { optimizer: tf.AdamOptimizer }).optimizer;
+    const used = () => (model as unknown as { optimizer: { current: tf.AdamOptimizer } }).optimizer.current;
     await model.fit(x, y, { epochs: 2 });
     expect(used()).toBeInstanceOf(tf.AdamOptimizer);
     expect(used().getConfig()).toEqual(adam.getConfig());

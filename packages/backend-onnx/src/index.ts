@@ -11,6 +11,7 @@ backends.register('onnx', onnxBackendEntry);
 
 export type { OnnxBackboneOptions } from './backbone/onnx-backbone';
 export { onnxBackbone } from './backbone/onnx-backbone';
+export type { OnnxBackbone, OnnxGraphSource } from './backbone/onnx-graph-source';
 export { exportOnnx } from './export/export-onnx';
 export type { OnnxOptions } from './runtime/ort-env';
 export { configureOnnx } from './runtime/ort-env';

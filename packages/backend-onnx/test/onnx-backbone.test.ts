@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx, onnxBackbone } from '../src';
+import { exportOnnx, type OnnxBackbone, onnxBackbone } from '../src';
 import { ASSETS, hasPythonOnnx, INT8_MODEL, maxAbsDiff, pythonCheck, runOnnx, seedWeights } from './helpers';
 
 const present = existsSync(INT8_MODEL);
@@ -38,7 +38,7 @@ function flowerBatch(specs: [string, number][]): tf.Tensor4D {
 }
 
 describe.skipIf(!present)('onnxBackbone: the int8 MobileNetV2 file', () => {
-  let backbone: ExtractorBackbone;
+  let backbone: OnnxBackbone;
   let batch: tf.Tensor4D;
 
   beforeAll(async () => {

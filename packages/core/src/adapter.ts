@@ -19,7 +19,7 @@ export { exportFormatForPath, getExporter } from './io/exporters';
 export { layersModelFromArtifacts } from './io/layers-from-artifacts';
 export { getRuntime } from './io/runtimes';
 export { enforceFrozenBatchNorm } from './model/frozen-batchnorm';
-export type { Backbone, ExtractorBackbone, LayersBackbone, Preprocessing } from './transfer/backbone';
+export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';
 export { isBackbone } from './transfer/backbone';
 export { isGraphModel } from './transfer/graph-extractor';
 export type { HeadOptions, HeadSpec } from './transfer/head-spec';

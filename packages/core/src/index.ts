@@ -27,9 +27,19 @@ export { loadModel } from './io/save-load';
 export type { CompileOptions } from './model/compile';
 export type { LossFn, LossName, MetricName } from './model/losses';
 export { LOSSES } from './model/losses';
-export type { EvaluateOptions, FitOptions, FitSummary, History, ModelMetadata, PredictOptions } from './model/model';
+export type {
+  EvaluateOptions,
+  EvaluateResult,
+  Evaluates,
+  FitOptions,
+  FitSummary,
+  History,
+  ModelMetadata,
+  PredictOptions,
+} from './model/model';
 export { Model } from './model/model';
 export type { OptimizerName } from './model/optimizers';
+export type { ImageInput, PredictInput } from './model/predict-input';
 export type {
   ClassPrediction,
   MultiLabelPrediction,
@@ -37,8 +47,19 @@ export type {
   RegressionPrediction,
   Task,
 } from './model/predictions';
-export type { Callbacks, EarlyStoppingOptions, Logs, ProgressEvent, StopReason } from './training/callbacks';
-export type { Backbone, ExtractorBackbone, LayersBackbone, Preprocessing } from './transfer/backbone';
+export { Callback } from './training/callback';
+export type {
+  BatchLogs,
+  Callbacks,
+  EarlyStoppingOptions,
+  Logs,
+  ProgressEvent,
+  StopReason,
+  TrainEndLogs,
+  TrainParams,
+} from './training/callbacks';
+export type { FitControl } from './training/fit-control';
+export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';
 export type { HeadOptions, HeadSpec } from './transfer/head-spec';

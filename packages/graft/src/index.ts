@@ -11,6 +11,7 @@ export { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
 export type * from '@graftjs/core';
 export {
   backends,
+  Callback,
   createRng,
   Dataset,
   dataset,

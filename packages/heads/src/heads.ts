@@ -11,7 +11,7 @@ import { L2Normalize } from './l2-normalize';
 import { tripletLoss } from './triplet-loss';
 
 /** Any number of labels per sample: sigmoid per label, binary cross-entropy on multi-hot rows. */
-export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec {
+export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec<'multiLabel'> {
   checkUnits(labels, 'the number of labels');
   checkHeadOptions(options);
   return {
@@ -26,7 +26,7 @@ export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec 
 }
 
 /** Real-valued targets: linear output, mean squared error, mean absolute error as the metric. */
-export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec {
+export function regression(outputs = 1, options: HeadOptions = {}): HeadSpec<'regression'> {
   checkUnits(outputs, 'the number of outputs');
   checkHeadOptions(options);
   return {
@@ -49,7 +49,7 @@ export interface EmbeddingOptions extends HeadOptions {
  * An L2-normalised embedding of `dims` values, trained from class labels with a batch-hard triplet loss:
  * same-class samples end up close, other classes far (for similarity search and few-shot matching).
  */
-export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpec {
+export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpec<'embedding'> {
   checkUnits(dims, 'embedding dims');
   checkHeadOptions(options);
   const margin = options.margin ?? 0.2;

@@ -1,4 +1,4 @@
-import { describe, type ExtractorBackbone, GraftError, type Preprocessing } from '@graftjs/core';
+import { describe, GraftError, type Preprocessing } from '@graftjs/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { decodeOnnx } from '../onnx/decode';
 import { rewriteOnnx } from '../onnx/rewrite';
@@ -8,6 +8,7 @@ import { checkBatch, runBatch, type SessionIO } from '../runtime/run-session';
 import { planFeatureOutput } from './feature-output';
 import { graphInput } from './graph-input';
 import { loadBytes } from './load-bytes';
+import type { OnnxBackbone, OnnxGraphSource } from './onnx-graph-source';
 import { probeFeatureShape } from './probe-features';
 
 export interface OnnxBackboneOptions {
@@ -35,7 +36,7 @@ function defaultName(what: string): string {
 export async function onnxBackbone(
   src: Uint8Array | ArrayBuffer | string | URL,
   options: OnnxBackboneOptions = {},
-): Promise<ExtractorBackbone> {
+): Promise<OnnxBackbone> {
   if (typeof options !== 'object' || options === null) {
     throw new GraftError('INVALID_OPTION', `onnxBackbone options must be an object, got ${describe(options)}`);
   }
@@ -72,6 +73,13 @@ export async function onnxBackbone(
   const featureShape = await probeFeatureShape(io);
 
   const name = options.name ?? defaultName(what);
+  const source: OnnxGraphSource = {
+    format: 'onnx',
+    bytes: edited,
+    inputName: input.name,
+    featureOutput: plan.name,
+    layout,
+  };
   let released = false;
   return {
     kind: 'extractor',
@@ -80,7 +88,7 @@ export async function onnxBackbone(
     featureShape,
     preprocessing: options.preprocessing,
     frozenReason: `"${name}" is an ONNX model run by onnxruntime-web, which computes no gradients: it can only extract features`,
-    source: { format: 'onnx', bytes: edited, inputName: input.name, featureOutput: plan.name, layout },
+    source,
     async extract(batch: tf.Tensor): Promise<tf.Tensor> {
       checkBatch(batch, inputShape, `ONNX backbone "${name}"`);
       return (await runBatch(io, batch)).tensor;

@@ -1,4 +1,5 @@
 import { type ExportSource, GraftError } from '@graftjs/core';
+import type { OnnxGraphSource } from '../backbone/onnx-graph-source';
 import { decodeOnnx } from '../onnx/decode';
 import { encodeMetadata } from '../onnx/encode';
 import { allNames, liveNodes } from '../onnx/prune';
@@ -24,7 +25,7 @@ function freeName(wanted: string, taken: Set<string>): string {
  */
 export async function exportHybrid(source: ExportSource, net: GraphModelLike): Promise<Uint8Array> {
   const ex = source.extractor as NonNullable<ExportSource['extractor']>;
-  const src = ex.source as NonNullable<typeof ex.source>;
+  const src = ex.source as OnnxGraphSource;
   const model = decodeOnnx(src.bytes, `the ONNX backbone "${ex.name}"`);
   const opset = model.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   if (opset < 11) {

@@ -1,4 +1,5 @@
 import { describe, type ExportSource, GraftError } from '@graftjs/core';
+import { isOnnxGraphSource } from '../backbone/onnx-graph-source';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
 import { convertGraph, type GraphModelLike } from './convert-graph';
@@ -25,7 +26,7 @@ export function checkNet(source: ExportSource): GraphModelLike {
 export async function exportOnnx(source: ExportSource): Promise<Uint8Array> {
   const net = checkNet(source);
   if (source.extractor) {
-    if (source.extractor.source?.format === 'onnx') return exportHybrid(source, net);
+    if (isOnnxGraphSource(source.extractor.source)) return exportHybrid(source, net);
     throw new GraftError(
       'ONNX_UNSUPPORTED_LAYER',
       `cannot export the frozen base "${source.extractor.name}" to ONNX: it is not an ONNX backbone (only those can be joined with the head)`,

@@ -1,7 +1,7 @@
 import { GraftError } from '../errors/graft-error';
 
 /** Node: writes bytes to a temporary file beside `path`, flushes it to disk, then renames it over `path`. */
-export async function writeFileAtomically(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileAtomically(path: string, bytes: Uint8Array, what = 'the checkpoint'): Promise<void> {
   const fs = await import('node:fs/promises');
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
@@ -15,7 +15,7 @@ export async function writeFileAtomically(path: string, bytes: Uint8Array): Prom
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true });
-    throw new GraftError('SAVE_FAILED', `could not write the checkpoint ${path}: ${(e as Error).message}`);
+    throw new GraftError('SAVE_FAILED', `could not write ${what} ${path}: ${(e as Error).message}`);
   }
 }
 

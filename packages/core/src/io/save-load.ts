@@ -2,63 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { isNode } from '../env/runtime';
 import { describe, GraftError } from '../errors/graft-error';
-import { Model, type ModelMetadata } from '../model/model';
-import { exportFormatForPath } from './exporters';
+import { type ModelMetadata, sanitiseMetadata } from '../model/metadata';
+import { Model } from '../model/model';
 import { layersModelFromArtifacts } from './layers-from-artifacts';
-import { nodeDirectorySaver, parseModelJson, readNodeModel } from './node-directory';
-
-const BROWSER_SCHEMES = ['indexeddb://', 'localstorage://', 'downloads://', 'http://', 'https://'];
-
-function nodePath(target: string): string | null {
-  if (target.startsWith('file://')) return decodeURI(target.slice('file://'.length));
-  if (BROWSER_SCHEMES.some((s) => target.startsWith(s))) return null;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return null;
-  return isNode ? target : null;
-}
-
-/** Saves a model's network with graft metadata (class names, task, preprocessing, history). */
-export async function saveModel(model: Model, target: string | tf.io.IOHandler): Promise<void> {
-  const format = typeof target === 'string' && isNode ? exportFormatForPath(target) : undefined;
-  if (typeof target === 'string' && format) {
-    const bytes = await model.export(format);
-    const fs = await import('node:fs/promises');
-    const tmp = `${target}.tmp-${process.pid}`;
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, target);
-    return;
-  }
-  const net = model.net;
-  // a JSON round trip drops undefined fields, which tfjs rejects as not plain JSON
-  net.setUserDefinedMetadata(JSON.parse(JSON.stringify({ graft: { version: 1, ...model.metadata() } })));
-  let handler: string | tf.io.IOHandler;
-  if (typeof target === 'string') {
-    const p = nodePath(target);
-    if (p !== null) handler = nodeDirectorySaver(p);
-    else if (BROWSER_SCHEMES.some((s) => target.startsWith(s))) handler = target;
-    else {
-      throw new GraftError(
-        'UNSUPPORTED_TARGET',
-        `expected a directory path (Node) or one of ${BROWSER_SCHEMES.join(', ')}, got ${JSON.stringify(target)}`,
-      );
-    }
-  } else if (target && typeof target === 'object' && typeof target.save === 'function') {
-    handler = target;
-  } else {
-    throw new GraftError(
-      'UNSUPPORTED_TARGET',
-      `expected a save target string or a tf.io.IOHandler, got ${describe(target)}`,
-    );
-  }
-  try {
-    await net.save(handler);
-  } catch (e) {
-    if (e instanceof GraftError) throw e;
-    throw new GraftError(
-      'SAVE_FAILED',
-      `could not save to ${typeof target === 'string' ? target : 'the handler'}: ${(e as Error).message}`,
-    );
-  }
-}
+import { parseModelJson, readNodeModel } from './node-directory';
+import { isBrowserScheme, nodePath } from './save-target';
 
 export interface LoadOptions {
   /** Upper bound for weight bytes (default 2 GiB). */
@@ -87,7 +35,7 @@ async function loadArtifacts(source: string | tf.io.IOHandler, maxBytes?: number
     const p = nodePath(source);
     if (p !== null) return readNodeModel(p, maxBytes);
     if (source.startsWith('http://') || source.startsWith('https://')) return fetchModel(source, maxBytes);
-    const handler = BROWSER_SCHEMES.some((s) => source.startsWith(s)) ? tf.io.getLoadHandlers(source)[0] : undefined;
+    const handler = isBrowserScheme(source) ? tf.io.getLoadHandlers(source)[0] : undefined;
     if (!handler?.load) {
       throw new GraftError(
         'UNSUPPORTED_TARGET',
@@ -125,23 +73,4 @@ async function fetchModel(url: string, maxBytes = 2 ** 31): Promise<tf.io.ModelA
     },
     maxBytes,
   );
-}
-
-/** Keeps only known metadata fields with the right types: saved files are data, never trusted. */
-function sanitiseMetadata(m: ModelMetadata): ModelMetadata {
-  const out: ModelMetadata = {};
-  if (Array.isArray(m.classNames) && m.classNames.every((c) => typeof c === 'string'))
-    out.classNames = [...m.classNames];
-  if (typeof m.task === 'string') out.task = m.task;
-  if (typeof m.loss === 'string') out.loss = m.loss;
-  if (Array.isArray(m.metrics)) out.metrics = m.metrics.filter((x) => typeof x === 'string');
-  if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size))
-    out.preprocessing = m.preprocessing;
-  if (m.history && typeof m.history === 'object') {
-    const h: Record<string, number[]> = {};
-    for (const [k, v] of Object.entries(m.history))
-      if (Array.isArray(v) && k !== '__proto__') h[k] = v.filter((n) => typeof n === 'number');
-    out.history = h;
-  }
-  return out;
 }

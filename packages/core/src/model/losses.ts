@@ -24,7 +24,7 @@ export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 /**
  * Keras' categorical cross-entropy, -mean(sum(yTrue * log(clip(q)))) with q = yPred / sum(yPred), and its
  * gradient written out by hand: autodiff through the normalisation, clip, log, mul, sum, mean and neg costs
- * ~20 small kernels per batch, which on wasm and cpu cost more than the arithmetic. With g = yTrue / clip(q)
+ * ~20 small kernels per batch, which on host-memory backends cost more than the arithmetic. With g = yTrue / clip(q)
  * where q is not clipped (0 where it is, as tf.clipByValue's gradient), dL/dyPred = -(g - sum(g * q)) / sum(yPred) / rows.
  */
 function categorical(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {

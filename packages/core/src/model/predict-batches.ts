@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { hostValues } from '../training/loop';
+import { hostValues } from '../training/batches';
 
 /**
- * Inference in batches. On cpu and wasm the input is read to host memory once and each batch is made from
- * a subarray: tfjs-layers' predict slices the input per batch, and wasm's Slice copies the whole source each
- * time. Elsewhere (webgpu, or inputs past the host-copy bound) tfjs-layers' own batching keeps the data on the device.
+ * Inference in batches. On backends that keep tensors in host memory the input is read there once and each batch
+ * is made from a subarray: tfjs-layers' predict slices the input per batch, and a host Slice kernel may copy the
+ * whole source each time. Elsewhere (device memory, or inputs past the host-copy bound) tfjs-layers' own batching
+ * keeps the data on the device.
  */
 export function predictInBatches(net: LayersModel, x: tf.Tensor, batchSize: number): tf.Tensor {
   const n = x.shape[0];

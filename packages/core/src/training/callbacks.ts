@@ -6,7 +6,7 @@ export interface ProgressEvent {
   epochs: number;
   batch: number;
   batches: number;
-  /** 0..1 over the whole fit. */
+  /** 0..1 over the whole fit (over the feature pass while `phase` is 'features'). */
   fraction: number;
   /** Seconds left at the current pace. */
   etaSeconds: number;
@@ -17,17 +17,48 @@ export interface ProgressEvent {
   phase: 'features' | 'fit';
 }
 
-export interface Callbacks {
-  onTrainBegin?(): void | Promise<void>;
-  onTrainEnd?(logs: { stoppedBy: StopReason; epochs: number }): void | Promise<void>;
-  onEpochBegin?(epoch: number): void | Promise<void>;
-  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
-  /** Giving this makes every batch read its loss back (one sync per batch). */
-  onBatchEnd?(batch: number, logs: { loss: number; size: number }): void | Promise<void>;
-  onProgress?(event: ProgressEvent): void;
+/** What a batch reports: its size, and its loss when some callback reads per-batch losses. */
+export interface BatchLogs {
+  size: number;
+  loss: number;
 }
 
-export type StopReason = 'completed' | 'earlyStopping' | 'aborted';
+export type StopReason = 'completed' | 'earlyStopping' | 'stopTraining' | 'aborted';
+
+export interface TrainEndLogs {
+  stoppedBy: StopReason;
+  epochs: number;
+}
+
+/** What every callback learns before training starts (Keras `set_params`). */
+export interface TrainParams {
+  epochs: number;
+  /** Epoch the fit starts at (a resumed fit continues after the checkpoint's). */
+  initialEpoch: number;
+  /** Batches per epoch. */
+  batches: number;
+  /** Training samples per epoch. */
+  samples: number;
+  /** Names every epoch's logs carry: loss and metrics, then their `val` forms when there is validation data. */
+  metrics: string[];
+  featureCache: boolean;
+}
+
+/**
+ * The callback methods, all optional; a plain object with some of them is a callback (as are `fit`'s own options).
+ * They run in the order of the fit's callback list (docs/architecture.md) and are awaited one by one.
+ * Stop training from any of them with `model.stopTraining = true` (Keras `self.model.stop_training = True`).
+ */
+export interface Callbacks {
+  onTrainBegin?(): void | Promise<void>;
+  onTrainEnd?(logs: TrainEndLogs): void | Promise<void>;
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  /** `batchLosses`: the epoch's loss per batch, read with the logs (no extra sync). */
+  onEpochEnd?(epoch: number, logs: Logs, batchLosses?: Float32Array): void | Promise<void>;
+  /** Giving this makes every batch read its loss back (one sync per batch). */
+  onBatchEnd?(batch: number, logs: BatchLogs): void | Promise<void>;
+  onProgress?(event: ProgressEvent): void;
+}
 
 export interface EarlyStoppingOptions {
   /** Default 'valLoss' when there is validation data, else 'loss'. */

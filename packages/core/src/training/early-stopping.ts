@@ -1,8 +1,11 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { GraftError } from '../errors/graft-error';
-import type { EarlyStoppingOptions, Logs } from './callbacks';
+import { Callback } from './callback';
+import type { EarlyStoppingOptions, Logs, TrainEndLogs } from './callbacks';
+import { disposeSnapshot, restoreWeights, snapshotWeights, type WeightSnapshot } from './weights';
 
-/** Tracks the monitored value across epochs, Keras' EarlyStopping rules. */
-export class EarlyStopper {
+/** Keras' EarlyStopping: stops when the monitored value stops improving; optionally restores the best weights. */
+export class EarlyStopping extends Callback {
   readonly monitor: string;
   readonly restoreBestWeights: boolean;
   private readonly patience: number;
@@ -10,9 +13,16 @@ export class EarlyStopper {
   private readonly sign: 1 | -1;
   private best = Number.POSITIVE_INFINITY;
   private wait = 0;
+  private bestWeights: WeightSnapshot | null = null;
   bestEpoch = -1;
 
-  constructor(options: EarlyStoppingOptions, hasValidation: boolean) {
+  /** `net`: the network whose weights are restored; `hasValidation`: whether val* values will exist. */
+  constructor(
+    options: EarlyStoppingOptions,
+    hasValidation: boolean,
+    private readonly net: tfl.LayersModel,
+  ) {
+    super();
     this.monitor = options.monitor ?? (hasValidation ? 'valLoss' : 'loss');
     this.patience = options.patience ?? 0;
     this.minDelta = Math.abs(options.minDelta ?? 0);
@@ -34,23 +44,41 @@ export class EarlyStopper {
     this.sign = maximise ? -1 : 1;
   }
 
-  /** Returns whether this epoch improved, and whether training should stop. */
-  update(epoch: number, logs: Logs): { improved: boolean; stop: boolean } {
-    const value = logs[this.monitor];
-    if (value === undefined) {
+  /** Refuses an unknown monitor before any weight changes. */
+  async onTrainBegin(): Promise<void> {
+    const known = this.params?.metrics ?? [];
+    if (!known.includes(this.monitor)) {
       throw new GraftError(
         'INVALID_OPTION',
-        `earlyStopping monitors "${this.monitor}", which is not among [${Object.keys(logs).join(', ')}]`,
+        `earlyStopping monitors ${JSON.stringify(this.monitor)}, which is not among [${known.join(', ')}]`,
       );
     }
-    const v = this.sign * value;
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    const v = this.sign * logs[this.monitor];
     if (v < this.best - this.minDelta) {
       this.best = v;
       this.wait = 0;
       this.bestEpoch = epoch;
-      return { improved: true, stop: false };
+      if (this.restoreBestWeights) {
+        disposeSnapshot(this.bestWeights);
+        this.bestWeights = snapshotWeights(this.net);
+      }
+      return;
     }
     this.wait++;
-    return { improved: false, stop: this.wait >= Math.max(this.patience, 1) };
+    if (this.wait >= Math.max(this.patience, 1)) this.model?.stop('earlyStopping');
+  }
+
+  async onTrainEnd(logs: TrainEndLogs): Promise<void> {
+    if (this.bestWeights && logs.stoppedBy !== 'aborted') restoreWeights(this.net, this.bestWeights);
+    this.release();
+  }
+
+  /** Frees the best-weights copy (also when the fit fails before it ends). */
+  override release(): void {
+    disposeSnapshot(this.bestWeights);
+    this.bestWeights = null;
   }
 }

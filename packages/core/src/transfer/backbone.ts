@@ -36,7 +36,7 @@ export interface LayersBackbone extends BackboneCommon {
 }
 
 /**
- * A base that only computes features (a tfjs GraphModel, an ONNX model): always frozen.
+ * A base that only computes features (a tfjs GraphModel, or a model an adapter runs outside tfjs): always frozen.
  * `extract` takes a preprocessed NHWC float batch and resolves to features [N, ...featureShape].
  */
 export interface ExtractorBackbone extends BackboneCommon {
@@ -45,9 +45,17 @@ export interface ExtractorBackbone extends BackboneCommon {
   extract(batch: tf.Tensor): Promise<tf.Tensor>;
   /** Why it cannot be trained, for the error a user sees on unfreeze. */
   frozenReason: string;
-  /** Optional hook for export: the extractor's own graph (e.g. ONNX bytes) for joining with a head. */
-  source?: { format: 'onnx'; bytes: Uint8Array; inputName: string; featureOutput: string; layout: 'nchw' | 'nhwc' };
+  /** Optional, for export: the extractor's own graph, which an exporter of the same format joins with the head. */
+  source?: ExtractorGraph;
   dispose?(): void;
+}
+
+/**
+ * A frozen base's own graph as the adapter that made it describes it (bytes, node names, layout ...). Core passes it
+ * along unread; `format` names the export format whose exporter can read it.
+ */
+export interface ExtractorGraph {
+  readonly format: string;
 }
 
 export type Backbone = LayersBackbone | ExtractorBackbone;

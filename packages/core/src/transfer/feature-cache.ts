@@ -1,19 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Base features per input tensor, valid for one key (the frozen set, base weights version and preprocessing).
- * Holds at most a few entries (training and validation inputs); everything is dropped when the key changes.
+ * Base features per input tensor, each stored with the fingerprint of the stem that computed it. One rule decides
+ * staleness: an entry is served only while its fingerprint is the stem's current one and its input is alive.
+ * Holds at most a few entries (training and validation inputs).
  */
 export class FeatureCache {
   private entries: { input: tf.Tensor; key: string; features: tf.Tensor }[] = [];
   private static readonly LIMIT = 2;
 
   async get(input: tf.Tensor, key: string, compute: () => Promise<tf.Tensor>): Promise<tf.Tensor> {
-    this.entries = this.entries.filter((e) => {
-      const keep = e.key === key && !e.input.isDisposed;
-      if (!keep) e.features.dispose();
-      return keep;
-    });
+    this.prune(key);
     const hit = this.entries.find((e) => e.input === input);
     if (hit) return hit.features;
     const features = await compute();
@@ -27,16 +24,16 @@ export class FeatureCache {
     return this.entries.length;
   }
 
-  /** Drops entries whose input tensor is gone (a fit's temporary dataset). */
-  prune(): void {
+  /** Frees every entry that the rule says is stale under `key` (`null`: no key is current, all are stale). */
+  prune(key: string | null): void {
     this.entries = this.entries.filter((e) => {
-      if (e.input.isDisposed) e.features.dispose();
-      return !e.input.isDisposed;
+      const keep = key !== null && e.key === key && !e.input.isDisposed;
+      if (!keep) e.features.dispose();
+      return keep;
     });
   }
 
   clear(): void {
-    for (const e of this.entries) e.features.dispose();
-    this.entries = [];
+    this.prune(null);
   }
 }

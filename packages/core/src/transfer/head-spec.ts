@@ -3,8 +3,11 @@ import { describe, GraftError } from '../errors/graft-error';
 import type { LossFn, LossName, MetricName } from '../model/losses';
 import type { Task } from '../model/predictions';
 
-/** What a head is: built on the base's (pooled) features; loss, activation and metrics follow from it. */
-export interface HeadSpec {
+/**
+ * What a head is: built on the base's (pooled) features; loss, activation and metrics follow from it. `T`, the
+ * task as a literal type, types the model's predictions (`addHead(spec)` on a `HeadSpec<'classification'>`).
+ */
+export interface HeadSpec<T extends Task = Task> {
   kind: 'classifier' | 'multiLabel' | 'regression' | 'embedding' | (string & {});
   units: number;
   activation: 'softmax' | 'sigmoid' | 'linear';
@@ -12,7 +15,7 @@ export interface HeadSpec {
   hidden?: number[];
   /** Dropout rate before each Dense layer of the head. */
   dropout?: number;
-  task: Task;
+  task: T;
   loss: LossName | { name: string; fn: LossFn };
   metrics: MetricName[];
   /** Extra layers after the output Dense (e.g. L2 normalisation for embeddings). */
@@ -48,7 +51,7 @@ export function checkHeadOptions(options: unknown): asserts options is HeadOptio
 }
 
 /** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy (`addHead(n)`). */
-export function classifier(classes: number, options: HeadOptions = {}): HeadSpec {
+export function classifier(classes: number, options: HeadOptions = {}): HeadSpec<'classification'> {
   checkUnits(classes, 'the number of classes');
   checkHeadOptions(options);
   return {

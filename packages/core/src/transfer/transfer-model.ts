@@ -1,31 +1,24 @@
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { type Dataset, originOf } from '../data/dataset';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
-import { type ExportSource, exportFormatForPath } from '../io/exporters';
-import { type FitOptions, Model, type NormalisedFitOptions, type TrainingInputs } from '../model/model';
-import type { ProgressEvent } from '../training/callbacks';
-import { dropoutLayers } from '../training/random-layers';
-import { type Backbone, type ExtractorBackbone, isBackbone, type LayersBackbone, type Preprocessing } from './backbone';
-import { FeatureCache } from './feature-cache';
-import { type GraphExtractorOptions, type GraphModelLike, graphExtractor, isGraphModel } from './graph-extractor';
-import { buildHead, classifier, type HeadSpec, isHeadSpec } from './head-spec';
+import type { FitOptions } from '../model/fit-options';
+import { Model } from '../model/model';
+import type { PredictionFor } from '../model/prediction-types';
+import type { ClassPrediction, Prediction, Task } from '../model/predictions';
+import type { Backbone, Preprocessing } from './backbone';
+import { FrozenStemStage } from './frozen-stem-stage';
+import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
+import { classifier, type HeadSpec, isHeadSpec } from './head-spec';
+import { toBackbone } from './to-backbone';
+import { type Pooling, TransferGraph } from './transfer-graph';
+import { layersToUnfreeze, type UnfreezeOptions } from './unfreeze';
 
-export type Pooling = 'avg' | 'max' | 'flatten';
+export type { Pooling } from './transfer-graph';
+export type { UnfreezeOptions } from './unfreeze';
 
 export interface TransferOptions extends GraphExtractorOptions {
   /** Seeds the head's initial weights. */
   seed?: number;
-}
-
-export interface UnfreezeOptions {
-  /** Re-open the last `n` layers of the base (Keras counting: every layer, weighted or not). */
-  last?: number;
-  /**
-   * Let unfrozen BatchNormalization layers train (batch statistics, moving averages updated). Default false:
-   * as the Keras fine-tuning guide advises, BN stays in inference mode so small batches do not wreck it.
-   */
-  batchNorm?: boolean;
 }
 
 export interface FineTuneOptions extends FitOptions {
@@ -39,44 +32,41 @@ export interface FineTuneOptions extends FitOptions {
   fineTuneLearningRate?: number;
 }
 
-type AnyLayer = tfl.layers.Layer & { layers?: AnyLayer[] };
-
 /** The fine-tuning learning rate used when none is given after `unfreeze` (the Keras guide's choice for Adam). */
 export const FINE_TUNE_LEARNING_RATE = 1e-5;
 
 /**
- * A pretrained base with a new head: `transfer(base).freeze().addHead(5).fit(data)`. Frozen BatchNorm
- * runs in inference mode (Keras semantics); with a frozen base the base's features are computed once and cached.
+ * A pretrained base with a new head: `transfer(base).freeze().addHead(5).fit(data)`. The builder and the graph
+ * surgery; training runs through Model's pipeline, with a frozen-stem feature stage that caches the base's
+ * features while it is frozen. Frozen BatchNorm runs in inference mode (Keras semantics).
  */
-export class TransferModel extends Model {
+export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   readonly backbone: Backbone;
-  private cutAt?: string;
-  private pooling?: Pooling;
-  private headDropout?: number;
-  private headSpec: HeadSpec | null = null;
-  private readonly seed?: number;
-  private head: tfl.LayersModel | null = null;
-  private stem: tfl.LayersModel | null = null;
-  private readonly cache = new FeatureCache();
-  private version = 0;
-  private unfrozenSinceFit = false;
+  private readonly graph: TransferGraph;
+  private readonly frozenStem: FrozenStemStage;
 
   constructor(backbone: Backbone, options: TransferOptions = {}) {
-    super(null, { preprocessing: backbone.preprocessing });
+    const graph = new TransferGraph(backbone, options.seed);
+    // the stage reaches the joined network through the model, which builds, holds and frees it
+    let self: TransferModel<P> | null = null;
+    const nets = { stem: () => graph.stem(), head: () => graph.head(), net: () => (self as TransferModel<P>).net };
+    const stage = new FrozenStemStage(backbone, nets, backbone.preprocessing);
+    super(null, {}, stage);
+    self = this;
     this.backbone = backbone;
-    this.seed = options.seed;
+    this.graph = graph;
+    this.frozenStem = stage;
   }
 
   /** Freezes every layer of the base (Keras `base.trainable = False`). */
   freeze(): this {
-    if (this.backbone.kind === 'layers') {
-      for (const l of this.baseLayers()) l.trainable = false;
-    }
-    this.frozenSetChanged();
+    if (this.backbone.kind === 'layers') for (const l of this.graph.baseLayers()) l.trainable = false;
+    this.optimizer.reset();
+    this.frozenStem.refresh();
     return this;
   }
 
-  /** Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning. */
+  /** Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning (next fit at 1e-5 by default). */
   unfreeze(which: UnfreezeOptions | string[] = {}): this {
     if (this.backbone.kind === 'extractor') {
       throw new GraftError(
@@ -84,46 +74,9 @@ export class TransferModel extends Model {
         `the base "${this.backbone.name}" cannot be unfrozen: ${this.backbone.frozenReason}`,
       );
     }
-    const layers = this.baseLayers();
-    let chosen: AnyLayer[];
-    let batchNorm = false;
-    if (Array.isArray(which)) {
-      const byName = new Map(layers.map((l) => [l.name, l]));
-      const missing = which.filter((n) => !byName.has(n));
-      if (missing.length) {
-        throw new GraftError(
-          'UNKNOWN_LAYER',
-          `the base has no layer(s) ${missing.map((m) => JSON.stringify(m)).join(', ')}; its last layers are ${layers
-            .slice(-5)
-            .map((l) => l.name)
-            .join(', ')}`,
-        );
-      }
-      chosen = which.map((n) => byName.get(n) as AnyLayer);
-    } else {
-      if (typeof which !== 'object' || which === null)
-        throw new GraftError(
-          'INVALID_OPTION',
-          `expected unfreeze({ last }) or unfreeze([names]), got ${describe(which)}`,
-        );
-      batchNorm = which.batchNorm ?? false;
-      const n = which.last ?? layers.length;
-      if (!(Number.isInteger(n) && n > 0))
-        throw new GraftError(
-          'UNFREEZE_OUT_OF_RANGE',
-          `expected last as a positive integer, got ${describe(which.last)}`,
-        );
-      if (n > layers.length) {
-        throw new GraftError('UNFREEZE_OUT_OF_RANGE', `expected last <= ${layers.length} (the base's depth), got ${n}`);
-      }
-      chosen = layers.slice(layers.length - n);
-    }
-    for (const l of chosen) {
-      if (l.getClassName() === 'BatchNormalization' && !batchNorm && !Array.isArray(which)) continue;
-      l.trainable = true;
-    }
-    this.unfrozenSinceFit = true;
-    this.frozenSetChanged();
+    for (const l of layersToUnfreeze(this.graph.baseLayers(), which)) l.trainable = true;
+    this.optimizer.reset(FINE_TUNE_LEARNING_RATE);
+    this.frozenStem.refresh();
     return this;
   }
 
@@ -142,8 +95,8 @@ export class TransferModel extends Model {
         `expected a layer of the base, got ${describe(layerName)}; layers near the end: ${names.slice(-6).join(', ')}`,
       );
     }
-    this.cutAt = layerName;
-    this.frozenSetChanged();
+    this.graph.cutAt(layerName);
+    this.frozenStem.refresh();
     return this;
   }
 
@@ -152,7 +105,8 @@ export class TransferModel extends Model {
     this.beforeBuild('pool');
     if (!['avg', 'max', 'flatten'].includes(kind))
       throw new GraftError('INVALID_OPTION', `expected pool "avg", "max" or "flatten", got ${describe(kind)}`);
-    this.pooling = kind;
+    this.graph.poolWith(kind);
+    this.frozenStem.refresh();
     return this;
   }
 
@@ -161,23 +115,38 @@ export class TransferModel extends Model {
     this.beforeBuild('dropout');
     if (!(typeof rate === 'number' && rate >= 0 && rate < 1))
       throw new GraftError('INVALID_HEAD', `expected dropout rate in [0, 1), got ${describe(rate)}`);
-    this.headDropout = rate;
+    this.graph.headDropout = rate;
     return this;
   }
 
-  /** The new head: a number of classes (a softmax classifier) or a head from `@graftjs/heads`. */
-  addHead(head: number | HeadSpec): this {
+  /**
+   * The new head: a number of classes (a softmax classifier) or a head from `@graftjs/heads`; the model's
+   * predictions take the head's type (`addHead(5)` predicts `ClassPrediction`s).
+   */
+  addHead(head: number): TransferModel<ClassPrediction>;
+  addHead<T extends Task>(head: HeadSpec<T>): TransferModel<PredictionFor<T>>;
+  addHead(head: number | HeadSpec): TransferModel<Prediction> {
     this.beforeBuild('addHead');
     const spec = typeof head === 'number' ? classifier(head) : head;
     if (!isHeadSpec(spec))
       throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
     if (!(Number.isInteger(spec.units) && spec.units > 0))
       throw new GraftError('INVALID_HEAD', `expected head units as a positive integer, got ${describe(spec.units)}`);
-    this.headSpec = spec;
-    this.task = spec.task;
-    if (typeof spec.loss === 'string') this.loss = spec.loss;
-    else this.customLoss = spec.loss;
-    this.metrics = [...spec.metrics];
+    this.graph.headSpec = spec;
+    this.setObjective({
+      task: spec.task,
+      metrics: [...spec.metrics],
+      ...(typeof spec.loss === 'string' ? { loss: spec.loss } : { customLoss: spec.loss }),
+    });
+    return this as TransferModel<Prediction>;
+  }
+
+  /** How raw pixels become the base's input (replaces the backbone's); cached features made under the old are freed. */
+  preprocess(preprocessing: Preprocessing): this {
+    const size = (preprocessing as Preprocessing | undefined)?.size;
+    if (!Array.isArray(size) || size.length !== 2 || size.some((d) => !(Number.isInteger(d) && d > 0)))
+      throw new GraftError('INVALID_OPTION', `expected preprocessing with size [height, width], got ${describe(size)}`);
+    this.frozenStem.usePreprocessing({ ...preprocessing });
     return this;
   }
 
@@ -190,94 +159,28 @@ export class TransferModel extends Model {
     this.freeze();
     await this.fit(data, { ...fit, epochs: headEpochs });
     this.unfreeze(unfreeze ?? {});
-    const lr = fineTuneLearningRate ?? (fit.learningRate ?? this.compileOptions.learningRate ?? 1e-3) / 10;
+    const lr = fineTuneLearningRate ?? (fit.learningRate ?? this.optimizer.compiledLearningRate ?? 1e-3) / 10;
     await this.fit(data, { ...fit, epochs, learningRate: lr });
     return this;
   }
 
-  /** Drops cached base features (call after changing base weights by hand). */
+  /** Drops cached base features (changes to the base are detected without this; it frees the memory). */
   clearFeatureCache(): void {
-    this.cache.clear();
+    this.frozenStem.clear();
   }
 
-  /** Whether the next fit can train the head on cached features. */
+  /** Whether the next fit can train the head on cached features (the base is frozen and has no random layers). */
   get usesFeatureCache(): boolean {
-    if (this.backbone.kind === 'extractor') return true;
-    const stem = this.stemModel();
-    return stem.trainableWeights.length === 0 && dropoutLayers(stem).length === 0;
-  }
-
-  async fit(...args: Parameters<Model['fit']>): Promise<this> {
-    const hadTrainableBase =
-      this.backbone.kind === 'layers' && this.isBuilt && this.stemModel().trainableWeights.length > 0;
-    try {
-      return await super.fit(...args);
-    } finally {
-      // a base that trained has new weights: its cached features are stale
-      if (hadTrainableBase || (this.backbone.kind === 'layers' && this.stemModel().trainableWeights.length > 0)) {
-        this.version++;
-        this.cache.clear();
-      }
-      this.cache.prune();
-      this.unfrozenSinceFit = false;
-    }
-  }
-
-  /** After `unfreeze`, the next fit without a learning rate uses the fine-tuning default. */
-  protected defaultLearningRate(): number | undefined {
-    return this.unfrozenSinceFit ? FINE_TUNE_LEARNING_RATE : undefined;
+    return this.frozenStem.frozen;
   }
 
   protected build(): tfl.LayersModel {
-    if (!this.headSpec)
-      throw new GraftError(
-        'NOT_BUILT',
-        'the transfer model has no head yet: call addHead(numClasses) or addHead(head)',
-      );
-    if (this.backbone.kind === 'extractor') {
-      const fs = this.backbone.featureShape;
-      this.head = buildHead(this.specWithDropout(), fs.length > 1 ? [fs.reduce((a, b) => a * b, 1)] : fs, this.seed);
-      return this.head;
-    }
-    const stem = this.stemModel();
-    const featureShape = stem.outputs[0].shape.slice(1) as number[];
-    this.head = buildHead(this.specWithDropout(), featureShape, this.seed);
-    const out = this.head.apply(stem.outputs[0]) as tfl.SymbolicTensor;
-    return tfl.model({ inputs: stem.inputs, outputs: out, name: `${this.backbone.name}_transfer` });
+    return this.graph.net();
   }
 
-  private specWithDropout(): HeadSpec {
-    const spec = this.headSpec as HeadSpec;
-    return this.headDropout !== undefined && spec.dropout === undefined ? { ...spec, dropout: this.headDropout } : spec;
-  }
-
-  /** The base up to its feature layer, plus pooling: everything before the head. */
-  private stemModel(): tfl.LayersModel {
-    if (this.stem) return this.stem;
-    const b = this.backbone as LayersBackbone;
-    const layerName = this.cutAt ?? b.featureLayer;
-    let out = (layerName ? b.model.getLayer(layerName).output : b.model.outputs[0]) as tfl.SymbolicTensor;
-    if (out.shape.length === 4) {
-      const kind = this.pooling ?? 'avg';
-      const layer =
-        kind === 'avg'
-          ? tfl.layers.globalAveragePooling2d({ name: 'graft_pool' })
-          : kind === 'max'
-            ? tfl.layers.globalMaxPooling2d({ name: 'graft_pool' })
-            : tfl.layers.flatten({ name: 'graft_pool' });
-      out = layer.apply(out) as tfl.SymbolicTensor;
-    }
-    this.stem = tfl.model({ inputs: b.model.inputs, outputs: out, name: `${b.name}_features` });
-    return this.stem;
-  }
-
-  /** The base's layers up to the cut, in order, without the input layer. */
-  private baseLayers(): AnyLayer[] {
-    const b = this.backbone as LayersBackbone;
-    const layers = b.model.layers as AnyLayer[];
-    const stop = this.cutAt ?? b.featureLayer;
-    const end = stop ? layers.findIndex((l) => l.name === stop) + 1 : layers.length;
-    return layers.slice(0, end).filter((l) => l.getClassName() !== 'InputLayer');
+  async dispose(): Promise<void> {
+    await super.dispose();
+    this.graph.reset();
   }
 
   private beforeBuild(what: string): void {
@@ -286,137 +189,6 @@ export class TransferModel extends Model {
         'INVALID_HEAD',
         `${what}() must come before the model is built (by fit, predict or summary)`,
       );
-  }
-
-  private frozenSetChanged(): void {
-    this.version++;
-    this.cache.clear();
-    this.resetOptimizer();
-  }
-
-  protected async trainingInputs(
-    x: tf.Tensor,
-    opts: NormalisedFitOptions,
-    progress?: (e: ProgressEvent) => void,
-    useCache?: boolean,
-  ): Promise<TrainingInputs> {
-    const net = this.net;
-    const cacheable = opts.featureCache && this.usesFeatureCache && useCache !== false;
-    if (this.backbone.kind === 'extractor' || cacheable) {
-      const head = this.head as tfl.LayersModel;
-      if (cacheable) {
-        const key = `${this.version}|${this.baseStorageKey()}|${JSON.stringify(this.preprocessing ?? null)}`;
-        const origin = originOf(x);
-        if (origin) {
-          // a split of a Dataset seen before: features of the whole source, computed once, rows gathered
-          const all = await this.cache.get(origin.source, key, () => this.computeFeatures(origin.source, progress));
-          const rows = tf.tensor1d(origin.rows, 'int32');
-          const features = tf.gather(all, rows);
-          rows.dispose();
-          return { net: head, x: features, owned: true, featureCache: true };
-        }
-        const features = await this.cache.get(x, key, () => this.computeFeatures(x, progress));
-        return { net: head, x: features, owned: false, featureCache: true };
-      }
-      return { net: head, x: await this.computeFeatures(x, progress), owned: true, featureCache: false };
-    }
-    const input = this.preprocessed(x);
-    return { net, x: input, owned: input !== x, featureCache: false };
-  }
-
-  protected expectedSampleShape(): (number | null)[] {
-    return this.backbone.kind === 'extractor' ? this.backbone.inputShape : super.expectedSampleShape();
-  }
-
-  protected async inferenceInputs(x: tf.Tensor): Promise<tf.Tensor> {
-    if (this.backbone.kind === 'extractor') return this.computeFeatures(x);
-    return super.inferenceInputs(x);
-  }
-
-  /**
-   * Identifies the current storage of every base weight: tfjs gives a weight new storage whenever it is
-   * written (setWeights, assign, another model training the shared base), so stale features are never served.
-   */
-  private baseStorageKey(): string {
-    if (this.backbone.kind !== 'layers') return '';
-    return this.stemModel()
-      .weights.map((w) => storageId((w.read() as unknown as { dataId: object }).dataId))
-      .join(',');
-  }
-
-  /** Base features for raw inputs, batch by batch on the active backend. */
-  private async computeFeatures(x: tf.Tensor, progress?: (e: ProgressEvent) => void): Promise<tf.Tensor> {
-    const n = x.shape[0];
-    const batch = 32;
-    const parts: tf.Tensor[] = [];
-    const start = performance.now();
-    try {
-      for (let i = 0; i < n; i += batch) {
-        const size = Math.min(batch, n - i);
-        const input = tf.tidy(() => this.preprocessed(tf.slice(x, i, size)));
-        try {
-          if (this.backbone.kind === 'extractor') {
-            const f = await (this.backbone as ExtractorBackbone).extract(input);
-            parts.push(f.rank > 2 ? tf.tidy(() => tf.reshape(f, [f.shape[0], -1])) : f);
-            if (f.rank > 2) f.dispose();
-          } else {
-            const stem = this.stemModel();
-            parts.push(tf.tidy(() => stem.apply(input, { training: false }) as tf.Tensor));
-          }
-        } finally {
-          input.dispose();
-        }
-        if (progress) {
-          const done = i + size;
-          const rate = done / ((performance.now() - start) / 1000 || 1e-9);
-          progress({
-            epoch: 0,
-            epochs: 1,
-            batch: i / batch,
-            batches: Math.ceil(n / batch),
-            fraction: done / n,
-            etaSeconds: (n - done) / rate,
-            samplesPerSecond: rate,
-            featureCache: true,
-            phase: 'features',
-          });
-        }
-        await new Promise((r) => setTimeout(r, 0));
-      }
-      const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-      if (parts.length > 1) for (const p of parts) p.dispose();
-      parts.length = 0;
-      return out;
-    } finally {
-      // on any failure, free the batches computed so far
-      for (const p of parts) p.dispose();
-    }
-  }
-
-  protected exportSource(): ExportSource {
-    return {
-      net: this.net,
-      extractor: this.backbone.kind === 'extractor' ? this.backbone : undefined,
-      preprocessing: this.preprocessing,
-      classNames: this.classNames,
-    };
-  }
-
-  async save(target: string | tf.io.IOHandler): Promise<void> {
-    if (this.backbone.kind === 'extractor' && !(typeof target === 'string' && exportFormatForPath(target))) {
-      throw new GraftError(
-        'UNSUPPORTED_TARGET',
-        `a model on the non-tfjs base "${this.backbone.name}" cannot be saved in the tfjs layers format; save it to a path with the extension of its base's export format (backends.list() shows each format's extensions), or export() it`,
-      );
-    }
-    return super.save(target);
-  }
-
-  async dispose(): Promise<void> {
-    this.cache.clear();
-    await super.dispose();
-    this.stem = null;
-    this.head = null;
   }
 }
 
@@ -429,40 +201,4 @@ export function transfer(
   options: TransferOptions = {},
 ): TransferModel {
   return new TransferModel(toBackbone(base, options), options);
-}
-
-function toBackbone(base: unknown, options: TransferOptions): Backbone {
-  if (isBackbone(base)) return base;
-  if (base instanceof Model) {
-    const meta = base.metadata();
-    return layersBackbone(base.net, options.preprocessing ?? meta.preprocessing);
-  }
-  if (base instanceof tfl.LayersModel) return layersBackbone(base, options.preprocessing);
-  if (isGraphModel(base)) return graphExtractor(base, options);
-  throw new GraftError(
-    'INVALID_BASE',
-    `expected a tfjs LayersModel, a GraphModel, a zoo backbone or a graft Model, got ${describe(base)}`,
-  );
-}
-
-function layersBackbone(model: tfl.LayersModel, preprocessing?: Preprocessing): LayersBackbone {
-  return {
-    kind: 'layers',
-    name: model.name,
-    model,
-    inputShape: model.inputs[0].shape.slice(1) as number[],
-    preprocessing,
-  };
-}
-
-const STORAGE_IDS = new WeakMap<object, number>();
-let nextStorageId = 1;
-
-function storageId(dataId: object): number {
-  let id = STORAGE_IDS.get(dataId);
-  if (id === undefined) {
-    id = nextStorageId++;
-    STORAGE_IDS.set(dataId, id);
-  }
-  return id;
 }

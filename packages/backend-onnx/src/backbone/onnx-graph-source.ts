@@ -1,0 +1,20 @@
+import type { ExtractorBackbone, ExtractorGraph } from '@graftjs/core';
+
+/** What an ONNX backbone tells the ONNX exporter about its own graph, so a head can be joined to it. */
+export interface OnnxGraphSource extends ExtractorGraph {
+  readonly format: 'onnx';
+  bytes: Uint8Array;
+  inputName: string;
+  featureOutput: string;
+  layout: 'nchw' | 'nhwc';
+}
+
+/** Whether an extractor's export source is one this adapter wrote. */
+export function isOnnxGraphSource(s: ExtractorGraph | undefined): s is OnnxGraphSource {
+  return s?.format === 'onnx' && (s as OnnxGraphSource).bytes instanceof Uint8Array;
+}
+
+/** An ONNX model as a frozen base: an extractor whose export source is its own ONNX graph. */
+export interface OnnxBackbone extends ExtractorBackbone {
+  source: OnnxGraphSource;
+}

@@ -1,0 +1,65 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { GraftError } from '../errors/graft-error';
+import type { ExportSource } from '../io/exporters';
+import type { Preprocessing } from '../transfer/backbone';
+
+/** What a fit trains: the network whose weights change and the tensors it sees. */
+export interface StageInputs {
+  net: LayersModel;
+  x: tf.Tensor;
+  /** Whether `x` was made for this fit and must be disposed after it. */
+  owned: boolean;
+  /** Whether `x` holds cached features of a frozen base (so `net` is the head alone). */
+  featureCache: boolean;
+}
+
+export interface TrainingRequest {
+  /** The fit allows cached features (`featureCache` option; validation follows what training got). */
+  cache: boolean;
+  /** Reports a feature pass over `total` samples in `batches` batches; returns a per-batch reporter. */
+  featurePass?: (total: number, batches: number) => (batch: number, done: number) => void;
+}
+
+/**
+ * The step between data and the network, held by the model: identity, preprocessing of raw pixels, or a frozen
+ * base whose features are cached. It owns whatever it caches and decides itself when that is stale.
+ */
+export interface FeatureStage {
+  /** How raw pixels (0..255, NHWC) become the network's input, when the model takes images. */
+  readonly preprocessing?: Preprocessing;
+  /** Shape of one raw sample, without the batch dimension; `null`: any size (images are resized). */
+  sampleShape(): (number | null)[];
+  /** The network and tensors a fit trains on. */
+  training(x: tf.Tensor, request: TrainingRequest): Promise<StageInputs>;
+  /** Inputs for the model's own network at inference (`x` itself or a new tensor). */
+  inference(x: tf.Tensor): Promise<tf.Tensor>;
+  /** Inputs for an outside runtime that runs the exported graph, which starts after preprocessing. */
+  runtime(x: tf.Tensor): tf.Tensor;
+  /** What an exporter or outside runtime needs besides the class names. */
+  exportSource(): Omit<ExportSource, 'classNames'>;
+  /** Called after every fit, whether it succeeded or not. */
+  afterFit(): void;
+  dispose(): void;
+}
+
+/** Refuses a sample whose shape the stage does not take; images get their own wording and code. */
+export function checkSample(stage: FeatureStage, sample: number[], what: string): void {
+  const expected = stage.sampleShape();
+  if (stage.preprocessing) {
+    if (sample.length !== 3 || sample[2] !== 3) {
+      throw new GraftError(
+        sample.length === 3 ? 'CHANNEL_MISMATCH' : 'SHAPE_MISMATCH',
+        `expected each ${what} sample as an RGB image [height, width, 3] of 0..255 pixels, got [${sample.join(', ')}]`,
+      );
+    }
+    return;
+  }
+  const ok = expected.length === sample.length && expected.every((d, i) => d === null || d === sample[i]);
+  if (!ok) {
+    throw new GraftError(
+      'SHAPE_MISMATCH',
+      `expected each ${what} sample of shape [${expected.map((d) => d ?? 'any').join(', ')}], got [${sample.join(', ')}]`,
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { Dataset } from '../data/dataset';
+import type { LabelInfo, LabelInput } from '../data/labels';
+import type { NumericInput } from '../data/tensorize';
+import { GraftError } from '../errors/graft-error';
+import { checkSample, type FeatureStage } from './feature-stage';
+import type { FitCall } from './fit-options';
+import type { Scope } from './fit-scope';
+
+/** The data of one fit, validated: what trains, what validates, and the training labels. */
+export interface FitData {
+  train: Dataset;
+  val: Dataset | null;
+  info: LabelInfo;
+  /** The training data's class names (string labels or `classNames`), if any. */
+  classNames?: string[];
+}
+
+/** A Dataset from `x, y`, classes named by `classNames` (the fit's, else the model's). */
+export function toDataset(x: NumericInput, y: LabelInput, classNames?: string[]): Dataset {
+  return Dataset.from(x, y, { classNames });
+}
+
+/**
+ * Stage one of fit: the user's data as Datasets, validated (shapes, labels, values), the validation data taken
+ * from `validationData` or split off, and every sample shape checked against what the model takes.
+ */
+export async function resolveFitData(
+  call: FitCall,
+  stage: FeatureStage,
+  modelClassNames: string[] | undefined,
+  scope: Scope,
+): Promise<FitData> {
+  const { opts, options } = call;
+  const names = options.classNames ?? modelClassNames;
+  const data =
+    call.data instanceof Dataset ? call.data : scope.own(toDataset(call.data, call.labels as LabelInput, names));
+  await data.validate();
+  const info = await data.labels();
+  if (!info) throw new GraftError('INVALID_LABEL', 'the dataset has no labels; fit needs labels');
+  let train = data;
+  let val: Dataset | null = null;
+  if (opts.validationData instanceof Dataset) val = opts.validationData;
+  else if (opts.validationData) val = scope.own(toDataset(opts.validationData[0], opts.validationData[1], names));
+  if (val) await val.validate();
+  else if (opts.validationSplit) {
+    const [a, b] = await data.split(opts.validationSplit, { seed: opts.seed });
+    train = scope.own(a);
+    val = scope.own(b);
+  }
+  checkSample(stage, train.sampleShape, 'x');
+  if (val) checkSample(stage, val.sampleShape, 'validation x');
+  return { train, val, info, classNames: data.classNames ?? options.classNames };
+}

@@ -1,0 +1,52 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { TrainSpec } from '../training/loop';
+import type { Progress } from '../training/progress';
+import type { FeatureStage, StageInputs } from './feature-stage';
+import type { FitData } from './fit-data';
+import type { NormalisedFitOptions } from './fit-options';
+import type { Scope } from './fit-scope';
+import type { ResolvedObjective } from './objective';
+
+export interface FitInputs {
+  train: StageInputs;
+  val: StageInputs | null;
+}
+
+/**
+ * Stage three of fit: the feature stage turns the data into what the network trains on. Validation follows
+ * training (cached features for both, or neither); the feature pass reports progress for the training data.
+ */
+export async function stageInputs(
+  stage: FeatureStage,
+  data: FitData,
+  opts: NormalisedFitOptions,
+  progress: Progress,
+  scope: Scope,
+): Promise<FitInputs> {
+  const featurePass = (total: number, batches: number) => progress.featurePass(total, batches);
+  const train = await stage.training(data.train.x, { cache: opts.featureCache, featurePass });
+  if (train.owned) scope.own(train.x);
+  const val = data.val ? await stage.training(data.val.x, { cache: train.featureCache }) : null;
+  if (val?.owned) scope.own(val.x);
+  return { train, val };
+}
+
+/** What the loop trains: the stage's network and inputs, the labels, the objective and the optimizer. */
+export function trainSpec(
+  inputs: FitInputs,
+  data: FitData,
+  objective: ResolvedObjective,
+  optimizer: tf.Optimizer,
+): TrainSpec {
+  const { train, val } = inputs;
+  return {
+    net: train.net,
+    loss: objective.lossFn,
+    metrics: objective.metrics,
+    optimizer,
+    x: train.x,
+    y: data.train.y as tf.Tensor,
+    val: val && data.val ? { x: val.x, y: data.val.y as tf.Tensor } : null,
+    featureCache: train.featureCache,
+  };
+}

@@ -1,0 +1,63 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { CompileOptions } from './compile';
+import { copyOptimizer, createOptimizer, type OptimizerName } from './optimizers';
+
+/**
+ * The model's optimizer: built on first fit from the compile settings, kept across fits while the settings and
+ * the rate stay the same (so Adam's moments carry over), forgotten when the trainable set changes.
+ */
+export class OptimizerSlot {
+  private optimizer: tf.Optimizer | null = null;
+  private key = '';
+  private spec: OptimizerName | tf.Optimizer = 'adam';
+  private compiledRate?: number;
+  /** The rate of the next fit when neither fit nor compile names one (a one-fit default, e.g. after unfreeze). */
+  private nextDefault?: number;
+
+  configure(options: CompileOptions): void {
+    this.spec = options.optimizer ?? 'adam';
+    this.compiledRate = options.learningRate;
+    this.reset();
+  }
+
+  /** The learning rate compile named, if any. */
+  get compiledLearningRate(): number | undefined {
+    return this.compiledRate;
+  }
+
+  /** The optimizer the last fit used (null before the first fit and after a reset). */
+  get current(): tf.Optimizer | null {
+    return this.optimizer;
+  }
+
+  /** Forgets optimizer state; `nextDefault` sets the rate of the next fit that names none. */
+  reset(nextDefault?: number): void {
+    this.optimizer?.dispose();
+    this.optimizer = null;
+    this.key = '';
+    if (nextDefault !== undefined) this.nextDefault = nextDefault;
+  }
+
+  /** The one-fit default applies to one fit only. */
+  fitEnded(): void {
+    this.nextDefault = undefined;
+  }
+
+  /** The optimizer for a fit at `learningRate` (fit's option), rebuilt when the rate in effect changes. */
+  get(learningRate?: number): tf.Optimizer {
+    // an optimizer instance brings its own rate, which counts as named at compile time
+    const named = typeof this.spec === 'string' ? this.nextDefault : undefined;
+    const lr = learningRate ?? this.compiledRate ?? named;
+    const key = `${typeof this.spec === 'string' ? this.spec : 'instance'}:${lr ?? 'default'}`;
+    if (!this.optimizer || this.key !== key) {
+      this.optimizer?.dispose();
+      this.optimizer = typeof this.spec === 'string' ? createOptimizer(this.spec, lr) : copyOptimizer(this.spec, lr);
+      this.key = key;
+    }
+    return this.optimizer;
+  }
+
+  dispose(): void {
+    this.reset();
+  }
+}

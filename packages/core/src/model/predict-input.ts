@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Dataset } from '../data/dataset';
+import { isImageLike } from '../data/image-dataset';
+import { imagesToTensor } from '../data/images/images-to-tensor';
+import { toImageTensor } from '../data/images/to-image-tensor';
+import type { BrowserImageSource, ImageSource, PixelBuffer } from '../data/images/types';
+import { type NumericInput, toTensor } from '../data/tensorize';
+import { describe, GraftError } from '../errors/graft-error';
+import { checkSample, type FeatureStage } from './feature-stage';
+
+/** One image that is not a tensor: a path or URL, encoded bytes, decoded pixels, a browser image. */
+export type ImageInput = string | Uint8Array | ArrayBuffer | PixelBuffer | BrowserImageSource;
+
+/** What `predict` takes: one sample or a batch of them (see `Model.predict` for how they are told apart). */
+export type PredictInput = Dataset | ImageInput | readonly ImageInput[] | NumericInput | tf.Tensor;
+
+/** A batch ready for the stage, and whether the caller gave one sample (so gets one prediction back). */
+export interface PredictBatch {
+  batch: tf.Tensor;
+  single: boolean;
+}
+
+/**
+ * Turns what the user gave `predict` into a batch. One sample or a batch is told by the input alone: a Dataset
+ * or an array of images is a batch; one image is one sample; a tensor or nested array is one sample when its rank
+ * is the sample's (e.g. `[4]` numbers for `inputShape: [4]`), else a batch `[n, ...sample]`.
+ */
+export async function toPredictBatch(x: unknown, stage: FeatureStage, batch?: boolean): Promise<PredictBatch> {
+  if (batch !== undefined && typeof batch !== 'boolean')
+    throw new GraftError('INVALID_OPTION', `expected predict's batch option as true or false, got ${describe(batch)}`);
+  if (x instanceof Dataset) return { batch: tf.clone(x.x), single: false };
+  const pre = stage.preprocessing;
+  if (pre) {
+    // image models take raw pixels (0..255, any size) and preprocess them themselves
+    if (Array.isArray(x) && x.length > 0 && isImageLike(x[0])) {
+      return { batch: await imagesToTensor(x as ImageSource[], { size: pre.size }), single: false };
+    }
+    if (isImageLike(x)) {
+      const img = await toImageTensor(x as ImageSource, { size: pre.size });
+      const b = tf.expandDims(img, 0);
+      img.dispose();
+      return { batch: b, single: true };
+    }
+  }
+  // the expected shape first: it can build the network, which can throw, and must not strand the input tensor
+  const sampleShape = stage.sampleShape();
+  const t = toTensor(x as NumericInput, 'x');
+  const single = t.rank === sampleShape.length;
+  const out = single ? tf.expandDims(t, 0) : t;
+  if (single) t.dispose();
+  try {
+    if (batch !== undefined && batch === single) throw batchMismatch(batch, t.shape, sampleShape);
+    checkSample(stage, out.shape.slice(1), 'x');
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
+  return { batch: out, single };
+}
+
+function batchMismatch(batch: boolean, shape: number[], sample: (number | null)[]): GraftError {
+  const want = batch
+    ? `a batch [n, ${sample.map((d) => d ?? 'any').join(', ')}]`
+    : `one sample [${sample.map((d) => d ?? 'any').join(', ')}]`;
+  return new GraftError(
+    'SHAPE_MISMATCH',
+    `predict(x, { batch: ${batch} }) expects ${want}, got an input of shape [${shape.join(', ')}]`,
+  );
+}

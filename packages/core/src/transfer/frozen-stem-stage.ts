@@ -1,0 +1,155 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { originOf } from '../data/dataset';
+import { preprocess } from '../data/images/preprocess';
+import type { ExportSource } from '../io/exporters';
+import type { FeatureStage, StageInputs, TrainingRequest } from '../model/feature-stage';
+import { dropoutLayers } from '../training/random-layers';
+import type { Backbone, Preprocessing } from './backbone';
+import { computeFeatures, FEATURE_BATCH } from './compute-features';
+import { FeatureCache } from './feature-cache';
+import { objectId } from './object-id';
+
+/** The networks a transfer model is made of, built lazily by its graph surgery. */
+export interface TransferNetworks {
+  /** The base up to its feature layer plus pooling (layers bases only). */
+  stem(): tfl.LayersModel;
+  /** The new head, on features. */
+  head(): tfl.LayersModel;
+  /** Stem and head joined (the head alone on an extractor base). */
+  net(): tfl.LayersModel;
+}
+
+/**
+ * A pretrained base before the head. While the base is frozen the head trains on its features, computed once per
+ * input and cached; the stage owns that cache and the one rule for it: an entry is served only while the base is
+ * frozen and the fingerprint it was computed under (which stem, the storage of every base weight, the
+ * preprocessing) is still current. Freezing, unfreezing, training the base, setting its weights by hand (or
+ * through another model sharing it) and new preprocessing all change that, so stale features are never served.
+ */
+export class FrozenStemStage implements FeatureStage {
+  private readonly cache = new FeatureCache();
+
+  constructor(
+    private readonly backbone: Backbone,
+    private readonly nets: TransferNetworks,
+    private pre: Preprocessing | undefined,
+  ) {}
+
+  get preprocessing(): Preprocessing | undefined {
+    return this.pre;
+  }
+
+  /** New pixel preprocessing; features made under the old one are freed. */
+  usePreprocessing(p: Preprocessing | undefined): void {
+    this.pre = p;
+    this.refresh();
+  }
+
+  /** Whether the head trains on base features: the base has nothing to train and no random layers. */
+  get frozen(): boolean {
+    if (this.backbone.kind === 'extractor') return true;
+    const stem = this.nets.stem();
+    return stem.trainableWeights.length === 0 && dropoutLayers(stem).length === 0;
+  }
+
+  /** Builds the network first: a model without a head says so before any data is looked at. */
+  sampleShape(): (number | null)[] {
+    const net = this.nets.net();
+    if (this.pre) return [null, null, 3];
+    return this.backbone.kind === 'extractor' ? this.backbone.inputShape : net.inputs[0].shape.slice(1);
+  }
+
+  async training(x: tf.Tensor, request: TrainingRequest): Promise<StageInputs> {
+    const layers = this.backbone.kind === 'layers';
+    if (layers && (!this.frozen || !request.cache)) {
+      // through the whole network: the base trains, or the fit asked for no cache
+      const input = this.runtime(x);
+      return { net: this.nets.net(), x: input, owned: input !== x, featureCache: false };
+    }
+    const head = this.nets.head();
+    // an extractor base runs outside tfjs-layers: its features are always what the head trains on
+    if (!request.cache) return { net: head, x: await this.features(x, request), owned: true, featureCache: false };
+    const key = this.fingerprint();
+    const origin = originOf(x);
+    if (!origin) {
+      const features = await this.cache.get(x, key, () => this.features(x, request));
+      return { net: head, x: features, owned: false, featureCache: true };
+    }
+    // a split of a Dataset seen before: features of the whole source, computed once, rows gathered
+    const all = await this.cache.get(origin.source, key, () => this.features(origin.source, request));
+    const features = tf.tidy(() => tf.gather(all, tf.tensor1d(origin.rows, 'int32')));
+    return { net: head, x: features, owned: true, featureCache: true };
+  }
+
+  async inference(x: tf.Tensor): Promise<tf.Tensor> {
+    return this.backbone.kind === 'extractor' ? this.features(x, {}) : this.runtime(x);
+  }
+
+  runtime(x: tf.Tensor): tf.Tensor {
+    return this.pre ? preprocess(x as tf.Tensor4D, this.pre) : x;
+  }
+
+  exportSource(): Omit<ExportSource, 'classNames'> {
+    const extractor = this.backbone.kind === 'extractor' ? this.backbone : undefined;
+    return { net: this.nets.net(), extractor, preprocessing: this.pre };
+  }
+
+  /** A fit may have trained the base or dropped its inputs: free what is stale now. */
+  afterFit(): void {
+    this.refresh();
+  }
+
+  /** Applies the staleness rule now, freeing stale features at once instead of at the next fit. */
+  refresh(): void {
+    this.cache.prune(this.frozen ? this.fingerprint() : null);
+  }
+
+  /** Drops every cached feature (the rule already covers weight changes; this frees the memory). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  get cachedEntries(): number {
+    return this.cache.size;
+  }
+
+  dispose(): void {
+    this.cache.clear();
+  }
+
+  /**
+   * Names what the features depend on. tfjs gives a weight new storage whenever it is written (training,
+   * setWeights, assign, another model training a shared base), so the storage ids change with the weights.
+   */
+  private fingerprint(): string {
+    const pre = JSON.stringify(this.pre ?? null);
+    if (this.backbone.kind !== 'layers') return `extractor|${pre}`;
+    const stem = this.nets.stem();
+    const storage = stem.weights.map((w) => objectId((w.read() as unknown as { dataId: object }).dataId));
+    return `${objectId(stem)}|${storage.join(',')}|${pre}`;
+  }
+
+  /** Base features of raw inputs, batch by batch on the active backend. */
+  private features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
+    const report = request.featurePass?.(x.shape[0], Math.ceil(x.shape[0] / FEATURE_BATCH));
+    return computeFeatures(x, (rows) => this.extract(rows), report);
+  }
+
+  private async extract(rows: tf.Tensor): Promise<tf.Tensor> {
+    const input = this.runtime(rows);
+    try {
+      if (this.backbone.kind === 'layers') {
+        const stem = this.nets.stem();
+        return tf.tidy(() => stem.apply(input, { training: false }) as tf.Tensor);
+      }
+      const f = await this.backbone.extract(input);
+      if (f.rank <= 2) return f;
+      const flat = tf.reshape(f, [f.shape[0], -1]);
+      f.dispose();
+      return flat;
+    } finally {
+      if (input !== rows) input.dispose();
+    }
+  }
+}
