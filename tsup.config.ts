@@ -33,6 +33,9 @@ export default defineConfig(
       clean: true,
       target: 'es2022',
       platform: 'neutral',
+      // Keep `node:` specifiers as written: tsup strips them by default, and a bare `fs/promises` reads to a
+      // bundler as a package to resolve, where `node:fs/promises` is plainly Node's (engines: node >= 20).
+      removeNodeProtocol: false,
       external: [...Object.keys(pkg.dependencies ?? {}), /^node:/, /^@tensorflow\//],
       outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
       tsconfig: 'tsconfig.json',
