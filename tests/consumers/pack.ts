@@ -2,9 +2,10 @@
  * Pack every workspace package and install the tarballs into fresh temp projects, offline.
  *
  * API (shared by every consumer test):
- * - `packAll()` builds once (`npm run build`) and `npm pack`s each package into one temp dir;
- *   resolves to `{ [npm name]: absolute tarball path }`. Memoised per process, and across vitest
- *   workers through `GRAFT_PACKED_DIR` (global-setup.ts packs once and sets it).
+ * - `packAll()` builds once (`npm run build`; skipped when `GRAFT_BUILT=1`, as CI sets right after its
+ *   own build) and `npm pack`s each package into one temp dir; resolves to
+ *   `{ [npm name]: absolute tarball path }`. Memoised per process, and across vitest workers through
+ *   `GRAFT_PACKED_DIR` (global-setup.ts packs once and sets it; set it yourself to reuse a pack).
  * - `makeProject(deps, options)` writes a fresh temp project that depends on the named graft
  *   packages (from the tarballs; the graft packages they depend on come from tarballs too) plus
  *   `options.tools` (e.g. `['typescript', 'vite']`, at the version the repo's lockfile pins), writes
@@ -47,7 +48,7 @@ let packed: Promise<Tarballs> | undefined;
 
 /** Build every package once, `npm pack` each, and return the tarball paths by npm name. */
 export function packAll(options: { build?: boolean } = {}): Promise<Tarballs> {
-  packed ??= reusePacked() ?? packFresh(options.build ?? true);
+  packed ??= reusePacked() ?? packFresh(options.build ?? process.env.GRAFT_BUILT !== '1');
   return packed;
 }
 

@@ -32,9 +32,9 @@ function exportTargets(node: unknown, out: string[] = []): string[] {
 describe.each(Object.keys(workspaces))('npm pack %s', (name) => {
   it('ships dist, README.md, LICENSE and package.json, nothing else', async () => {
     const files = await tarballFiles(tarballs[name]);
-    const stray = files.filter(
-      (f) => !/^(dist\/.+\.(js|cjs|d\.ts|d\.cts|map)|README\.md|LICENSE|package\.json)$/.test(f),
-    );
+    // dist holds the builds, their declarations and maps, and binaries a module names (.wasm beside it)
+    const shipped = /^(dist\/.+\.(js|cjs|d\.ts|d\.cts|map|wasm)|README\.md|LICENSE|package\.json)$/;
+    const stray = files.filter((f) => !shipped.test(f));
     expect(stray).toEqual([]);
     for (const required of ['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.cjs']) {
       expect(files).toContain(required);

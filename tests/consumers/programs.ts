@@ -45,8 +45,8 @@ for (let i = 0; i < 8; i++) {
 
 // The lines the issue names: `(await model.predict(oneSample)).label`, `ps[0].label` for a batch, and
 // `(await model.evaluate(ds)).accuracy`, with no cast anywhere.
-const body = `
-  const results = [];
+const body = (ts: boolean) => `
+  const results${ts ? ': Array<Record<string, unknown>>' : ''} = [];
   for (const name of ['cpu', 'wasm']) {
     const choice = await backends.use(name);
     const ds = Dataset.from(xs, ys, { classNames: ['below', 'above'] });
@@ -58,7 +58,7 @@ const body = `
     const label = p.label;
     const ps = await model.predict([[-1.5, -1.5], [1.5, 1.5]]);
     const first = ps[0].label;
-    const accuracy: number = (await model.evaluate(ds)).accuracy;
+    const accuracy${ts ? ': number' : ''} = (await model.evaluate(ds)).accuracy;
     results.push({ backend: choice.name, label, batch: [first, ps[1].label], accuracy });
     ds.dispose();
     await model.dispose();
@@ -80,8 +80,7 @@ export function program(flavour: Flavour, setup: Setup): string {
   const ts = flavour.startsWith('ts');
   const head = `${imports(flavour, setup)}\n${data(ts)}\n`;
   const esm = flavour === 'esm' || flavour === 'ts-esm';
-  const resultsDecl = ts ? 'const results: Array<Record<string, unknown>> = [];' : 'const results = [];';
-  const main = body.replace('const results = [];', resultsDecl);
+  const main = body(ts);
   if (esm) return `${head}${main}\n`;
   return `${head}\nasync function main()${ts ? ': Promise<void>' : ''} {${main}\n}\nmain().catch((e) => {\n  console.error(e);\n  process.exitCode = 1;\n});\n`;
 }
