@@ -2,7 +2,15 @@
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { backends, configureWasm, createRng, deleteCheckpoint, isGraftError, readCheckpoint, sequential } from 'graftjs';
+import {
+  backends,
+  configureWasm,
+  createRng,
+  deleteCheckpoint,
+  isGraftError,
+  readCheckpoint,
+  sequential,
+} from 'graftjs';
 
 configureWasm({
   'tfjs-backend-wasm.wasm': tfjsWasm,
