@@ -14,6 +14,6 @@ backends.register('onnx', onnxBackendEntry);
 
 export type { OnnxBackboneOptions } from './backbone/onnx-backbone';
 export { onnxBackbone } from './backbone/onnx-backbone';
-export type { OnnxOptions } from './runtime/ort-env';
-export { configureOnnx } from './runtime/ort-env';
+export type { OnnxOptions, OnnxSettings } from './runtime/onnx-settings';
+export { configureOnnx } from './runtime/onnx-settings';
 export { exportOnnx };

@@ -1,7 +1,9 @@
 import type { BackendEntry } from '@graftjs/core';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
-import { createSession, executionProviders, ort } from './ort-env';
+import { loadedOrt } from './load-ort';
+import { executionProviders } from './onnx-settings';
+import { createSession } from './ort-env';
 
 let ready: Promise<void> | null = null;
 
@@ -36,5 +38,8 @@ export const onnxBackendEntry: BackendEntry = {
   isAvailable: () => (typeof WebAssembly === 'object' ? true : 'WebAssembly is not available here'),
   init: warmUp,
   tfjsBackend: null,
-  describe: () => `onnxruntime-web ${ort.env.versions?.web ?? ''} (${executionProviders().join(', ')})`,
+  describe: () => {
+    const version = loadedOrt()?.env.versions?.web;
+    return `onnxruntime-web ${version ?? '(loaded on first use)'} (${executionProviders().join(', ')})`;
+  },
 };
