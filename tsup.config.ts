@@ -1,19 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
-// One config builds every package to ESM + CJS + .d.ts. Dependencies stay external, so an app's
-// bundler sees each adapter as its own entry point (import only wasm, ship only wasm).
+// One config builds every package to ESM + CJS, each with its own declarations (.d.ts for `import`,
+// .d.cts for `require`, as the exports map's nested `types` conditions name them). Dependencies stay
+// external, so an app's bundler sees each adapter as its own entry point (import only wasm, ship only wasm).
 const packages = ['core', 'heads', 'zoo', 'backend-wasm', 'backend-webgpu', 'backend-onnx', 'graft'];
+
+type Target = { 'graft-source'?: string; import?: { default?: string } };
+
+/** Entry points from package.json's exports: every subpath with a source (`./src/x.ts` -> `dist/x.js`). */
+function entries(name: string, exports: Record<string, Target | string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const target of Object.values(exports)) {
+    if (typeof target === 'string' || !target['graft-source'] || !target.import?.default) continue;
+    const built = target.import.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '');
+    out[built] = `packages/${name}/${target['graft-source'].replace(/^\.\//, '')}`;
+  }
+  return out;
+}
 
 export default defineConfig(
   packages.map((name): Options => {
     const pkg = JSON.parse(readFileSync(`packages/${name}/package.json`, 'utf8'));
     return {
       name,
-      entry: { index: `packages/${name}/src/index.ts` },
+      entry: entries(name, pkg.exports),
       outDir: `packages/${name}/dist`,
       format: ['esm', 'cjs'],
       dts: true,
+      // The maps embed their sources (sourcesContent), so they are complete without shipping src/.
       sourcemap: true,
       clean: true,
       target: 'es2022',
