@@ -41,6 +41,8 @@ export default defineConfig(
       external: [...Object.keys(pkg.dependencies ?? {}), /^node:/, /^@tensorflow\//],
       outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
       tsconfig: 'tsconfig.json',
+      // the .wasm binaries travel in @graftjs/backend-wasm's dist, next to the module that names them
+      onSuccess: name === 'backend-wasm' ? 'node packages/backend-wasm/scripts/copy-wasm.mjs' : undefined,
     };
   }),
 );

@@ -13,5 +13,5 @@ export type { OnnxBackboneOptions } from './backbone/onnx-backbone';
 export { onnxBackbone } from './backbone/onnx-backbone';
 export type { OnnxBackbone, OnnxGraphSource } from './backbone/onnx-graph-source';
 export { exportOnnx } from './export/export-onnx';
-export type { OnnxOptions } from './runtime/ort-env';
-export { configureOnnx } from './runtime/ort-env';
+export type { OnnxOptions, OnnxSettings } from './runtime/onnx-settings';
+export { configureOnnx } from './runtime/onnx-settings';

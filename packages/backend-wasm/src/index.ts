@@ -2,4 +2,6 @@ import './register-backend';
 import './kernels/register';
 
 export { ADDED_KERNELS, graftWasmKernels, REPLACED_KERNELS, useGraftWasmKernels } from './kernels/register';
-export { configureWasm, wasmInfo } from './register-backend';
+export { wasmInfo } from './register-backend';
+export type { WasmSettings } from './settings';
+export { configureWasm } from './settings';

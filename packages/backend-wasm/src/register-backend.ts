@@ -1,74 +1,37 @@
-import { backends, env } from '@graftjs/core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { backends } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { initWasm, wasmState } from './init-wasm';
+import { silenceTfjsNodeBanner } from './node-hygiene';
+import './settings';
 
-let configuredPaths: string | Record<string, string> | null = null;
+// tfjs-backend-wasm registered its factory on import (through init-wasm's import); graft puts its own in
+// front of it: zero-config file locations, the thread fallback and a bounded init, for graft's registry and
+// for a direct tf.setBackend('wasm') alike.
+const TFJS_WASM_PRIORITY = 2;
+const stock = tf.findBackendFactory('wasm') as (() => Promise<tf.KernelBackend>) | null;
+if (stock === null) throw new Error('@graftjs/backend-wasm: tfjs-backend-wasm registered no "wasm" backend');
+tf.removeBackend('wasm');
+tf.registerBackend('wasm', () => initWasm(stock), TFJS_WASM_PRIORITY);
+silenceTfjsNodeBanner();
 
-/**
- * Where the .wasm binaries are served from, for bundlers. In Node nothing is needed: tfjs finds them
- * next to its own files. With Vite: `import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'`
- * and pass `{ 'tfjs-backend-wasm-simd.wasm': simd, ... }`.
- */
-export function configureWasm(paths: string | Record<string, string>): void {
-  configuredPaths = paths;
-  setWasmPaths(paths as never);
-}
-
-async function simdSupported(): Promise<boolean> {
-  try {
-    return Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  } catch {
-    return false;
-  }
-}
-
-async function threadsSupported(): Promise<boolean> {
-  try {
-    return Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  } catch {
-    return false;
-  }
-}
-
-let info = 'SIMD/threads detected at init';
-
-/** Which binary and how many threads the wasm backend runs, once initialised. */
+/** Which binary and how many threads the wasm backend runs (and why), once initialised. */
 export function wasmInfo(): string {
-  return info;
+  return wasmState.info;
 }
 
 backends.register('wasm', {
   priority: 2,
   capabilities: { train: true, inference: true, float32: true, hostMemory: 'copied' },
-  isAvailable() {
-    if (typeof WebAssembly !== 'object') return 'WebAssembly is not available in this environment';
-    if (
-      !env.runtime.isNode &&
-      configuredPaths === null &&
-      typeof location !== 'undefined' &&
-      location.protocol.startsWith('http')
-    ) {
-      // Bundlers rewrite module URLs; without configured paths tfjs asks the page for the binary.
-      return true;
-    }
-    return true;
-  },
+  isAvailable: () => (typeof WebAssembly === 'object' ? true : 'WebAssembly is not available in this environment'),
   async init() {
-    // setBackend resolves false (it does not throw) when the .wasm binary cannot be loaded
+    const before = tf.getBackend();
+    // setBackend resolves false (it does not throw) when the factory rejects; wasmState says why
     if (!(await tf.setBackend('wasm'))) {
-      throw new Error(
-        `tfjs-backend-wasm failed to initialise (is the .wasm binary served where configureWasm points${configuredPaths ? `: ${JSON.stringify(configuredPaths)}` : ''}?)`,
-      );
+      // tfjs would stay on a backend that has no instance; keep running where we were
+      if (before && before !== 'wasm') await tf.setBackend(before);
+      throw new Error(wasmState.failure ?? 'tfjs-backend-wasm failed to initialise');
     }
     await tf.ready();
-    const simd = await simdSupported();
-    const threads = await threadsSupported();
-    const binary = simd
-      ? threads
-        ? 'tfjs-backend-wasm-threaded-simd.wasm'
-        : 'tfjs-backend-wasm-simd.wasm'
-      : 'tfjs-backend-wasm.wasm';
-    info = `${binary}, ${threads ? 'multi-threaded' : '1 thread'}`;
   },
-  describe: () => info,
+  describe: () => wasmState.info,
 });

@@ -2,8 +2,10 @@ import type { BackendEntry } from '@graftjs/core';
 import { exportOnnx } from '../export/export-onnx';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
+import { loadedOrt } from './load-ort';
 import { onnxRuntime } from './onnx-runtime';
-import { createSession, executionProviders, ort } from './ort-env';
+import { executionProviders } from './onnx-settings';
+import { createSession } from './ort-env';
 
 let ready: Promise<void> | null = null;
 
@@ -41,5 +43,8 @@ export const onnxBackendEntry: BackendEntry = {
   tfjsBackend: null,
   runtime: onnxRuntime,
   exports: { onnx: { extensions: ['.onnx'], run: exportOnnx } },
-  describe: () => `onnxruntime-web ${ort.env.versions?.web ?? ''} (${executionProviders().join(', ')})`,
+  describe: () => {
+    const version = loadedOrt()?.env.versions?.web;
+    return `onnxruntime-web ${version ?? '(loaded on first use)'} (${executionProviders().join(', ')})`;
+  },
 };

@@ -1,10 +1,11 @@
 import { describe, GraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { ort } from './ort-env';
+import type { InferenceSession } from 'onnxruntime-web';
+import { loadOrt } from './load-ort';
 
 /** How one graph input is fed from graft's NHWC float batches. */
 export interface SessionIO {
-  session: ort.InferenceSession;
+  session: InferenceSession;
   inputName: string;
   outputName: string;
   /** Shape of one sample as graft passes it (NHWC for images). */
@@ -53,6 +54,7 @@ async function runOnce(
   data: Float32Array,
   dims: number[],
 ): Promise<{ data: Float32Array; dims: number[]; type: string }> {
+  const ort = await loadOrt();
   const feed = new ort.Tensor('float32', data, dims);
   const results = await io.session.run({ [io.inputName]: feed }, [io.outputName]);
   const out = results[io.outputName];
