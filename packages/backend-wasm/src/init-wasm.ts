@@ -1,4 +1,5 @@
 import { env, GraftError } from '@graftjs/core';
+import { log } from '@graftjs/core/adapter';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { bounded, reasonOf } from './bounded';
@@ -70,7 +71,7 @@ async function attempt(stock: Factory, ms: number, threaded: boolean): Promise<t
 }
 
 function warn(message: string): void {
-  if (env.logLevel === 'warn' || env.logLevel === 'info' || env.logLevel === 'debug') console.warn(`graft: ${message}`);
+  log.warn(message);
 }
 
 /**

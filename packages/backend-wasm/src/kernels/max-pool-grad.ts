@@ -72,6 +72,17 @@ function maxPoolGrad(args: {
     pool2x2Grad(xd, dyd, dxd, batchSize, inHeight, inWidth, C, outHeight, outWidth);
     return dx;
   }
+  anyWindowGrad(xd, dyd, dxd, info);
+  return dx;
+}
+
+/** Any window, stride, padding and dilation: each output gradient goes to its window's first maximum. */
+function anyWindowGrad(xd: Float32Array, dyd: Float32Array, dxd: Float32Array, info: backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } =
+    info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
   dxd.fill(0);
   // Offsets of the in-image window taps of the current output position (at most fh*fw of them).
   const taps = new Int32Array(effectiveFilterHeight * effectiveFilterWidth);
@@ -107,7 +118,6 @@ function maxPoolGrad(args: {
       }
     }
   }
-  return dx;
 }
 
 export const maxPoolGradConfig: KernelConfig = {
