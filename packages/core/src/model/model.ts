@@ -180,9 +180,8 @@ export class Model<P extends Prediction = Prediction> {
       this.control = new FitControl();
       const spec = trainSpec(inputs, data, objective, optimizer);
       const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control);
-      const summary = { featureCache: inputs.train.featureCache, backend: backend.choice.name };
-      this.lastFit = { ...result, ...summary, history: history.history };
-      await this.adoptFit(objective, data, history);
+      const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
+      await this.adoptFit(objective, data, history, { ...summary, history: history.history });
       return this;
     } finally {
       scope.dispose();
@@ -195,8 +194,14 @@ export class Model<P extends Prediction = Prediction> {
   }
 
   /** A fit that ran to its end: what it settled (loss, metrics, task, class names) and its history become the model's. */
-  private async adoptFit(objective: ResolvedObjective, data: FitData, history: HistoryCallback): Promise<void> {
+  private async adoptFit(
+    objective: ResolvedObjective,
+    data: FitData,
+    history: HistoryCallback,
+    summary: FitSummary,
+  ): Promise<void> {
     const net = this.net;
+    this.lastFit = summary;
     if (objective.lossName) this.objective.loss = objective.lossName;
     this.objective.metrics = objective.metricNames;
     this.objective.task ??= taskFor(outputActivation(net), outputUnits(net), objective.lossName ?? undefined);
