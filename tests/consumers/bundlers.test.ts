@@ -187,8 +187,8 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
     expect(result.isolated).toBe(false);
     expect(result.reason).toMatch(/1 thread \(the page is not cross-origin isolated/);
     expect(result.reason).toContain('shipped with @graftjs/backend-wasm');
-    expect(requests.some((u) => /tfjs-backend-wasm-simd[^/]*\.wasm$/.test(u))).toBe(true);
-    // onnxruntime is loaded only when onnx is used
+    // one binary fetched (webpack names it by hash alone): tfjs' SIMD build; onnxruntime's loads only when onnx is used
+    expect(requests.filter((u) => u.endsWith('.wasm'))).toHaveLength(1);
     expect(requests.filter((u) => /ort[.-]/.test(u.split('/').pop() ?? ''))).toEqual([]);
   });
 
@@ -238,8 +238,8 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
       ['graftjs umbrella (vite)', join(umbrella, 'vite/dist')],
       ['graftjs umbrella (webpack)', join(umbrella, 'webpack/dist')],
     ]) {
-      const wasm = sizes(label, dist);
-      expect(wasm.filter((f) => /tfjs-backend-wasm/.test(f))).toHaveLength(3);
+      // tfjs' three binaries and onnxruntime's one (webpack names them by hash alone)
+      expect(sizes(label, dist)).toHaveLength(4);
     }
   });
 });
