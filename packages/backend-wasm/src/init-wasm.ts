@@ -70,10 +70,6 @@ async function attempt(stock: Factory, ms: number, threaded: boolean): Promise<t
   }
 }
 
-function warn(message: string): void {
-  log.warn(message);
-}
-
 /**
  * The tfjs "wasm" factory graft registers: settings applied, threads where they can run, one thread when the
  * threaded module cannot start, every attempt bounded by `env.backends.wasm.initTimeoutMs`.
@@ -97,7 +93,7 @@ export async function initWasm(stock: Factory): Promise<tf.KernelBackend> {
         return backend;
       } catch (e) {
         why = `fell back from threads: ${reasonOf(e)}`;
-        warn(`wasm ${why}`);
+        log.warn(`wasm ${why}`);
       }
     }
     tf.env().set(THREADS_FLAG, false);
