@@ -69,6 +69,7 @@ export class SequentialModel extends Model {
   }
 
   private add(factory: LayerFactory): this {
+    this.lifecycle.idle('add a layer to');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',
