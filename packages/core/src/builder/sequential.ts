@@ -70,6 +70,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
   }
 
   private add(factory: LayerFactory): this {
+    this.lifecycle.idle('add a layer to');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'UNKNOWN_ACTIVATION',
   // training
   'FIT_IN_PROGRESS',
+  'MODEL_DISPOSED',
   'NON_FINITE_LOSS',
   'ABORTED',
   // transfer

@@ -4,7 +4,8 @@ import { backends } from '../backends/registry';
 import { Dataset } from '../data/dataset';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
-import { GraftError } from '../errors/graft-error';
+import { GraftError, isGraftError } from '../errors/graft-error';
+import { checkCheckpointTarget } from '../io/checkpoint-file';
 import { type ExportSource, getExporter } from '../io/exporters';
 import { saveModel } from '../io/save-model';
 import type { StopReason } from '../training/callbacks';
@@ -21,6 +22,7 @@ import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { InputStage } from './input-stage';
+import { Lifecycle } from './lifecycle';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
 import { type Objective, type ResolvedObjective, resolveFitObjective, resolveObjective } from './objective';
@@ -91,7 +93,8 @@ export class Model<P extends Prediction = Prediction> {
   private readonly objective: Objective;
   private readonly runtimes = new RuntimeRouter(() => this.exportSource());
   private control: FitControl | null = null;
-  private fitting = false;
+  /** Disposed or not, fitting or not: every public method passes its guard first. */
+  protected readonly lifecycle = new Lifecycle();
   private builtNet: LayersModel | null;
 
   /** `stage`: the feature stage (default: the data as given, or preprocessed pixels for an image model). */
@@ -106,6 +109,7 @@ export class Model<P extends Prediction = Prediction> {
 
   /** The underlying tfjs LayersModel (built on first use). */
   get net(): LayersModel {
+    this.lifecycle.usable('net');
     if (!this.builtNet) {
       this.builtNet = this.build();
       enforceFrozenBatchNorm(this.builtNet);
@@ -138,6 +142,7 @@ export class Model<P extends Prediction = Prediction> {
   compile<M extends MetricName = never>(
     options: CompileOptions & { metrics?: M[] } = {},
   ): [M] extends [never] ? this : Evaluates<M> & this {
+    this.lifecycle.idle('compile');
     validateCompile(options);
     this.optimizer.configure(options);
     if (options.loss) this.objective.loss = options.loss;
@@ -156,14 +161,13 @@ export class Model<P extends Prediction = Prediction> {
    */
   async fit(...args: FitArgs): Promise<this> {
     const call = parseFitArgs(args);
-    if (this.fitting)
-      throw new GraftError('FIT_IN_PROGRESS', 'this model is already fitting; await the running fit first');
-    this.fitting = true;
+    const endFit = this.lifecycle.beginFit();
     const scope = new Scope();
     let release = () => {};
     try {
       const backend = await holdTrainingBackend();
       release = backend.release;
+      if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
       const { opts } = call;
@@ -172,7 +176,7 @@ export class Model<P extends Prediction = Prediction> {
         : { epoch: 0, history: this.history };
       const progress = progressFor(call.options);
       const inputs = await stageInputs(this.stage, data, opts, progress, scope);
-      const optimizer = this.optimizer.get(opts.learningRate);
+      const optimizer = this.optimizer.get(opts.learningRate, inputs.train.net.trainableWeights);
       const history = new HistoryCallback(start.history);
       const hasValidation = data.val !== null;
       const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
@@ -183,13 +187,19 @@ export class Model<P extends Prediction = Prediction> {
       const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
       await this.adoptFit(objective, data, history, { ...summary, history: history.history });
       return this;
+    } catch (e) {
+      // the moments that made the loss non-finite would make the next fit fail the same way: they go
+      if (isGraftError(e, 'NON_FINITE_LOSS')) this.optimizer.reset();
+      throw e;
     } finally {
       scope.dispose();
       release();
+      // a failed or aborted fit may have changed weights too: no session keeps serving the old ones
+      this.runtimes.closeInBackground();
       this.stage.afterFit();
       this.optimizer.fitEnded();
       this.control = null;
-      this.fitting = false;
+      endFit();
     }
   }
 
@@ -218,6 +228,7 @@ export class Model<P extends Prediction = Prediction> {
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
+    this.lifecycle.usable('evaluate');
     const isDataset = x instanceof Dataset;
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
@@ -257,6 +268,7 @@ export class Model<P extends Prediction = Prediction> {
   async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
   async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
+    this.lifecycle.usable('predict');
     const { batch, single } = await toPredictBatch(x, this.stage, options.batch);
     let out: tf.Tensor | null = null;
     try {
@@ -276,6 +288,7 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Raw network output for a batch of raw inputs (a new tensor the caller owns). */
   async predictTensor(batch: tf.Tensor, options: PredictOptions = {}): Promise<tf.Tensor> {
+    this.lifecycle.usable('predictTensor');
     const batchSize = options.batchSize ?? 32;
     checkBatchSize(batchSize);
     const runtime = this.runtimes.pick(options.backend);
@@ -296,11 +309,13 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Exports to another format, through the exporter an adapter registered for it (e.g. `export('<format>')`). */
   async export(format: string): Promise<Uint8Array> {
+    this.lifecycle.usable('export');
     return getExporter(format)(this.exportSource());
   }
 
   /** A Keras-style layer table. */
   summary(print: ((line: string) => void) | null = console.log): string {
+    this.lifecycle.usable('summary');
     const lines: string[] = [];
     this.net.summary(100, undefined, (line: string) => lines.push(line));
     const text = lines.join('\n');
@@ -310,6 +325,7 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Metadata saved with the model (class names, task, loss, preprocessing, history). */
   metadata(): ModelMetadata {
+    this.lifecycle.usable('metadata');
     const { task, loss, metrics } = this.objective;
     const preprocessing = this.stage.preprocessing;
     return { classNames: this.classNames, task, loss, metrics, preprocessing, history: { ...this.history } };
@@ -321,18 +337,29 @@ export class Model<P extends Prediction = Prediction> {
    * (`model.<format>`) saves that export's bytes.
    */
   async save(target: string | tf.io.IOHandler): Promise<void> {
+    this.lifecycle.usable('save');
     await saveModel(
       { net: this.net, metadata: () => this.metadata(), exportSource: () => this.exportSource() },
       target,
     );
   }
 
-  /** Frees the network's weights, the optimizer, the stage's cache and any runtime sessions. */
-  async dispose(): Promise<void> {
-    await this.runtimes.invalidate();
+  /**
+   * Frees the network's weights, the optimizer and the stage's cache now, synchronously as tfjs' `dispose()`
+   * (runtime sessions close in the background). Every later call throws MODEL_DISPOSED; a second dispose does
+   * nothing; during a fit it throws FIT_IN_PROGRESS. `await model.dispose()` still works.
+   */
+  dispose(): void {
+    if (!this.lifecycle.end()) return;
+    this.runtimes.closeInBackground();
     this.optimizer.dispose();
     this.stage.dispose();
-    this.builtNet?.dispose();
+    if (this.builtNet) this.disposeNet(this.builtNet);
     this.builtNet = null;
+  }
+
+  /** Frees what the model owns of its network (all of it here; a transfer model keeps its caller's base). */
+  protected disposeNet(net: LayersModel): void {
+    net.dispose();
   }
 }

@@ -60,6 +60,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** Freezes every layer of the base (Keras `base.trainable = False`). */
   freeze(): this {
+    this.lifecycle.idle('freeze');
     if (this.backbone.kind === 'layers') for (const l of this.graph.baseLayers()) l.trainable = false;
     this.optimizer.reset();
     this.frozenStem.refresh();
@@ -68,6 +69,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning (next fit at 1e-5 by default). */
   unfreeze(which: UnfreezeOptions | string[] = {}): this {
+    this.lifecycle.idle('unfreeze');
     if (this.backbone.kind === 'extractor') {
       throw new GraftError(
         'GRAPH_MODEL_NOT_TRAINABLE',
@@ -126,6 +128,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   addHead(head: number): TransferModel<ClassPrediction>;
   addHead<T extends Task>(head: HeadSpec<T>): TransferModel<PredictionFor<T>>;
   addHead(head: number | HeadSpec): TransferModel<Prediction> {
+    this.lifecycle.idle('addHead');
     this.beforeBuild('addHead');
     const spec = typeof head === 'number' ? classifier(head) : head;
     if (!isHeadSpec(spec))
@@ -143,6 +146,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** How raw pixels become the base's input (replaces the backbone's); cached features made under the old are freed. */
   preprocess(preprocessing: Preprocessing): this {
+    this.lifecycle.idle('preprocess');
     const size = (preprocessing as Preprocessing | undefined)?.size;
     if (!Array.isArray(size) || size.length !== 2 || size.some((d) => !(Number.isInteger(d) && d > 0)))
       throw new GraftError('INVALID_OPTION', `expected preprocessing with size [height, width], got ${describe(size)}`);
@@ -155,6 +159,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
    * trains on at a tenth of the learning rate.
    */
   async fineTune(data: Dataset, options: FineTuneOptions = {}): Promise<this> {
+    this.lifecycle.idle('fineTune');
     const { epochs = 1, headEpochs = 1, unfreeze, fineTuneLearningRate, ...fit } = options;
     this.freeze();
     await this.fit(data, { ...fit, epochs: headEpochs });
@@ -166,11 +171,13 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** Drops cached base features (changes to the base are detected without this; it frees the memory). */
   clearFeatureCache(): void {
+    this.lifecycle.idle('clearFeatureCache');
     this.frozenStem.clear();
   }
 
   /** Whether the next fit can train the head on cached features (the base is frozen and has no random layers). */
   get usesFeatureCache(): boolean {
+    this.lifecycle.usable('usesFeatureCache');
     return this.frozenStem.frozen;
   }
 
@@ -178,12 +185,13 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     return this.graph.net();
   }
 
-  async dispose(): Promise<void> {
-    await super.dispose();
-    this.graph.reset();
+  /** The base stays the caller's: disposing this model frees the head (and pooling) only, never a shared base. */
+  protected override disposeNet(): void {
+    this.graph.disposeOwn();
   }
 
   private beforeBuild(what: string): void {
+    this.lifecycle.idle(what);
     if (this.isBuilt)
       throw new GraftError(
         'INVALID_HEAD',
