@@ -3,9 +3,10 @@ import { describe, GraftError } from '../../errors/graft-error';
 import { checkImageSize } from './image-size';
 import { imagesToTensor } from './images-to-tensor';
 import { fsReason, loadNodeFs } from './node-fs';
-import type { ImageSize } from './types';
+import { checkMaxPixels } from './max-pixels';
+import type { DecodeOptions, ImageSize } from './types';
 
-export interface ReadImageFolderOptions {
+export interface ReadImageFolderOptions extends DecodeOptions {
   /** [height, width] every image is resized to (bilinear). */
   size: ImageSize;
   /** File extensions read as images, case-insensitive; default ['.jpg', '.jpeg', '.png']. Other files are skipped. */
@@ -81,7 +82,8 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
   if (typeof options !== 'object' || options === null) {
     throw new GraftError('INVALID_OPTION', `expected options { size: [height, width] }, got ${describe(options)}`);
   }
-  const size = checkImageSize(options.size, 'options.size');
+  const maxPixels = checkMaxPixels(options.maxPixels, 'options.maxPixels');
+  const size = checkImageSize(options.size, 'options.size', maxPixels);
   const extensions = checkExtensions(options.extensions);
   const { fs, path } = await loadNodeFs();
 
@@ -130,6 +132,6 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
       { path: dir, classNames },
     );
   }
-  const x = await imagesToTensor(files, { size });
+  const x = await imagesToTensor(files, { size, maxPixels });
   return { x, labels, classNames, files };
 }
