@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
 import { checkImageSize } from './image-size';
 import { imagesToTensor } from './images-to-tensor';
+import { byCodePoint, type Entry, FolderWalk } from './folder-walk';
 import { fsReason, loadNodeFs } from './node-fs';
 import { checkMaxPixels } from './max-pixels';
 import type { DecodeOptions, ImageSize } from './types';
@@ -26,13 +27,6 @@ export interface ImageFolder {
 
 export const DEFAULT_IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
-type Fs = Awaited<ReturnType<typeof loadNodeFs>>['fs'];
-type Path = Awaited<ReturnType<typeof loadNodeFs>>['path'];
-type Entry = { name: string; isDirectory(): boolean; isSymbolicLink(): boolean };
-
-// Code-point order, independent of the machine's locale.
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function checkExtensions(ext: unknown): string[] {
   if (ext === undefined) return DEFAULT_IMAGE_EXTENSIONS;
   if (
@@ -47,26 +41,6 @@ function checkExtensions(ext: unknown): string[] {
     );
   }
   return ext.map((e: string) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
-}
-
-async function isDir(fs: Fs, full: string, entry: Entry): Promise<boolean> {
-  if (entry.isDirectory()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  return (await fs.stat(full).catch(() => null))?.isDirectory() ?? false;
-}
-
-/** Image files under `dir` (nested folders included), filtered by extension, sorted by relative path. */
-async function listImages(fs: Fs, path: Path, dir: string, extensions: string[], rel = ''): Promise<string[]> {
-  const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })) as Entry[];
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const relPath = rel ? `${rel}/${e.name}` : e.name;
-    if (await isDir(fs, path.join(dir, relPath), e))
-      out.push(...(await listImages(fs, path, dir, extensions, relPath)));
-    else if (extensions.includes(path.extname(e.name).toLowerCase())) out.push(relPath);
-  }
-  return rel ? out : out.sort(byCodePoint);
 }
 
 /**
@@ -88,7 +62,9 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
   const { fs, path } = await loadNodeFs();
 
   let entries: Entry[];
+  let walk: FolderWalk;
   try {
+    walk = await FolderWalk.start(fs, path, dir, extensions);
     entries = (await fs.readdir(dir, { withFileTypes: true })) as Entry[];
   } catch (e) {
     throw new GraftError('LOAD_FAILED', `could not read image folder ${JSON.stringify(dir)}: ${fsReason(e)}`, {
@@ -97,7 +73,7 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
   }
   const classNames: string[] = [];
   for (const e of entries) {
-    if (!e.name.startsWith('.') && (await isDir(fs, path.join(dir, e.name), e))) classNames.push(e.name);
+    if (!e.name.startsWith('.') && (await walk.enterDir(path.join(dir, e.name), e))) classNames.push(e.name);
   }
   classNames.sort(byCodePoint);
   if (classNames.length === 0) {
@@ -114,8 +90,9 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
     const classDir = path.join(dir, classNames[c]);
     let rels: string[];
     try {
-      rels = await listImages(fs, path, classDir, extensions);
+      rels = await walk.listImages(classDir);
     } catch (e) {
+      if (e instanceof GraftError) throw e;
       throw new GraftError('LOAD_FAILED', `could not list class folder ${JSON.stringify(classDir)}: ${fsReason(e)}`, {
         path: classDir,
       });
