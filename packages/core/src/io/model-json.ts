@@ -85,7 +85,10 @@ export async function parseModelJson(json: unknown, read: WeightReader, maxBytes
     }
   }
   if (expected > limit) {
-    throw new GraftError('FILE_TOO_LARGE', `the weights manifest declares ${expected} bytes, above the limit of ${limit}`);
+    throw new GraftError(
+      'FILE_TOO_LARGE',
+      `the weights manifest declares ${expected} bytes, above the limit of ${limit}`,
+    );
   }
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -34,8 +34,14 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
       `could not load a model from ${typeof source === 'string' ? source : 'the handler'}: ${(e as Error).message}`,
     );
   }
-  const meta = (net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {};
-  return new Model(net, sanitiseMetadata(meta));
+  let meta: ModelMetadata;
+  try {
+    meta = sanitiseMetadata((net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {});
+  } catch (e) {
+    net.dispose(); // nothing of a refused file stays alive
+    throw e;
+  }
+  return new Model(net, meta);
 }
 
 /** Reads a model's files (topology and weights) without building anything. */
@@ -63,7 +69,12 @@ async function loadArtifacts(source: string | tf.io.IOHandler, maxBytes?: number
 async function fetchModel(url: string, maxBytes?: number): Promise<tf.io.ModelArtifacts> {
   const res = await fetch(url);
   if (!res.ok) throw new GraftError('LOAD_FAILED', `GET ${url} answered ${res.status}`);
-  const body = await readBodyCapped(res, MAX_MODEL_JSON_BYTES, `model.json at ${url}`, 'a model.json is never this large');
+  const body = await readBodyCapped(
+    res,
+    MAX_MODEL_JSON_BYTES,
+    `model.json at ${url}`,
+    'a model.json is never this large',
+  );
   const text = new TextDecoder().decode(body);
   let json: unknown;
   try {

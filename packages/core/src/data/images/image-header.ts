@@ -47,7 +47,10 @@ function jpegDims(b: Uint8Array): ImageDims {
     if (len < 2) break;
     at += 2 + len;
   }
-  throw headerError('jpeg', `expected a JPEG with a start-of-frame segment giving its size, found none in ${b.length} bytes (is the file truncated or corrupt?)`);
+  throw headerError(
+    'jpeg',
+    `expected a JPEG with a start-of-frame segment giving its size, found none in ${b.length} bytes (is the file truncated or corrupt?)`,
+  );
 }
 
 /** The size an encoded image declares, read from its header without decoding any pixels. */

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
 import { withContext } from './error-context';
 import { checkImageSize } from './image-size';
-import { toImageTensor } from './to-image-tensor';
 import { checkMaxPixels } from './max-pixels';
+import { toImageTensor } from './to-image-tensor';
 import type { DecodeOptions, ImageSize, ImageSource } from './types';
 
 export interface ImagesToTensorOptions extends DecodeOptions {

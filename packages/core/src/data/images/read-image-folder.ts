@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
+import { byCodePoint, type Entry, FolderWalk } from './folder-walk';
 import { checkImageSize } from './image-size';
 import { imagesToTensor } from './images-to-tensor';
-import { byCodePoint, type Entry, FolderWalk } from './folder-walk';
-import { fsReason, loadNodeFs } from './node-fs';
 import { checkMaxPixels } from './max-pixels';
+import { fsReason, loadNodeFs } from './node-fs';
 import type { DecodeOptions, ImageSize } from './types';
 
 export interface ReadImageFolderOptions extends DecodeOptions {

@@ -3,11 +3,11 @@ import { describe, GraftError } from '../../errors/graft-error';
 import { browserSourceKind, browserSourceToTensor } from './browser-source';
 import { decodeImage } from './decode-image';
 import { checkImageSize } from './image-size';
+import { checkMaxPixels } from './max-pixels';
 import { isPixelBuffer, pixelsToTensor } from './pixels-to-tensor';
 import { readImageFile } from './read-image-file';
 import { resizeOwned } from './resize';
 import { tensorToImage } from './tensor-source';
-import { checkMaxPixels } from './max-pixels';
 import type { BrowserImageSource, DecodeOptions, ImageSource, ToImageTensorOptions } from './types';
 
 async function sourceToTensor(source: ImageSource, bounds: DecodeOptions): Promise<tf.Tensor3D> {
