@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { isNode } from '../env/runtime';
 import { describe, GraftError } from '../errors/graft-error';
 import { type ModelMetadata, sanitiseMetadata } from '../model/metadata';
 import { Model } from '../model/model';
