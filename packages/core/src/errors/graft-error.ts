@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INVALID_IMAGE',
   'UNSUPPORTED_IMAGE_FORMAT',
   'CHANNEL_MISMATCH',
+  'IMAGE_TOO_LARGE',
+  'INDEX_OUT_OF_RANGE',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',
