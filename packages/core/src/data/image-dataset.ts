@@ -9,6 +9,10 @@ import type { LabelInput } from './labels';
 export interface ImageDatasetOptions {
   /** [height, width] images are resized to when read (default [224, 224]); the model resizes again if it needs to. */
   size?: ImageSize;
+  /**
+   * `fromDirectory`: pins the classes and their order (Keras `class_names`); a sub-folder not listed is refused
+   * (UNKNOWN_CLASS). `fromImages`: the names integer labels index.
+   */
   classNames?: string[];
   extensions?: string[];
 }
@@ -18,7 +22,11 @@ export interface ImageDatasetOptions {
  * indices. Pixels are kept as 0..255; a transfer model applies its backbone's preprocessing.
  */
 export async function fromDirectory(dir: string, options: ImageDatasetOptions = {}): Promise<Dataset> {
-  const folder = await readImageFolder(dir, { size: options.size ?? [224, 224], extensions: options.extensions });
+  const folder = await readImageFolder(dir, {
+    size: options.size ?? [224, 224],
+    extensions: options.extensions,
+    classNames: options.classNames,
+  });
   try {
     return Dataset.from(folder.x, folder.labels, { classNames: folder.classNames });
   } finally {

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
+import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -15,7 +16,7 @@ import { trainLoop } from '../training/loop';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
-import { type FitData, resolveFitData, toDataset } from './fit-data';
+import { type FitData, own, resolveFitData, toDataset } from './fit-data';
 import { stageInputs, trainSpec } from './fit-inputs';
 import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
@@ -222,10 +223,11 @@ export class Model<P extends Prediction = Prediction> {
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
     const scope = new Scope();
-    const data = isDataset ? x : scope.own(toDataset(x, y as LabelInput, this.classNames));
+    const raw = isDataset ? x : scope.own(toDataset(x, y as LabelInput));
     try {
       await backends.ensure();
-      await data.validate();
+      await raw.validate();
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'evaluate'));
       const info = await data.labels();
       if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
       const net = this.net;
