@@ -22,9 +22,16 @@ import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { InputStage } from './input-stage';
+import { outputIsLogits, squash } from './logits';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
-import { type Objective, type ResolvedObjective, resolveFitObjective, resolveObjective } from './objective';
+import {
+  type Objective,
+  type ResolvedObjective,
+  resolveFitObjective,
+  resolveObjective,
+  settledObjective,
+} from './objective';
 import { OptimizerSlot } from './optimizer-slot';
 import { predictInBatches } from './predict-batches';
 import { type ImageInput, type PredictInput, toPredictBatch } from './predict-input';
@@ -100,7 +107,7 @@ export class Model<P extends Prediction = Prediction> {
     this.builtNet = net;
     if (net) enforceFrozenBatchNorm(net);
     this.classNames = meta.classNames;
-    this.objective = { task: meta.task, loss: meta.loss, metrics: meta.metrics };
+    this.objective = { task: meta.task, loss: meta.loss, fromLogits: meta.fromLogits, metrics: meta.metrics };
     this.stage = stage ?? new InputStage(() => this.net, meta.preprocessing);
     if (meta.history) Object.assign(this.history, meta.history);
   }
@@ -142,6 +149,7 @@ export class Model<P extends Prediction = Prediction> {
     validateCompile(options);
     this.optimizer.configure(options);
     if (options.loss) this.objective.loss = options.loss;
+    if (options.loss || options.fromLogits !== undefined) this.objective.fromLogits = options.fromLogits;
     if (options.metrics) this.objective.metrics = [...options.metrics];
     return this as never;
   }
@@ -180,9 +188,12 @@ export class Model<P extends Prediction = Prediction> {
       const callbacks = fitCallbacks(call.options, opts, parts);
       this.control = new FitControl();
       const spec = trainSpec(inputs, data, objective, optimizer);
-      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control);
+      const unsettle = this.settle(objective, data);
+      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control).catch((e) =>
+        unsettle(e),
+      );
       const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
-      await this.adoptFit(objective, data, history, { ...summary, history: history.history });
+      await this.adoptFit(history, { ...summary, history: history.history });
       return this;
     } finally {
       scope.dispose();
@@ -194,19 +205,25 @@ export class Model<P extends Prediction = Prediction> {
     }
   }
 
-  /** A fit that ran to its end: what it settled (loss, metrics, task, class names) and its history become the model's. */
-  private async adoptFit(
-    objective: ResolvedObjective,
-    data: FitData,
-    history: HistoryCallback,
-    summary: FitSummary,
-  ): Promise<void> {
-    const net = this.net;
-    this.lastFit = summary;
-    if (objective.lossName) this.objective.loss = objective.lossName;
-    this.objective.metrics = objective.metricNames;
-    this.objective.task ??= taskFor(outputActivation(net), outputUnits(net), objective.lossName ?? undefined);
+  /**
+   * What a fit settles (loss, metrics, task, class names) is the model's from the fit's start, so a save() from
+   * a callback writes it; a fit that throws puts the old values back (the returned function, which rethrows).
+   */
+  private settle(objective: ResolvedObjective, data: FitData): (e: unknown) => never {
+    const before = { objective: { ...this.objective }, classNames: this.classNames };
+    Object.assign(this.objective, settledObjective(this.objective, objective, this.net));
     this.classNames ??= data.classNames;
+    return (e) => {
+      for (const k of Object.keys(this.objective)) delete this.objective[k as keyof Objective];
+      Object.assign(this.objective, before.objective);
+      this.classNames = before.classNames;
+      throw e;
+    };
+  }
+
+  /** A fit that ran to its end: its summary and history become the model's. */
+  private async adoptFit(history: HistoryCallback, summary: FitSummary): Promise<void> {
+    this.lastFit = summary;
     const total = history.total();
     for (const k of Object.keys(this.history)) delete this.history[k];
     Object.assign(this.history, total);
@@ -263,10 +280,11 @@ export class Model<P extends Prediction = Prediction> {
     let out: tf.Tensor | null = null;
     try {
       out = await this.predictTensor(batch, options);
-      const rows = (await out.data()) as Float32Array;
+      let rows = (await out.data()) as Float32Array;
       const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
       const net = this.net;
       const task = this.objective.task ?? taskFor(outputActivation(net), outputUnits(net), this.objective.loss);
+      if (outputIsLogits(this.objective, outputActivation(net))) rows = squash(rows, width, task !== 'classification');
       // the task decides the shape, as P (from the head's task, when typed) says
       const preds = formatPredictions(task, rows, width, this.classNames) as P[];
       return single ? preds[0] : preds;
@@ -312,9 +330,10 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Metadata saved with the model (class names, task, loss, preprocessing, history). */
   metadata(): ModelMetadata {
-    const { task, loss, metrics } = this.objective;
+    const { task, loss, fromLogits, metrics } = this.objective;
     const preprocessing = this.stage.preprocessing;
-    return { classNames: this.classNames, task, loss, metrics, preprocessing, history: { ...this.history } };
+    const history = { ...this.history };
+    return { classNames: this.classNames, task, loss, fromLogits, metrics, preprocessing, history };
   }
 
   /**
