@@ -41,6 +41,7 @@ export { Model } from './model/model';
 export type { OptimizerName } from './model/optimizers';
 export type { ImageInput, PredictInput } from './model/predict-input';
 export type {
+  BinaryPrediction,
   ClassPrediction,
   MultiLabelPrediction,
   Prediction,

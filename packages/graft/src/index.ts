@@ -33,7 +33,7 @@ export {
   transfer,
 } from '@graftjs/core';
 export type * from '@graftjs/heads';
-export { classifier, embedding, L2Normalize, multiLabel, regression, tripletLoss } from '@graftjs/heads';
+export { binary, classifier, embedding, L2Normalize, multiLabel, regression, tripletLoss } from '@graftjs/heads';
 export type * from '@graftjs/zoo';
 export { backbone, catalogue, loadBackbone, mobilenetV1, mobilenetV2, resnet50, vgg16 } from '@graftjs/zoo';
 export type * from './worker';

@@ -8,6 +8,8 @@ export interface ModelMetadata {
   classNames?: string[];
   task?: Task;
   loss?: LossName;
+  /** The output is logits (predict applies sigmoid/softmax). */
+  fromLogits?: boolean;
   metrics?: MetricName[];
   preprocessing?: Preprocessing;
   history?: Record<string, number[]>;
@@ -36,6 +38,7 @@ export function sanitiseMetadata(m: ModelMetadata): ModelMetadata {
     out.classNames = [...m.classNames];
   if (typeof m.task === 'string') out.task = m.task;
   if (typeof m.loss === 'string') out.loss = m.loss;
+  if (typeof m.fromLogits === 'boolean') out.fromLogits = m.fromLogits;
   if (Array.isArray(m.metrics)) out.metrics = [...m.metrics];
   if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size))
     out.preprocessing = m.preprocessing;

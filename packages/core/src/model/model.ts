@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
+import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -16,16 +17,23 @@ import { trainLoop } from '../training/loop';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
-import { type FitData, resolveFitData, toDataset } from './fit-data';
+import { type FitData, own, resolveFitData, toDataset } from './fit-data';
 import { stageInputs, trainSpec } from './fit-inputs';
 import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { InputStage } from './input-stage';
 import { Lifecycle } from './lifecycle';
+import { outputIsLogits, squash } from './logits';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
-import { type Objective, type ResolvedObjective, resolveFitObjective, resolveObjective } from './objective';
+import {
+  type Objective,
+  type ResolvedObjective,
+  resolveFitObjective,
+  resolveObjective,
+  settledObjective,
+} from './objective';
 import { OptimizerSlot } from './optimizer-slot';
 import { predictInBatches } from './predict-batches';
 import { type ImageInput, type PredictInput, toPredictBatch } from './predict-input';
@@ -102,7 +110,7 @@ export class Model<P extends Prediction = Prediction> {
     this.builtNet = net;
     if (net) enforceFrozenBatchNorm(net);
     this.classNames = meta.classNames;
-    this.objective = { task: meta.task, loss: meta.loss, metrics: meta.metrics };
+    this.objective = { task: meta.task, loss: meta.loss, fromLogits: meta.fromLogits, metrics: meta.metrics };
     this.stage = stage ?? new InputStage(() => this.net, meta.preprocessing);
     if (meta.history) Object.assign(this.history, meta.history);
   }
@@ -146,6 +154,7 @@ export class Model<P extends Prediction = Prediction> {
     validateCompile(options);
     this.optimizer.configure(options);
     if (options.loss) this.objective.loss = options.loss;
+    if (options.loss || options.fromLogits !== undefined) this.objective.fromLogits = options.fromLogits;
     if (options.metrics) this.objective.metrics = [...options.metrics];
     return this as never;
   }
@@ -183,9 +192,12 @@ export class Model<P extends Prediction = Prediction> {
       const callbacks = fitCallbacks(call.options, opts, parts);
       this.control = new FitControl();
       const spec = trainSpec(inputs, data, objective, optimizer);
-      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control);
+      const unsettle = this.settle(objective, data);
+      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control).catch((e) =>
+        unsettle(e),
+      );
       const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
-      await this.adoptFit(objective, data, history, { ...summary, history: history.history });
+      await this.adoptFit(history, { ...summary, history: history.history });
       return this;
     } catch (e) {
       // the moments that made the loss non-finite would make the next fit fail the same way: they go
@@ -203,19 +215,25 @@ export class Model<P extends Prediction = Prediction> {
     }
   }
 
-  /** A fit that ran to its end: what it settled (loss, metrics, task, class names) and its history become the model's. */
-  private async adoptFit(
-    objective: ResolvedObjective,
-    data: FitData,
-    history: HistoryCallback,
-    summary: FitSummary,
-  ): Promise<void> {
-    const net = this.net;
-    this.lastFit = summary;
-    if (objective.lossName) this.objective.loss = objective.lossName;
-    this.objective.metrics = objective.metricNames;
-    this.objective.task ??= taskFor(outputActivation(net), outputUnits(net), objective.lossName ?? undefined);
+  /**
+   * What a fit settles (loss, metrics, task, class names) is the model's from the fit's start, so a save() from
+   * a callback writes it; a fit that throws puts the old values back (the returned function, which rethrows).
+   */
+  private settle(objective: ResolvedObjective, data: FitData): (e: unknown) => never {
+    const before = { objective: { ...this.objective }, classNames: this.classNames };
+    Object.assign(this.objective, settledObjective(this.objective, objective, this.net));
     this.classNames ??= data.classNames;
+    return (e) => {
+      for (const k of Object.keys(this.objective)) delete this.objective[k as keyof Objective];
+      Object.assign(this.objective, before.objective);
+      this.classNames = before.classNames;
+      throw e;
+    };
+  }
+
+  /** A fit that ran to its end: its summary and history become the model's. */
+  private async adoptFit(history: HistoryCallback, summary: FitSummary): Promise<void> {
+    this.lastFit = summary;
     const total = history.total();
     for (const k of Object.keys(this.history)) delete this.history[k];
     Object.assign(this.history, total);
@@ -233,10 +251,11 @@ export class Model<P extends Prediction = Prediction> {
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
     const scope = new Scope();
-    const data = isDataset ? x : scope.own(toDataset(x, y as LabelInput, this.classNames));
+    const raw = isDataset ? x : scope.own(toDataset(x, y as LabelInput));
     try {
       await backends.ensure();
-      await data.validate();
+      await raw.validate();
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'evaluate'));
       const info = await data.labels();
       if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
       const net = this.net;
@@ -273,10 +292,11 @@ export class Model<P extends Prediction = Prediction> {
     let out: tf.Tensor | null = null;
     try {
       out = await this.predictTensor(batch, options);
-      const rows = (await out.data()) as Float32Array;
+      let rows = (await out.data()) as Float32Array;
       const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
       const net = this.net;
       const task = this.objective.task ?? taskFor(outputActivation(net), outputUnits(net), this.objective.loss);
+      if (outputIsLogits(this.objective, outputActivation(net))) rows = squash(rows, width, task !== 'classification');
       // the task decides the shape, as P (from the head's task, when typed) says
       const preds = formatPredictions(task, rows, width, this.classNames) as P[];
       return single ? preds[0] : preds;
@@ -326,9 +346,10 @@ export class Model<P extends Prediction = Prediction> {
   /** Metadata saved with the model (class names, task, loss, preprocessing, history). */
   metadata(): ModelMetadata {
     this.lifecycle.usable('metadata');
-    const { task, loss, metrics } = this.objective;
+    const { task, loss, fromLogits, metrics } = this.objective;
     const preprocessing = this.stage.preprocessing;
-    return { classNames: this.classNames, task, loss, metrics, preprocessing, history: { ...this.history } };
+    const history = { ...this.history };
+    return { classNames: this.classNames, task, loss, fromLogits, metrics, preprocessing, history };
   }
 
   /**

@@ -8,7 +8,7 @@ import type { ClassPrediction, Prediction, Task } from '../model/predictions';
 import type { Backbone, Preprocessing } from './backbone';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
-import { classifier, type HeadSpec, isHeadSpec } from './head-spec';
+import { checkUnits, classifier, type HeadSpec, isHeadSpec } from './head-spec';
 import { toBackbone } from './to-backbone';
 import { type Pooling, TransferGraph } from './transfer-graph';
 import { layersToUnfreeze, type UnfreezeOptions } from './unfreeze';
@@ -133,8 +133,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     const spec = typeof head === 'number' ? classifier(head) : head;
     if (!isHeadSpec(spec))
       throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
-    if (!(Number.isInteger(spec.units) && spec.units > 0))
-      throw new GraftError('INVALID_HEAD', `expected head units as a positive integer, got ${describe(spec.units)}`);
+    checkUnits(spec.units, 'head units');
     this.graph.headSpec = spec;
     this.setObjective({
       task: spec.task,
