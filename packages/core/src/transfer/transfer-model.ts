@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
 import type { FitOptions } from '../model/fit-options';
+import { setBatchNormMode } from '../model/frozen-batchnorm';
 import { Model } from '../model/model';
 import type { PredictionFor } from '../model/prediction-types';
 import type { ClassPrediction, Prediction, Task } from '../model/predictions';
@@ -66,7 +67,11 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     return this;
   }
 
-  /** Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning (next fit at 1e-5 by default). */
+  /**
+   * Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning (next fit at 1e-5 by default).
+   * As in Keras, BatchNorm gamma/beta train while BatchNorm stays in inference mode; `{ batchNorm: 'train' }`
+   * switches the re-opened BatchNorm layers to batch statistics.
+   */
   unfreeze(which: UnfreezeOptions | string[] = {}): this {
     if (this.backbone.kind === 'extractor') {
       throw new GraftError(
@@ -74,7 +79,11 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
         `the base "${this.backbone.name}" cannot be unfrozen: ${this.backbone.frozenReason}`,
       );
     }
-    for (const l of layersToUnfreeze(this.graph.baseLayers(), which)) l.trainable = true;
+    const plan = layersToUnfreeze(this.graph.baseLayers(), which);
+    for (const l of plan.layers) {
+      l.trainable = true;
+      setBatchNormMode(l, plan.batchNorm);
+    }
     this.optimizer.reset(FINE_TUNE_LEARNING_RATE);
     this.frozenStem.refresh();
     return this;
