@@ -12,6 +12,7 @@ export type * from '@graftjs/core';
 export {
   backends,
   Callback,
+  callbacks,
   createRng,
   Dataset,
   dataset,
