@@ -494,14 +494,15 @@ const DARKNET_TINY: CatalogueEntry = {
 // Teachable Machine's published MobileNetV2 0.35 base, as it ships inside a Teachable Machine image-model export (the
 // backbone's 260 tensors byte-identical to an independent export; the 2-class head in these files is the uploader's
 // and our builder ignores it). That repository keeps weights.bin at its root, beside the folder of model.json.
-const TM_EXPORT = 'https://raw.githubusercontent.com/YogaMaulana17/tm-my-image-model/952b3ada6343ded01ea5e29cd9c9d4428c0df739/';
+const TM_EXPORT =
+  'https://raw.githubusercontent.com/YogaMaulana17/tm-my-image-model/952b3ada6343ded01ea5e29cd9c9d4428c0df739/';
 
 const MOBILENET_V2_035_TM: CatalogueEntry = {
   name: 'mobilenet_v2_0.35_224',
   format: 'layers',
   location: `${TM_EXPORT}my_model/`,
   upstream:
-    'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json (Teachable Machine\'s base; the same backbone tensors, not these bytes)',
+    "https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json (Teachable Machine's base; the same backbone tensors, not these bytes)",
   inputShape: [224, 224, 3],
   preprocessing: { size: [224, 224], range: [-1, 1], channelOrder: 'rgb' },
   feature: 'out_relu',
