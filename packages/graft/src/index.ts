@@ -11,6 +11,7 @@ export type * from '@graftjs/core';
 export {
   backends,
   Callback,
+  callbacks,
   createRng,
   Dataset,
   dataset,

@@ -16,3 +16,5 @@ export type {
   WeightSource,
 } from './loading/types';
 export { DEFAULT_MAX_BYTES } from './loading/types';
+export type { OnnxDtype, OnnxEncoderEntry, OnnxEncoderFile, OnnxEncoderSource } from './onnx-encoders';
+export { onnxEncoder, onnxEncoders } from './onnx-encoders';

@@ -13,6 +13,7 @@ import type { StopReason } from '../training/callbacks';
 import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
+import { restoringRate } from '../training/learning-rate';
 import { trainLoop } from '../training/loop';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
@@ -82,6 +83,10 @@ export interface FitSummary {
   epochs: number;
   featureCache: boolean;
   backend: string;
+  /** The learning rate the fit started with (fit's option, else compile's, else the default in effect). */
+  learningRate: number;
+  /** The rate at the fit's end: differs where a schedule (oneCycle, reduceLROnPlateau) changed it. */
+  finalLearningRate: number;
   /** This fit's own values per epoch (`model.history` holds every fit's, appended). */
   history: History;
 }
@@ -190,13 +195,15 @@ export class Model<P extends Prediction = Prediction> {
       const hasValidation = data.val !== null;
       const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
       const callbacks = fitCallbacks(call.options, opts, parts);
-      this.control = new FitControl();
+      const control = new FitControl(optimizer);
+      this.control = control;
       const spec = trainSpec(inputs, data, objective, optimizer);
       const unsettle = this.settle(objective, data);
-      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control).catch((e) =>
-        unsettle(e),
-      );
-      const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
+      const loopOptions = { ...opts, initialEpoch: start.epoch };
+      const { value: result, ...rates } = await restoringRate(optimizer, () =>
+        trainLoop(spec, loopOptions, callbacks, control),
+      ).catch((e) => unsettle(e));
+      const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.choice.name };
       await this.adoptFit(history, { ...summary, history: history.history });
       return this;
     } catch (e) {
@@ -333,11 +340,13 @@ export class Model<P extends Prediction = Prediction> {
     return getExporter(format)(this.exportSource());
   }
 
-  /** A Keras-style layer table. */
+  /** A Keras-style layer table, then the learning rate the next fit uses when it names none. */
   summary(print: ((line: string) => void) | null = console.log): string {
     this.lifecycle.usable('summary');
     const lines: string[] = [];
     this.net.summary(100, undefined, (line: string) => lines.push(line));
+    const next = this.optimizer.nextLearningRate();
+    lines.push(`Learning rate of the next fit: ${next.rate} (${next.source})`);
     const text = lines.join('\n');
     print?.(text);
     return text;
