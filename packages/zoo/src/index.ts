@@ -16,3 +16,5 @@ export type {
   WeightSource,
 } from './loading/types';
 export { DEFAULT_MAX_BYTES } from './loading/types';
+export type { SentenceEncoder, SentenceEncoderOptions } from './text/sentence-encoder';
+export { sentenceEncoder } from './text/sentence-encoder';

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INVALID_IMAGE',
   'UNSUPPORTED_IMAGE_FORMAT',
   'CHANNEL_MISMATCH',
+  'EMPTY_TEXT',
+  'TEXT_TOO_LONG',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',
@@ -32,6 +34,7 @@ export const ERROR_CODES = [
   'INVALID_HEAD',
   'GRAPH_MODEL_NOT_TRAINABLE',
   'INVALID_BASE',
+  'BASE_REQUIRED',
   // zoo and loading
   'UNKNOWN_BACKBONE',
   'CHECKSUM_MISMATCH',

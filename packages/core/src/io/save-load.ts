@@ -4,6 +4,8 @@ import { isNode } from '../env/runtime';
 import { describe, GraftError } from '../errors/graft-error';
 import { type ModelMetadata, sanitiseMetadata } from '../model/metadata';
 import { Model } from '../model/model';
+import type { ExtractorBackbone } from '../transfer/backbone';
+import { modelOnBase } from '../transfer/model-on-base';
 import { layersModelFromArtifacts } from './layers-from-artifacts';
 import { parseModelJson, readNodeModel } from './node-directory';
 import { isBrowserScheme, nodePath } from './save-target';
@@ -11,6 +13,8 @@ import { isBrowserScheme, nodePath } from './save-target';
 export interface LoadOptions {
   /** Upper bound for weight bytes (default 2 GiB). */
   maxBytes?: number;
+  /** The frozen base a model saved on a referenced base needs (e.g. `await sentenceEncoder()`); it stays the caller's. */
+  base?: ExtractorBackbone;
 }
 
 /** Loads a model saved by `model.save` (or any tfjs Layers model): directory, URL, indexeddb://, handler. */
@@ -25,8 +29,14 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
       `could not load a model from ${typeof source === 'string' ? source : 'the handler'}: ${(e as Error).message}`,
     );
   }
-  const meta = (net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {};
-  return new Model(net, sanitiseMetadata(meta));
+  const meta = sanitiseMetadata((net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {});
+  if (meta.base === undefined && options.base === undefined) return new Model(net, meta);
+  try {
+    return modelOnBase(net, meta, options.base);
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
 }
 
 /** Reads a model's files (topology and weights) without building anything. */

@@ -10,6 +10,8 @@ export interface ModelMetadata {
   metrics?: MetricName[];
   preprocessing?: Preprocessing;
   history?: Record<string, number[]>;
+  /** The frozen base a saved head needs, by its `reference` (the base itself is not saved). */
+  base?: string;
 }
 
 /** Keeps only known metadata fields with the right types: saved files are data, never trusted. */
@@ -22,6 +24,7 @@ export function sanitiseMetadata(m: ModelMetadata): ModelMetadata {
   if (Array.isArray(m.metrics)) out.metrics = m.metrics.filter((x) => typeof x === 'string');
   if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size))
     out.preprocessing = m.preprocessing;
+  if (typeof m.base === 'string') out.base = m.base;
   if (m.history && typeof m.history === 'object') {
     const h: Record<string, number[]> = {};
     for (const [k, v] of Object.entries(m.history))

@@ -27,7 +27,10 @@ export class UnigramTokenizer {
 
   constructor(private readonly vocab: UnigramVocab) {
     if (!Array.isArray(vocab) || vocab.length <= RESERVED)
-      throw new GraftError('INVALID_MODEL_FILE', `expected a vocabulary of [piece, score] pairs, got ${describe(vocab)}`);
+      throw new GraftError(
+        'INVALID_MODEL_FILE',
+        `expected a vocabulary of [piece, score] pairs, got ${describe(vocab)}`,
+      );
     this.pieceLength = vocab.map((p) => p[0].length);
     for (let id = RESERVED; id < vocab.length; id++) this.insert(vocab[id][0], id);
   }
