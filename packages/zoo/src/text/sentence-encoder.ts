@@ -66,6 +66,8 @@ function useBackbone(model: GraphModel, tokenizer: UnigramTokenizer, maxTokens: 
     const { indices, values } = sparseIds(ids);
     try {
       return (await model.executeAsync({ indices, values }, USE_LITE.feature)) as tf.Tensor2D;
+    } catch (e) {
+      throw noSyncReads(e);
     } finally {
       indices.dispose();
       values.dispose();
@@ -94,4 +96,13 @@ function useBackbone(model: GraphModel, tokenizer: UnigramTokenizer, maxTokens: 
     tokenize: (text: string) => tokenizer.encode(text),
     dispose: () => model.dispose(),
   };
+}
+
+/** tfjs-webgpu reads values synchronously (which the graph's shape ops need) through OffscreenCanvas, absent in Node. */
+function noSyncReads(e: unknown): unknown {
+  if (!(e instanceof ReferenceError && /OffscreenCanvas/.test(e.message))) return e;
+  return new GraftError(
+    'BACKEND_UNAVAILABLE',
+    `USE Lite cannot run on the ${tf.getBackend()} backend here: its graph reads tensor values synchronously, which this backend does through OffscreenCanvas, absent in this runtime (Node); use wasm or cpu`,
+  );
 }
