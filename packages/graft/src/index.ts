@@ -21,6 +21,7 @@ export {
   env,
   fromDirectory,
   fromImages,
+  fromTextFile,
   GraftError,
   graphExtractor,
   isGraftError,
@@ -36,6 +37,15 @@ export {
 export type * from '@graftjs/heads';
 export { binary, classifier, embedding, L2Normalize, multiLabel, regression, tripletLoss } from '@graftjs/heads';
 export type * from '@graftjs/zoo';
-export { backbone, catalogue, loadBackbone, mobilenetV1, mobilenetV2, resnet50, vgg16 } from '@graftjs/zoo';
+export {
+  backbone,
+  catalogue,
+  loadBackbone,
+  mobilenetV1,
+  mobilenetV2,
+  resnet50,
+  sentenceEncoder,
+  vgg16,
+} from '@graftjs/zoo';
 export type * from './worker';
 export { serveTraining, trainInWorker, WorkerTrainer } from './worker';

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'CHANNEL_MISMATCH',
   'IMAGE_TOO_LARGE',
   'INDEX_OUT_OF_RANGE',
+  'EMPTY_TEXT',
+  'TEXT_TOO_LONG',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',
@@ -36,6 +38,7 @@ export const ERROR_CODES = [
   'INVALID_HEAD',
   'GRAPH_MODEL_NOT_TRAINABLE',
   'INVALID_BASE',
+  'BASE_REQUIRED',
   // zoo and loading
   'UNKNOWN_BACKBONE',
   'CHECKSUM_MISMATCH',

@@ -13,6 +13,8 @@ export interface ModelMetadata {
   metrics?: MetricName[];
   preprocessing?: Preprocessing;
   history?: Record<string, number[]>;
+  /** The frozen base a saved head needs, by its `reference` (the base itself is not saved). */
+  base?: string;
 }
 
 function unknownName(field: string, known: readonly string[], got: unknown): GraftError {
@@ -42,6 +44,7 @@ export function sanitiseMetadata(m: ModelMetadata): ModelMetadata {
   if (Array.isArray(m.metrics)) out.metrics = [...m.metrics];
   if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size))
     out.preprocessing = m.preprocessing;
+  if (typeof m.base === 'string') out.base = m.base;
   if (m.history && typeof m.history === 'object') {
     const h: Record<string, number[]> = {};
     for (const [k, v] of Object.entries(m.history))
