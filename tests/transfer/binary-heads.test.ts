@@ -55,7 +55,7 @@ describe('binary heads', () => {
     const ml = transfer(base(), { seed: 1 }).freeze().addHead(multiLabel(2));
     const rows = y.map((c) => (c === 0 ? [1, 0] : [0, 1]));
     await ml.fit(x, rows, { classNames: ['daisy', 'roses'], epochs: 40, learningRate: 0.05 });
-    const p: MultiLabelPrediction = await ml.predict(x[1]);
+    const p: MultiLabelPrediction = await ml.predict(x[1], { batch: false });
     expect(p.labels).toEqual([names[1]]);
     const one = transfer(base(), { seed: 1 }).freeze().addHead(multiLabel(1));
     await expect(one.fit(x, names, { epochs: 1 })).rejects.toMatchObject({
