@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
+import type { BinaryPrediction, ClassPrediction, Prediction } from '../model/predictions';
 import { type Activation, checkActivation } from './activations';
 import {
   type BatchNormOptions,
@@ -55,7 +56,7 @@ function padding(v: unknown): void {
  * The fluent Keras Sequential: each method adds one layer and returns the model, which can `fit` at once.
  * Built on tfjs-layers on first use; layers cannot be added after that.
  */
-export class SequentialModel extends Model {
+export class SequentialModel<P extends Prediction = Prediction> extends Model<P> {
   private readonly factories: LayerFactory[] = [];
   private readonly options: SequentialOptions;
 
@@ -75,6 +76,7 @@ export class SequentialModel extends Model {
   }
 
   private add(factory: LayerFactory): this {
+    this.lifecycle.idle('add a layer to');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',
@@ -90,10 +92,18 @@ export class SequentialModel extends Model {
     return this.add((first) => tfl.layers.flatten({ ...first, ...options }));
   }
 
-  /** Fully connected layer (Keras Dense): `dense(units, options)` or tfjs' `dense({ units, ...options })`. */
-  dense(units: number, options?: DenseOptions): this;
-  dense(config: DenseConfig): this;
-  dense(units: number | DenseConfig, options: DenseOptions = {}): this {
+  /**
+   * Fully connected layer (Keras Dense): `dense(units, options)` or tfjs' `dense({ units, ...options })`. As the
+   * last layer it types the predictions: softmax gives `ClassPrediction`, one sigmoid unit `BinaryPrediction`;
+   * any other output keeps the `Prediction` union, since compile's loss decides.
+   */
+  dense(units: number, options: DenseOptions & { activation: 'softmax' }): SequentialModel<ClassPrediction>;
+  dense(units: 1, options: DenseOptions & { activation: 'sigmoid' }): SequentialModel<BinaryPrediction>;
+  dense(units: number, options?: DenseOptions): SequentialModel;
+  dense(config: DenseConfig & { activation: 'softmax' }): SequentialModel<ClassPrediction>;
+  dense(config: DenseConfig & { units: 1; activation: 'sigmoid' }): SequentialModel<BinaryPrediction>;
+  dense(config: DenseConfig): SequentialModel;
+  dense(units: number | DenseConfig, options: DenseOptions = {}): SequentialModel {
     if (isConfig<DenseConfig>(units)) {
       const { units: n, ...rest } = units;
       return this.dense(n, rest);

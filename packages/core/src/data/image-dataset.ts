@@ -3,10 +3,10 @@ import { describe, GraftError } from '../errors/graft-error';
 import { Dataset } from './dataset';
 import { imagesToTensor } from './images/images-to-tensor';
 import { readImageFolder } from './images/read-image-folder';
-import type { ImageSize, ImageSource } from './images/types';
+import type { DecodeOptions, ImageSize, ImageSource } from './images/types';
 import type { LabelInput } from './labels';
 
-export interface ImageDatasetOptions {
+export interface ImageDatasetOptions extends DecodeOptions {
   /** [height, width] images are resized to when read (default [224, 224]); the model resizes again if it needs to. */
   size?: ImageSize;
   /**
@@ -25,6 +25,7 @@ export async function fromDirectory(dir: string, options: ImageDatasetOptions = 
   const folder = await readImageFolder(dir, {
     size: options.size ?? [224, 224],
     extensions: options.extensions,
+    maxPixels: options.maxPixels,
     classNames: options.classNames,
   });
   try {
@@ -42,7 +43,7 @@ export async function fromImages(
 ): Promise<Dataset> {
   if (!Array.isArray(images))
     throw new GraftError('INVALID_DATA', `expected an array of images, got ${describe(images)}`);
-  const x = await imagesToTensor(images, { size: options.size ?? [224, 224] });
+  const x = await imagesToTensor(images, { size: options.size ?? [224, 224], maxPixels: options.maxPixels });
   try {
     return Dataset.from(x, labels, { classNames: options.classNames });
   } finally {

@@ -5,13 +5,15 @@ import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
-import { GraftError } from '../errors/graft-error';
+import { GraftError, isGraftError } from '../errors/graft-error';
+import { checkCheckpointTarget } from '../io/checkpoint-file';
 import { type ExportSource, getExporter } from '../io/exporters';
 import { saveModel } from '../io/save-model';
 import type { StopReason } from '../training/callbacks';
 import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
+import { restoringRate } from '../training/learning-rate';
 import { trainLoop } from '../training/loop';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
@@ -22,6 +24,7 @@ import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { InputStage } from './input-stage';
+import { Lifecycle } from './lifecycle';
 import { outputIsLogits, squash } from './logits';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
@@ -80,6 +83,10 @@ export interface FitSummary {
   epochs: number;
   featureCache: boolean;
   backend: string;
+  /** The learning rate the fit started with (fit's option, else compile's, else the default in effect). */
+  learningRate: number;
+  /** The rate at the fit's end: differs where a schedule (oneCycle, reduceLROnPlateau) changed it. */
+  finalLearningRate: number;
   /** This fit's own values per epoch (`model.history` holds every fit's, appended). */
   history: History;
 }
@@ -99,7 +106,8 @@ export class Model<P extends Prediction = Prediction> {
   private readonly objective: Objective;
   private readonly runtimes = new RuntimeRouter(() => this.exportSource());
   private control: FitControl | null = null;
-  private fitting = false;
+  /** Disposed or not, fitting or not: every public method passes its guard first. */
+  protected readonly lifecycle = new Lifecycle();
   private builtNet: LayersModel | null;
 
   /** `stage`: the feature stage (default: the data as given, or preprocessed pixels for an image model). */
@@ -114,6 +122,7 @@ export class Model<P extends Prediction = Prediction> {
 
   /** The underlying tfjs LayersModel (built on first use). */
   get net(): LayersModel {
+    this.lifecycle.usable('net');
     if (!this.builtNet) {
       this.builtNet = this.build();
       enforceFrozenBatchNorm(this.builtNet);
@@ -146,6 +155,7 @@ export class Model<P extends Prediction = Prediction> {
   compile<M extends MetricName = never>(
     options: CompileOptions & { metrics?: M[] } = {},
   ): [M] extends [never] ? this : Evaluates<M> & this {
+    this.lifecycle.idle('compile');
     validateCompile(options);
     this.optimizer.configure(options);
     if (options.loss) this.objective.loss = options.loss;
@@ -165,14 +175,13 @@ export class Model<P extends Prediction = Prediction> {
    */
   async fit(...args: FitArgs): Promise<this> {
     const call = parseFitArgs(args);
-    if (this.fitting)
-      throw new GraftError('FIT_IN_PROGRESS', 'this model is already fitting; await the running fit first');
-    this.fitting = true;
+    const endFit = this.lifecycle.beginFit();
     const scope = new Scope();
     let release = () => {};
     try {
       const backend = await holdTrainingBackend();
       release = backend.release;
+      if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
       const { opts } = call;
@@ -181,27 +190,35 @@ export class Model<P extends Prediction = Prediction> {
         : { epoch: 0, history: this.history };
       const progress = progressFor(call.options);
       const inputs = await stageInputs(this.stage, data, opts, progress, scope);
-      const optimizer = this.optimizer.get(opts.learningRate);
+      const optimizer = this.optimizer.get(opts.learningRate, inputs.train.net.trainableWeights);
       const history = new HistoryCallback(start.history);
       const hasValidation = data.val !== null;
       const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
       const callbacks = fitCallbacks(call.options, opts, parts);
-      this.control = new FitControl();
+      const control = new FitControl(optimizer);
+      this.control = control;
       const spec = trainSpec(inputs, data, objective, optimizer);
       const unsettle = this.settle(objective, data);
-      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control).catch((e) =>
-        unsettle(e),
-      );
-      const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
+      const loopOptions = { ...opts, initialEpoch: start.epoch };
+      const { value: result, ...rates } = await restoringRate(optimizer, () =>
+        trainLoop(spec, loopOptions, callbacks, control),
+      ).catch((e) => unsettle(e));
+      const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.choice.name };
       await this.adoptFit(history, { ...summary, history: history.history });
       return this;
+    } catch (e) {
+      // the moments that made the loss non-finite would make the next fit fail the same way: they go
+      if (isGraftError(e, 'NON_FINITE_LOSS')) this.optimizer.reset();
+      throw e;
     } finally {
       scope.dispose();
       release();
+      // a failed or aborted fit may have changed weights too: no session keeps serving the old ones
+      this.runtimes.closeInBackground();
       this.stage.afterFit();
       this.optimizer.fitEnded();
       this.control = null;
-      this.fitting = false;
+      endFit();
     }
   }
 
@@ -236,6 +253,7 @@ export class Model<P extends Prediction = Prediction> {
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
+    this.lifecycle.usable('evaluate');
     const isDataset = x instanceof Dataset;
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
@@ -276,6 +294,7 @@ export class Model<P extends Prediction = Prediction> {
   async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
   async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
+    this.lifecycle.usable('predict');
     const { batch, single } = await toPredictBatch(x, this.stage, options.batch);
     let out: tf.Tensor | null = null;
     try {
@@ -296,6 +315,7 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Raw network output for a batch of raw inputs (a new tensor the caller owns). */
   async predictTensor(batch: tf.Tensor, options: PredictOptions = {}): Promise<tf.Tensor> {
+    this.lifecycle.usable('predictTensor');
     const batchSize = options.batchSize ?? 32;
     checkBatchSize(batchSize);
     const runtime = this.runtimes.pick(options.backend);
@@ -316,13 +336,17 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Exports to another format, through the exporter an adapter registered for it (e.g. `export('<format>')`). */
   async export(format: string): Promise<Uint8Array> {
+    this.lifecycle.usable('export');
     return getExporter(format)(this.exportSource());
   }
 
-  /** A Keras-style layer table. */
+  /** A Keras-style layer table, then the learning rate the next fit uses when it names none. */
   summary(print: ((line: string) => void) | null = console.log): string {
+    this.lifecycle.usable('summary');
     const lines: string[] = [];
     this.net.summary(100, undefined, (line: string) => lines.push(line));
+    const next = this.optimizer.nextLearningRate();
+    lines.push(`Learning rate of the next fit: ${next.rate} (${next.source})`);
     const text = lines.join('\n');
     print?.(text);
     return text;
@@ -330,6 +354,7 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Metadata saved with the model (class names, task, loss, preprocessing, history). */
   metadata(): ModelMetadata {
+    this.lifecycle.usable('metadata');
     const { task, loss, fromLogits, metrics } = this.objective;
     const preprocessing = this.stage.preprocessing;
     const history = { ...this.history };
@@ -342,18 +367,29 @@ export class Model<P extends Prediction = Prediction> {
    * (`model.<format>`) saves that export's bytes.
    */
   async save(target: string | tf.io.IOHandler): Promise<void> {
+    this.lifecycle.usable('save');
     await saveModel(
       { net: this.net, metadata: () => this.metadata(), exportSource: () => this.exportSource() },
       target,
     );
   }
 
-  /** Frees the network's weights, the optimizer, the stage's cache and any runtime sessions. */
-  async dispose(): Promise<void> {
-    await this.runtimes.invalidate();
+  /**
+   * Frees the network's weights, the optimizer and the stage's cache now, synchronously as tfjs' `dispose()`
+   * (runtime sessions close in the background). Every later call throws MODEL_DISPOSED; a second dispose does
+   * nothing; during a fit it throws FIT_IN_PROGRESS. `await model.dispose()` still works.
+   */
+  dispose(): void {
+    if (!this.lifecycle.end()) return;
+    this.runtimes.closeInBackground();
     this.optimizer.dispose();
     this.stage.dispose();
-    this.builtNet?.dispose();
+    if (this.builtNet) this.disposeNet(this.builtNet);
     this.builtNet = null;
+  }
+
+  /** Frees what the model owns of its network (all of it here; a transfer model keeps its caller's base). */
+  protected disposeNet(net: LayersModel): void {
+    net.dispose();
   }
 }

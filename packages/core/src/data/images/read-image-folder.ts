@@ -1,11 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
+import { byCodePoint, type Entry, FolderWalk } from './folder-walk';
 import { checkImageSize } from './image-size';
 import { imagesToTensor } from './images-to-tensor';
+import { checkMaxPixels } from './max-pixels';
 import { fsReason, loadNodeFs } from './node-fs';
-import type { ImageSize } from './types';
+import type { DecodeOptions, ImageSize } from './types';
 
-export interface ReadImageFolderOptions {
+export interface ReadImageFolderOptions extends DecodeOptions {
   /** [height, width] every image is resized to (bilinear). */
   size: ImageSize;
   /** File extensions read as images, case-insensitive; default ['.jpg', '.jpeg', '.png']. Other files are skipped. */
@@ -30,13 +32,6 @@ export interface ImageFolder {
 
 export const DEFAULT_IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
-type Fs = Awaited<ReturnType<typeof loadNodeFs>>['fs'];
-type Path = Awaited<ReturnType<typeof loadNodeFs>>['path'];
-type Entry = { name: string; isDirectory(): boolean; isSymbolicLink(): boolean };
-
-// Code-point order, independent of the machine's locale.
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function checkExtensions(ext: unknown): string[] {
   if (ext === undefined) return DEFAULT_IMAGE_EXTENSIONS;
   if (
@@ -51,26 +46,6 @@ function checkExtensions(ext: unknown): string[] {
     );
   }
   return ext.map((e: string) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
-}
-
-async function isDir(fs: Fs, full: string, entry: Entry): Promise<boolean> {
-  if (entry.isDirectory()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  return (await fs.stat(full).catch(() => null))?.isDirectory() ?? false;
-}
-
-/** Image files under `dir` (nested folders included), filtered by extension, sorted by relative path. */
-async function listImages(fs: Fs, path: Path, dir: string, extensions: string[], rel = ''): Promise<string[]> {
-  const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })) as Entry[];
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const relPath = rel ? `${rel}/${e.name}` : e.name;
-    if (await isDir(fs, path.join(dir, relPath), e))
-      out.push(...(await listImages(fs, path, dir, extensions, relPath)));
-    else if (extensions.includes(path.extname(e.name).toLowerCase())) out.push(relPath);
-  }
-  return rel ? out : out.sort(byCodePoint);
 }
 
 /** The class order: the given names (every folder must be among them), else the folders sorted. */
@@ -110,12 +85,15 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
   if (typeof options !== 'object' || options === null) {
     throw new GraftError('INVALID_OPTION', `expected options { size: [height, width] }, got ${describe(options)}`);
   }
-  const size = checkImageSize(options.size, 'options.size');
+  const maxPixels = checkMaxPixels(options.maxPixels, 'options.maxPixels');
+  const size = checkImageSize(options.size, 'options.size', maxPixels);
   const extensions = checkExtensions(options.extensions);
   const { fs, path } = await loadNodeFs();
 
   let entries: Entry[];
+  let walk: FolderWalk;
   try {
+    walk = await FolderWalk.start(fs, path, dir, extensions);
     entries = (await fs.readdir(dir, { withFileTypes: true })) as Entry[];
   } catch (e) {
     throw new GraftError('LOAD_FAILED', `could not read image folder ${JSON.stringify(dir)}: ${fsReason(e)}`, {
@@ -124,7 +102,7 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
   }
   const folders: string[] = [];
   for (const e of entries) {
-    if (!e.name.startsWith('.') && (await isDir(fs, path.join(dir, e.name), e))) folders.push(e.name);
+    if (!e.name.startsWith('.') && (await walk.enterDir(path.join(dir, e.name), e))) folders.push(e.name);
   }
   folders.sort(byCodePoint);
   if (folders.length === 0) {
@@ -143,8 +121,9 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
     const classDir = path.join(dir, classNames[c]);
     let rels: string[];
     try {
-      rels = await listImages(fs, path, classDir, extensions);
+      rels = await walk.listImages(classDir);
     } catch (e) {
+      if (e instanceof GraftError) throw e;
       throw new GraftError('LOAD_FAILED', `could not list class folder ${JSON.stringify(classDir)}: ${fsReason(e)}`, {
         path: classDir,
       });
@@ -161,6 +140,6 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
       { path: dir, classNames },
     );
   }
-  const x = await imagesToTensor(files, { size });
+  const x = await imagesToTensor(files, { size, maxPixels });
   return { x, labels, classNames, files };
 }
