@@ -15,6 +15,8 @@ export * from './data/images';
 export type { LabelInfo, LabelInput } from './data/labels';
 export { createRng } from './data/rng';
 export type { NumericInput } from './data/tensorize';
+export type { TextTableOptions } from './data/text-dataset';
+export { fromTextFile } from './data/text-dataset';
 export type { BackendSettings, Env, FileCache, LogLevel } from './env/env';
 export { env } from './env/env';
 export type { AdapterErrorCodes, GraftErrorCode } from './errors/graft-error';
@@ -41,6 +43,7 @@ export { Model } from './model/model';
 export type { OptimizerName } from './model/optimizers';
 export type { ImageInput, PredictInput } from './model/predict-input';
 export type {
+  BinaryPrediction,
   ClassPrediction,
   MultiLabelPrediction,
   Prediction,

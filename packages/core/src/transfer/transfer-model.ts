@@ -11,7 +11,7 @@ import { OneCycle, type OneCycleOptions } from '../training/one-cycle';
 import type { Backbone, Preprocessing } from './backbone';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
-import { classifier, type HeadSpec, isHeadSpec } from './head-spec';
+import { checkUnits, classifier, type HeadSpec, isHeadSpec } from './head-spec';
 import { toBackbone } from './to-backbone';
 import { type Pooling, TransferGraph } from './transfer-graph';
 import { layersToUnfreeze, type UnfreezeOptions } from './unfreeze';
@@ -77,6 +77,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** Freezes every layer of the base (Keras `base.trainable = False`). */
   freeze(): this {
+    this.lifecycle.idle('freeze');
     if (this.backbone.kind === 'layers') for (const l of this.graph.baseLayers()) l.trainable = false;
     this.optimizer.reset();
     this.frozenStem.refresh();
@@ -89,6 +90,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
    * switches the re-opened BatchNorm layers to batch statistics.
    */
   unfreeze(which: UnfreezeOptions | string[] = {}): this {
+    this.lifecycle.idle('unfreeze');
     if (this.backbone.kind === 'extractor') {
       throw new GraftError(
         'GRAPH_MODEL_NOT_TRAINABLE',
@@ -151,12 +153,12 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   addHead(head: number): TransferModel<ClassPrediction>;
   addHead<T extends Task>(head: HeadSpec<T>): TransferModel<PredictionFor<T>>;
   addHead(head: number | HeadSpec): TransferModel<Prediction> {
+    this.lifecycle.idle('addHead');
     this.beforeBuild('addHead');
     const spec = typeof head === 'number' ? classifier(head) : head;
     if (!isHeadSpec(spec))
       throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
-    if (!(Number.isInteger(spec.units) && spec.units > 0))
-      throw new GraftError('INVALID_HEAD', `expected head units as a positive integer, got ${describe(spec.units)}`);
+    checkUnits(spec.units, 'head units');
     this.graph.headSpec = spec;
     this.setObjective({
       task: spec.task,
@@ -168,6 +170,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** How raw pixels become the base's input (replaces the backbone's); cached features made under the old are freed. */
   preprocess(preprocessing: Preprocessing): this {
+    this.lifecycle.idle('preprocess');
     const size = (preprocessing as Preprocessing | undefined)?.size;
     if (!Array.isArray(size) || size.length !== 2 || size.some((d) => !(Number.isInteger(d) && d > 0)))
       throw new GraftError('INVALID_OPTION', `expected preprocessing with size [height, width], got ${describe(size)}`);
@@ -180,6 +183,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
    * trains on at 1/200 of the peak rate, each phase on a one-cycle schedule (docs/transfer-learning.md).
    */
   async fineTune(data: Dataset, options: FineTuneOptions = {}): Promise<this> {
+    this.lifecycle.idle('fineTune');
     const { epochs = 1, headEpochs = 1, unfreeze, fineTuneLearningRate, schedule = 'oneCycle', ...fit } = options;
     if (schedule !== 'oneCycle' && schedule !== 'constant')
       throw new GraftError('INVALID_OPTION', `expected schedule "oneCycle" or "constant", got ${describe(schedule)}`);
@@ -203,11 +207,13 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /** Drops cached base features (changes to the base are detected without this; it frees the memory). */
   clearFeatureCache(): void {
+    this.lifecycle.idle('clearFeatureCache');
     this.frozenStem.clear();
   }
 
   /** Whether the next fit can train the head on cached features (the base is frozen and has no random layers). */
   get usesFeatureCache(): boolean {
+    this.lifecycle.usable('usesFeatureCache');
     return this.frozenStem.frozen;
   }
 
@@ -215,12 +221,13 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     return this.graph.net();
   }
 
-  async dispose(): Promise<void> {
-    await super.dispose();
-    this.graph.reset();
+  /** The base stays the caller's: disposing this model frees the head (and pooling) only, never a shared base. */
+  protected override disposeNet(): void {
+    this.graph.disposeOwn();
   }
 
   private beforeBuild(what: string): void {
+    this.lifecycle.idle(what);
     if (this.isBuilt)
       throw new GraftError(
         'INVALID_HEAD',
