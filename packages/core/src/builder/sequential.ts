@@ -69,7 +69,7 @@ export class SequentialModel extends Model {
   }
 
   private add(factory: LayerFactory): this {
-    this.lifecycle.idle('add a layer to');
+    this.lifecycle.idle('adding a layer');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',
