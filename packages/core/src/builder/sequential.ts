@@ -76,7 +76,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
   }
 
   private add(factory: LayerFactory): this {
-    this.lifecycle.idle('add a layer to');
+    this.lifecycle.idle('adding a layer');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',
