@@ -8,7 +8,7 @@ import {
   meanLoss,
   parameterCount,
 } from '../../packages/core/src/solvers/linear-head-objective';
-import { solveLinearHead } from '../../packages/core/src/solvers/solve-linear-head';
+import { solveLinearHead, standardise } from '../../packages/core/src/solvers/solve-linear-head';
 
 /** Solves A x = b by Gaussian elimination with partial pivoting (A square, small). */
 function solveLinear(a: number[][], b: number[]): number[] {
@@ -36,7 +36,7 @@ function solveLinear(a: number[][], b: number[]): number[] {
 function blobs(n: number, d: number, k: number, seed: number, link: 'softmax' | 'sigmoid' = 'softmax'): LinearProblem {
   const rng = createRng(seed);
   const centres = Array.from({ length: k * d }, () => rng.next() * 2 - 1);
-  const x = new Float32Array(n * d);
+  const x = new Float64Array(n * d);
   const t = new Float64Array(n * k);
   for (let r = 0; r < n; r++) {
     const c = r % k;
@@ -83,7 +83,7 @@ describe('L-BFGS', () => {
 
   it('solves a one-weight logistic problem to its known optimum', () => {
     // rows x = 1 (t = 1) and x = -1 (t = 0): by symmetry b = 0 and w solves 2 lambda w = 1 / (1 + e^w)
-    const p: LinearProblem = { x: Float32Array.of(1, -1), t: Float64Array.of(1, 0), n: 2, d: 1, k: 1, link: 'sigmoid' };
+    const p: LinearProblem = { x: Float64Array.of(1, -1), t: Float64Array.of(1, 0), n: 2, d: 1, k: 1, link: 'sigmoid' };
     const lambda = 0.05;
     let lo = 0;
     let hi = 100;
@@ -137,12 +137,24 @@ describe('solveLinearHead', () => {
     expect(s.scores.map((x) => x.weightDecay)).toContain(s.weightDecay);
     const best = Math.min(...s.scores.map((x) => x.loss));
     expect(s.scores.find((x) => x.weightDecay === s.weightDecay)?.loss).toBe(best);
-    const w = Float64Array.from([...s.kernel, ...s.bias]);
+    // the decay applies on standardised features: map the raw kernel back there and check stationarity
+    const { problem, mean, scale } = standardise(p);
+    const { d, k } = p;
+    const w = new Float64Array(parameterCount(p));
+    for (let c = 0; c < k; c++) {
+      let b = s.bias[c];
+      for (let i = 0; i < d; i++) {
+        w[c * d + i] = s.kernel[i * k + c] * scale[i];
+        b += s.kernel[i * k + c] * mean[i];
+      }
+      w[d * k + c] = b;
+    }
     const g = new Float64Array(w.length);
-    headObjective(p, s.weightDecay)(w, g);
+    headObjective(problem, s.weightDecay)(w, g);
     // float32 rounding of the solution bounds how small the gradient can read back
     expect(Math.max(...g.map(Math.abs))).toBeLessThan(1e-4);
-    expect(meanLoss(p, w)).toBeLessThan(Math.log(3));
+    expect(meanLoss(problem, w)).toBeLessThan(Math.log(3));
+    expect(s.converged).toBe(true);
     // same seed, same answer; a different seed may choose differently but still solves
     expect(solveLinearHead(p, { seed: 1 }).kernel).toEqual(s.kernel);
   });

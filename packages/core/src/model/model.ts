@@ -11,15 +11,16 @@ import type { StopReason } from '../training/callbacks';
 import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
-import { trainLoop } from '../training/loop';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
 import { type FitData, resolveFitData, toDataset } from './fit-data';
 import { stageInputs, trainSpec } from './fit-inputs';
 import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
+import { type FitChoice, planFit } from './fit-plan';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
+import { runPlan } from './head-solve';
 import { InputStage } from './input-stage';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
@@ -67,7 +68,8 @@ export interface Evaluates<M extends MetricName> {
   ): Promise<EvaluateResult<M>>;
 }
 
-export interface FitSummary {
+/** How the last fit ended; `solver`, `reason`, `weightDecay` and `iterations` say how it trained (fit-plan.ts). */
+export interface FitSummary extends FitChoice {
   stoppedBy: StopReason;
   epochs: number;
   featureCache: boolean;
@@ -93,6 +95,8 @@ export class Model<P extends Prediction = Prediction> {
   private control: FitControl | null = null;
   private fitting = false;
   private builtNet: LayersModel | null;
+  /** The first seeded fit's seed, for a model not built yet: builders given no seed seed initial weights with it. */
+  protected fitSeed?: number;
 
   /** `stage`: the feature stage (default: the data as given, or preprocessed pixels for an image model). */
   constructor(net: LayersModel | null, meta: ModelMetadata = {}, stage?: FeatureStage) {
@@ -164,22 +168,24 @@ export class Model<P extends Prediction = Prediction> {
     try {
       const backend = await holdTrainingBackend();
       release = backend.release;
+      if (!this.isBuilt && call.opts.seed !== undefined) this.fitSeed ??= call.opts.seed;
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
-      const { opts } = call;
-      const start = opts.resume
-        ? await resumeFrom(opts.resume, this.net, this.optimizer, opts.learningRate)
+      const start = call.opts.resume
+        ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
         : { epoch: 0, history: this.history };
       const progress = progressFor(call.options);
-      const inputs = await stageInputs(this.stage, data, opts, progress, scope);
+      const staged = await stageInputs(this.stage, data, call.opts, progress, scope);
+      const plan = await planFit(call, { stage: this.stage, data, inputs: staged, objective }, progress, scope);
+      const { opts, inputs } = plan;
       const optimizer = this.optimizer.get(opts.learningRate);
       const history = new HistoryCallback(start.history);
-      const hasValidation = data.val !== null;
+      const hasValidation = plan.data.val !== null;
       const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
       const callbacks = fitCallbacks(call.options, opts, parts);
       this.control = new FitControl();
-      const spec = trainSpec(inputs, data, objective, optimizer);
-      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control);
+      const spec = trainSpec(inputs, plan.data, objective, optimizer);
+      const result = await runPlan(plan, spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control);
       const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
       await this.adoptFit(objective, data, history, { ...summary, history: history.history });
       return this;

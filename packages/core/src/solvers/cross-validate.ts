@@ -33,7 +33,7 @@ export function stratifiedFolds(p: LinearProblem, folds: number, seed: number): 
 export function foldRows(p: LinearProblem, fold: Int32Array, f: number, keep: boolean): LinearProblem {
   const rows: number[] = [];
   for (let r = 0; r < p.n; r++) if ((fold[r] === f) === keep) rows.push(r);
-  const x = new Float32Array(rows.length * p.d);
+  const x = new Float64Array(rows.length * p.d);
   const t = new Float64Array(rows.length * p.k);
   rows.forEach((r, i) => {
     x.set(p.x.subarray(r * p.d, (r + 1) * p.d), i * p.d);

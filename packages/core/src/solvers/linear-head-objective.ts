@@ -6,7 +6,7 @@ export type LinkKind = 'softmax' | 'sigmoid';
  * softmax, 0/1 per unit for sigmoid).
  */
 export interface LinearProblem {
-  x: Float32Array;
+  x: Float64Array;
   t: Float64Array;
   n: number;
   d: number;
@@ -14,7 +14,10 @@ export interface LinearProblem {
   link: LinkKind;
 }
 
-/** Parameters packed as one vector: the kernel (d x k, row-major, as a Dense kernel) then the bias (k). */
+/**
+ * Parameters packed as one vector, class-major: unit c's weights at c * d .. (c + 1) * d (long inner loops),
+ * then the bias (k). `denseKernel` turns that into a Dense kernel (d x k, row-major).
+ */
 export function parameterCount(p: Pick<LinearProblem, 'd' | 'k'>): number {
   return p.d * p.k + p.k;
 }
@@ -25,14 +28,12 @@ function logits(p: LinearProblem, w: Float64Array): Float64Array {
   const z = new Float64Array(n * k);
   const bias = d * k;
   for (let r = 0; r < n; r++) {
-    const zr = r * k;
-    for (let c = 0; c < k; c++) z[zr + c] = w[bias + c];
     const xr = r * d;
-    for (let i = 0; i < d; i++) {
-      const v = x[xr + i];
-      if (v === 0) continue;
-      const wi = i * k;
-      for (let c = 0; c < k; c++) z[zr + c] += v * w[wi + c];
+    for (let c = 0; c < k; c++) {
+      const wc = c * d;
+      let s = w[bias + c];
+      for (let i = 0; i < d; i++) s += x[xr + i] * w[wc + i];
+      z[r * k + c] = s;
     }
   }
   return z;
@@ -87,13 +88,11 @@ export function headObjective(p: LinearProblem, weightDecay: number): (w: Float6
     const bias = d * k;
     for (let r = 0; r < n; r++) {
       const xr = r * d;
-      const zr = r * k;
-      for (let c = 0; c < k; c++) g[bias + c] += z[zr + c];
-      for (let i = 0; i < d; i++) {
-        const v = x[xr + i];
-        if (v === 0) continue;
-        const gi = i * k;
-        for (let c = 0; c < k; c++) g[gi + c] += v * z[zr + c];
+      for (let c = 0; c < k; c++) {
+        const e = z[r * k + c];
+        g[bias + c] += e;
+        const gc = c * d;
+        for (let i = 0; i < d; i++) g[gc + i] += x[xr + i] * e;
       }
     }
     for (let j = 0; j < g.length; j++) g[j] /= n;
