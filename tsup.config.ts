@@ -27,6 +27,9 @@ export default defineConfig(
       entry: entries(name, pkg.exports),
       // entries share chunks in CJS too, so the registry and GraftError exist once however they are reached
       splitting: true,
+      // Rollup (not tsup's sucrase pass) then writes the split CJS: its maps chain to src/ (sucrase's named the
+      // intermediate file, with no content) and it rewrites `import.meta.url` for CJS (sucrase left it, a syntax error)
+      treeshake: true,
       outDir: `packages/${name}/dist`,
       format: ['esm', 'cjs'],
       dts: true,

@@ -104,6 +104,22 @@ describe.each(TRAINING_BACKENDS)('the no-options head fit on %s', (backend) => {
     await model.dispose();
   });
 
+  it('solves a linear (logits) head trained with a from-logits cross-entropy', async () => {
+    const logits = {
+      kind: 'classifier',
+      units: 4,
+      activation: 'linear' as const,
+      task: 'classification' as const,
+      loss: 'sparseCategoricalCrossentropy' as const,
+      metrics: ['accuracy' as const],
+    };
+    const model = transfer(base()).freeze().addHead(logits);
+    await model.fit(train);
+    expect(model.lastFit?.solver).toBe('lbfgs');
+    expect((await model.evaluate(test)).accuracy).toBeGreaterThan(0.8);
+    await model.dispose();
+  });
+
   it('explicit epochs or learningRate train as asked', async () => {
     const model = transfer(base(), { seed: 1 }).freeze().addHead(4);
     await model.fit(train, { epochs: 3, seed: 1 });

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
+import type { ClassPrediction, Prediction } from '../model/predictions';
 import { type Activation, checkActivation } from './activations';
 import type {
   BatchNormOptions,
@@ -49,7 +50,7 @@ function padding(v: unknown): void {
  * The fluent Keras Sequential: each method adds one layer and returns the model, which can `fit` at once.
  * Built on tfjs-layers on first use; layers cannot be added after that.
  */
-export class SequentialModel extends Model {
+export class SequentialModel<P extends Prediction = Prediction> extends Model<P> {
   private readonly factories: LayerFactory[] = [];
   private readonly options: SequentialOptions;
 
@@ -69,6 +70,7 @@ export class SequentialModel extends Model {
   }
 
   private add(factory: LayerFactory): this {
+    this.lifecycle.idle('add a layer to');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',
@@ -84,8 +86,14 @@ export class SequentialModel extends Model {
     return this.add((first) => tfl.layers.flatten({ ...first, ...options }));
   }
 
-  /** Fully connected layer (Keras Dense). */
-  dense(units: number, options: DenseOptions = {}): this {
+  /**
+   * Fully connected layer (Keras Dense). As the last layer it types the predictions: softmax (or one sigmoid
+   * unit) gives `ClassPrediction`; any other output keeps the `Prediction` union, since compile's loss decides.
+   */
+  dense(units: number, options: DenseOptions & { activation: 'softmax' }): SequentialModel<ClassPrediction>;
+  dense(units: 1, options: DenseOptions & { activation: 'sigmoid' }): SequentialModel<ClassPrediction>;
+  dense(units: number, options?: DenseOptions): SequentialModel;
+  dense(units: number, options: DenseOptions = {}): SequentialModel {
     positiveInt(units, 'dense units');
     checkActivation(options.activation, 'dense');
     return this.add((first, init) =>

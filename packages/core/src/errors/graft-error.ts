@@ -11,9 +11,14 @@ export const ERROR_CODES = [
   'NON_FINITE_VALUE',
   'INVALID_LABEL',
   'LABEL_OUT_OF_RANGE',
+  'UNKNOWN_CLASS',
   'INVALID_IMAGE',
   'UNSUPPORTED_IMAGE_FORMAT',
   'CHANNEL_MISMATCH',
+  'IMAGE_TOO_LARGE',
+  'INDEX_OUT_OF_RANGE',
+  'EMPTY_TEXT',
+  'TEXT_TOO_LONG',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',
@@ -24,6 +29,7 @@ export const ERROR_CODES = [
   'UNKNOWN_ACTIVATION',
   // training
   'FIT_IN_PROGRESS',
+  'MODEL_DISPOSED',
   'NON_FINITE_LOSS',
   'ABORTED',
   // transfer
@@ -32,6 +38,7 @@ export const ERROR_CODES = [
   'INVALID_HEAD',
   'GRAPH_MODEL_NOT_TRAINABLE',
   'INVALID_BASE',
+  'BASE_REQUIRED',
   // zoo and loading
   'UNKNOWN_BACKBONE',
   'CHECKSUM_MISMATCH',

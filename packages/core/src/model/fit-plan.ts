@@ -43,15 +43,22 @@ const LINKS: Record<string, { link: LinkKind; losses: LossName[] }> = {
   sigmoid: { link: 'sigmoid', losses: ['binaryCrossentropy'] },
 };
 
+/** The link a logits output (Keras `from_logits`) is trained through, by its loss. */
+function logitsLink(loss: LossName): string {
+  return loss === 'binaryCrossentropy' ? 'sigmoid' : 'softmax';
+}
+
 /** The head's only Dense layer and its link when the head is linear with a loss it can be solved for. */
-function linearHead(net: tfl.LayersModel, loss: LossName | null): FitPlan['solve'] | string {
+function linearHead(net: tfl.LayersModel, objective: ResolvedObjective): FitPlan['solve'] | string {
+  const loss = objective.lossName;
   if (loss === null) return 'the head has a custom loss';
   const other = net.layers.filter((l) => !['InputLayer', 'Flatten', 'Dropout'].includes(l.getClassName()));
   if (other.length !== 1 || other[0].getClassName() !== 'Dense' || other[0] !== net.layers.at(-1))
     return 'the head is not one Dense layer (hidden layers or extra layers)';
   const layer = other[0];
   const config = layer.getConfig() as { activation?: string; useBias?: boolean };
-  const link = LINKS[config.activation ?? ''];
+  const activation = objective.fromLogits ? logitsLink(loss) : (config.activation ?? '');
+  const link = LINKS[activation];
   if (!link?.losses.includes(loss) || config.useBias === false || net.trainableWeights.length !== 2)
     return `a ${config.activation} head trained with ${loss} has no solver`;
   return { layer, link: link.link, loss };
@@ -75,7 +82,7 @@ export async function planFit(
   if (options.epochs !== undefined || options.learningRate !== undefined || opts.resume !== undefined)
     return gradient('epochs, learningRate or resume given: trains as asked');
   if (!inputs.train.featureCache) return gradient('the network trains whole (no cached features): one epoch, as Keras');
-  const head = opts.earlyStopping ? 'earlyStopping given' : linearHead(inputs.train.net, parts.objective.lossName);
+  const head = opts.earlyStopping ? 'earlyStopping given' : linearHead(inputs.train.net, parts.objective);
   if (typeof head === 'object')
     return { opts, data, inputs, choice: { solver: 'lbfgs', reason: 'a linear head on cached features' }, solve: head };
   const earlyStopping: EarlyStoppingOptions = opts.earlyStopping ?? {

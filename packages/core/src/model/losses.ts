@@ -68,7 +68,7 @@ export type MetricName = 'accuracy' | 'mse' | 'mae';
 export const METRIC_NAMES: MetricName[] = ['accuracy', 'mse', 'mae'];
 
 /** Metric kernels given the loss in use (accuracy means different things per loss, as in Keras). */
-export function metricFn(name: MetricName, loss: LossName): LossFn {
+export function metricFn(name: MetricName, loss: LossName, fromLogits = false): LossFn {
   switch (name) {
     case 'accuracy':
       if (loss === 'sparseCategoricalCrossentropy') {
@@ -77,8 +77,11 @@ export function metricFn(name: MetricName, loss: LossName): LossFn {
       if (loss === 'categoricalCrossentropy') {
         return (y, p) => tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32'));
       }
+      // a probability above 0.5 is a logit above 0
       return (y, p) =>
-        tf.mean(tf.cast(tf.equal(tf.reshape(y, p.shape), tf.cast(tf.greater(p, 0.5), 'float32')), 'float32'));
+        tf.mean(
+          tf.cast(tf.equal(tf.reshape(y, p.shape), tf.cast(tf.greater(p, fromLogits ? 0 : 0.5), 'float32')), 'float32'),
+        );
     case 'mse':
       return LOSSES.meanSquaredError;
     case 'mae':

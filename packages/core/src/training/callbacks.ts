@@ -15,6 +15,8 @@ export interface ProgressEvent {
   featureCache: boolean;
   /** 'fit' for training batches; 'features' while the feature cache is being computed. */
   phase: 'features' | 'fit';
+  /** Phase 'fit': the learning rate of the step just taken (schedules change it; after unfreeze it is 1e-5). */
+  learningRate?: number;
 }
 
 /** What a batch reports: its size, and its loss when some callback reads per-batch losses. */

@@ -102,8 +102,16 @@ export class TransferGraph implements TransferNetworks {
     return layers.slice(0, end).filter((l) => l.getClassName() !== 'InputLayer');
   }
 
-  /** Forgets the built networks (after the model freed them). */
-  reset(): void {
+  /**
+   * Frees the weights this graph made (the head, pooling) and forgets the built networks. The base is shared, not
+   * owned: the caller (or a zoo loader, or another model) that made it frees it, so other models on it keep working.
+   */
+  disposeOwn(): void {
+    const base = new Set<unknown>(this.backbone.kind === 'layers' ? this.backbone.model.layers : []);
+    const own = new Set<tfl.LayerVariable>();
+    for (const net of [this.joined, this.headNet])
+      for (const layer of net?.layers ?? []) if (!base.has(layer)) for (const w of layer.weights) own.add(w);
+    for (const w of own) w.dispose();
     this.stemNet = null;
     this.headNet = null;
     this.joined = null;
