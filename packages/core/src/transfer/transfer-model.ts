@@ -218,6 +218,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   }
 
   protected build(): tfl.LayersModel {
+    this.graph.fallbackSeed = this.fitSeed;
     return this.graph.net();
   }
 
