@@ -1,4 +1,4 @@
-import { Dataset, type SentenceEncoder, sequential, transfer } from 'graftjs';
+import { type ClassPrediction, Dataset, type SentenceEncoder, sequential, transfer } from 'graftjs';
 import { fewLabels, loadSms, type Sms, scores } from './sms-data';
 
 export interface SmsRow {
@@ -47,12 +47,13 @@ async function transferRun(encoder: SentenceEncoder, sms: Sms, split: { train: n
 async function bagOfWordsRun(sms: Sms, split: { train: number[]; test: number[] }) {
   const t = performance.now();
   const trainTexts = pickAll(sms.texts, split.train);
-  const x = bagOfWords(trainTexts, trainTexts);
-  const model = sequential({ inputShape: [x.shape[1]], seed: 2 }).dense(2, { activation: 'softmax' });
-  const data = Dataset.from(x, pickAll(sms.spam, split.train));
+  const train = bagOfWords(trainTexts, trainTexts);
+  const model = sequential({ inputShape: [train.shape[1]], seed: 2 }).dense(2, { activation: 'softmax' });
+  const data = Dataset.from(train, pickAll(sms.spam, split.train));
   await model.fit(data, FIT);
   data.dispose();
-  const predictions = await model.predict(bagOfWords(trainTexts, pickAll(sms.texts, split.test)), { batch: true });
+  const x = bagOfWords(trainTexts, pickAll(sms.texts, split.test));
+  const predictions = (await model.predict(x, { batch: true })) as ClassPrediction[];
   await model.dispose();
   return { predicted: predictions.map((p) => p.index), seconds: (performance.now() - t) / 1000 };
 }
