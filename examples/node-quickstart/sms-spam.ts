@@ -1,4 +1,4 @@
-import { type ClassPrediction, Dataset, type SentenceEncoder, sequential, transfer } from 'graftjs';
+import { type ClassPrediction, Dataset, type ExtractorBackbone, sequential, transfer } from 'graftjs';
 import { fewLabels, loadSms, type Sms, scores } from './sms-data';
 
 export interface SmsRow {
@@ -33,7 +33,7 @@ function bagOfWords(train: string[], texts: string[]): { data: Float32Array; sha
 const FIT = { epochs: 60, batchSize: 16, learningRate: 0.01, seed: 1 };
 
 /** A softmax head on the frozen encoder's embeddings (computed once, cached), trained on the few labels. */
-async function transferRun(encoder: SentenceEncoder, sms: Sms, split: { train: number[]; test: number[] }) {
+async function transferRun(encoder: ExtractorBackbone, sms: Sms, split: { train: number[]; test: number[] }) {
   const t = performance.now();
   const model = await transfer(encoder, { seed: 2 })
     .addHead(2)
@@ -60,13 +60,13 @@ async function bagOfWordsRun(sms: Sms, split: { train: number[]; test: number[] 
 
 /** Both methods at each label count, scored on the same seeded stratified test subset. */
 export async function compareOnSms(
-  encoder: SentenceEncoder,
+  encoder: ExtractorBackbone,
   sms: Sms,
   options: { perClass: number[]; test: number; seed?: number },
 ): Promise<SmsRow[]> {
   const rows: SmsRow[] = [];
   for (const perClass of options.perClass) {
-    const split = fewLabels(sms, perClass, options.test, options.seed ?? 7);
+    const split = fewLabels(sms, perClass, options.test, options.seed ?? 7, Math.max(...options.perClass));
     const truth = pickAll(sms.spam, split.test);
     const tl = await transferRun(encoder, sms, split);
     rows.push({ perClass, method: 'transfer', ...scores(tl.predicted, truth), seconds: tl.seconds });
