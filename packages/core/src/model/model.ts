@@ -15,6 +15,7 @@ import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
 import { restoringRate } from '../training/learning-rate';
 import { trainLoop } from '../training/loop';
+import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
@@ -184,6 +185,7 @@ export class Model<P extends Prediction = Prediction> {
       if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
+      const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
       const { opts } = call;
       const start = opts.resume
         ? await resumeFrom(opts.resume, this.net, this.optimizer, opts.learningRate)
@@ -197,7 +199,7 @@ export class Model<P extends Prediction = Prediction> {
       const callbacks = fitCallbacks(call.options, opts, parts);
       const control = new FitControl(optimizer);
       this.control = control;
-      const spec = trainSpec(inputs, data, objective, optimizer);
+      const spec = { ...trainSpec(inputs, data, objective, optimizer), trainLoss };
       const unsettle = this.settle(objective, data);
       const loopOptions = { ...opts, initialEpoch: start.epoch };
       const { value: result, ...rates } = await restoringRate(optimizer, () =>
