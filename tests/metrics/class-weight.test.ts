@@ -136,7 +136,7 @@ describe('classWeight: what it refuses, with nothing changed', () => {
   });
 
   it.each([
-    ['an unknown class name', { dog: 2 }, 'LABEL_OUT_OF_RANGE', /class names \[ant, bee, cat\].*"dog"/],
+    ['an unknown class name', { dog: 2 }, 'UNKNOWN_CLASS', /class names \[ant, bee, cat\].*"dog"/],
     ['an index past the classes', { 3: 2 }, 'LABEL_OUT_OF_RANGE', /0\.\.2.*"3"/],
     ['a negative weight', { 0: -1 }, 'INVALID_OPTION', /finite numbers >= 0.*-1/],
     ['a non-finite weight', { 1: Number.POSITIVE_INFINITY }, 'INVALID_OPTION', /finite numbers >= 0/],
