@@ -1,7 +1,14 @@
-import type { ConfusionMatrix } from './confusion';
+/** What the table shows of a confusion matrix. */
+interface ConfusionTable {
+  classNames: string[];
+  matrix: number[][];
+  total: number;
+  accuracy: number;
+  perClass: { precision: number; recall: number; f1: number; support: number }[];
+}
 
 /** A fixed-width table: rows true classes, columns predicted, then each class's precision, recall, F1, support. */
-export function renderConfusion(m: Omit<ConfusionMatrix, 'toString'>): string {
+export function renderConfusion(m: ConfusionTable): string {
   const names = m.classNames;
   const first = Math.max(9, ...names.map((n) => n.length));
   const cell = Math.max(5, ...names.map((n) => n.length + 1), ...m.matrix.flat().map((v) => String(v).length + 1));
