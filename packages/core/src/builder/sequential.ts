@@ -76,7 +76,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
   }
 
   private add(factory: LayerFactory): this {
-    this.lifecycle.idle('add a layer to');
+    this.lifecycle.idle('adding a layer');
     if (this.isBuilt) {
       throw new GraftError(
         'INVALID_LAYER',
@@ -282,7 +282,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
     if (this.factories.length === 0) {
       throw new GraftError('NOT_BUILT', 'the sequential model has no layers: add at least one (e.g. .dense(10))');
     }
-    const seed = this.options.seed;
+    const seed = this.options.seed ?? this.fitSeed;
     const init = (i: number, _kind: 'kernel' | 'depthwise') =>
       seed === undefined ? undefined : tfl.initializers.glorotUniform({ seed: seed * 7919 + i });
     const model = tfl.sequential({ name: this.options.name });
