@@ -139,9 +139,9 @@ describe('learning-rate schedules', () => {
     const model = transfer(smallBase(), { seed: 1 }).addHead(2);
     const data = Dataset.from(ix, iy);
     const seen: (FitSummary | null)[] = [];
-    const fit = model.fit.bind(model);
+    const realFit = model.fit.bind(model);
     vi.spyOn(model, 'fit').mockImplementation(async (...args) => {
-      await fit(...args);
+      await realFit(...args);
       seen.push(model.lastFit);
       return model;
     });
