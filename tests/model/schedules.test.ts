@@ -3,10 +3,10 @@
  * ReduceLROnPlateau per epoch, both through the fit's control (Keras `model.optimizer.learning_rate`); the rate
  * shows in progress events, lastFit and summary(), and a schedule's changes end with its fit.
  */
-import { callbacks, Dataset, type ProgressEvent, sequential, transfer } from '@graftjs/core';
+import { callbacks, Dataset, type FitSummary, type ProgressEvent, sequential, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../helpers/backends';
 import { blobs, halves } from '../helpers/data';
 
@@ -134,7 +134,27 @@ describe('learning-rate schedules', () => {
     await model.dispose();
   });
 
-  it("fineTune runs fastai's one-cycle in both phases: head warm-up to its peak, then a tenth of it", async () => {
+  it('fineTune with no options: the default head training (solved), then one epoch of the base at 1e-5', async () => {
+    const { x: ix, y: iy } = halves(32);
+    const model = transfer(smallBase(), { seed: 1 }).addHead(2);
+    const data = Dataset.from(ix, iy);
+    const seen: (FitSummary | null)[] = [];
+    const realFit = model.fit.bind(model);
+    vi.spyOn(model, 'fit').mockImplementation(async (...args) => {
+      await realFit(...args);
+      seen.push(model.lastFit);
+      return model;
+    });
+    await model.fineTune(data, { seed: 1 });
+    expect(seen.map((s) => s?.solver)).toEqual(['lbfgs', 'gradient']);
+    expect(seen[1]?.epochs).toBe(1);
+    expect(seen[1]?.learningRate).toBe(1e-5);
+    expect(model.usesFeatureCache).toBe(false); // the base stays open, as after fastai's fine_tune
+    data.dispose();
+    await model.dispose();
+  });
+
+  it("fineTune runs fastai's one-cycle in both phases: head warm-up to its peak, then 1/200 of it", async () => {
     const { x: ix, y: iy } = halves(32);
     const base = smallBase();
     const before = tf.memory().numTensors;
@@ -157,10 +177,10 @@ describe('learning-rate schedules', () => {
     const tuned = rates.slice(8);
     expect(head[0]).toBeCloseTo(2e-3 / 25, 10); // fastai's base_lr 2e-3, div 25
     for (let i = 1; i < 8; i++) expect(head[i]).toBeGreaterThan(head[i - 1]); // pctStart 0.99: all warm-up
-    expect(tuned[0]).toBeCloseTo(2e-4 / 5, 10); // a tenth of the peak, div 5
-    expect(Math.max(...tuned)).toBeLessThanOrEqual(2e-4 + 1e-12);
+    expect(tuned[0]).toBeCloseTo(1e-5 / 5, 12); // fastai's earliest-layer rate, 2e-3 / 200; div 5
+    expect(Math.max(...tuned)).toBeLessThanOrEqual(1e-5 + 1e-15);
     expect(tuned[7]).toBeLessThan(tuned[3]);
-    expect(model.lastFit?.learningRate).toBe(2e-4);
+    expect(model.lastFit?.learningRate).toBe(1e-5);
     expect(model.history.loss).toHaveLength(4);
     const constant: ProgressEvent[] = [];
     await model.fineTune(data, {
@@ -169,7 +189,7 @@ describe('learning-rate schedules', () => {
       learningRate: 0.01,
       onProgress: (e) => constant.push(e),
     });
-    expect(new Set(fitRates(constant))).toEqual(new Set([0.01, 0.001]));
+    expect(new Set(fitRates(constant))).toEqual(new Set([0.01, 0.01 / 200]));
     await expect(model.fineTune(data, { schedule: 'cosine' as never })).rejects.toThrow(/INVALID_OPTION.*schedule/);
     data.dispose();
     await model.dispose();

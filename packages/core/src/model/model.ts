@@ -14,7 +14,6 @@ import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
 import { restoringRate } from '../training/learning-rate';
-import { trainLoop } from '../training/loop';
 import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { type ConfusionMatrix, confusionOf, type LabelledRun } from './confusion-matrix';
@@ -23,8 +22,10 @@ import { fitCallbacks, progressFor } from './fit-callbacks';
 import { type FitData, own, resolveFitData, toDataset } from './fit-data';
 import { stageInputs, trainSpec } from './fit-inputs';
 import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
+import { type FitChoice, planFit } from './fit-plan';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
+import { runPlan } from './head-solve';
 import { InputStage } from './input-stage';
 import { Lifecycle } from './lifecycle';
 import { outputIsLogits, squash } from './logits';
@@ -80,12 +81,16 @@ export interface Evaluates<M extends MetricName> {
   ): Promise<EvaluateResult<M>>;
 }
 
-export interface FitSummary {
+/** How the last fit ended; `solver`, `reason`, `weightDecay` and `iterations` say how it trained (fit-plan.ts). */
+export interface FitSummary extends FitChoice {
   stoppedBy: StopReason;
   epochs: number;
   featureCache: boolean;
   backend: string;
-  /** The learning rate the fit started with (fit's option, else compile's, else the default in effect). */
+  /**
+   * The learning rate the fit started with (fit's option, else compile's, else the default in effect); a solved
+   * head (`solver` 'lbfgs') uses none, and this is then the rate a gradient fit would have used.
+   */
   learningRate: number;
   /** The rate at the fit's end: differs where a schedule (oneCycle, reduceLROnPlateau) changed it. */
   finalLearningRate: number;
@@ -111,6 +116,8 @@ export class Model<P extends Prediction = Prediction> {
   /** Disposed or not, fitting or not: every public method passes its guard first. */
   protected readonly lifecycle = new Lifecycle();
   private builtNet: LayersModel | null;
+  /** The first seeded fit's seed, for a model not built yet: builders given no seed seed initial weights with it. */
+  protected fitSeed?: number;
 
   /** `stage`: the feature stage (default: the data as given, or preprocessed pixels for an image model). */
   constructor(net: LayersModel | null, meta: ModelMetadata = {}, stage?: FeatureStage) {
@@ -184,27 +191,29 @@ export class Model<P extends Prediction = Prediction> {
       const backend = await holdTrainingBackend();
       release = backend.release;
       if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
+      if (!this.isBuilt && call.opts.seed !== undefined) this.fitSeed ??= call.opts.seed;
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
       const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
-      const { opts } = call;
-      const start = opts.resume
-        ? await resumeFrom(opts.resume, this.net, this.optimizer, opts.learningRate)
+      const start = call.opts.resume
+        ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
         : { epoch: 0, history: this.history };
       const progress = progressFor(call.options);
-      const inputs = await stageInputs(this.stage, data, opts, progress, scope);
+      const staged = await stageInputs(this.stage, data, call.opts, progress, scope);
+      const plan = await planFit(call, { stage: this.stage, data, inputs: staged, objective }, progress, scope);
+      const { opts, inputs } = plan;
       const optimizer = this.optimizer.get(opts.learningRate, inputs.train.net.trainableWeights);
       const history = new HistoryCallback(start.history);
-      const hasValidation = data.val !== null;
+      const hasValidation = plan.data.val !== null;
       const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
       const callbacks = fitCallbacks(call.options, opts, parts);
       const control = new FitControl(optimizer);
       this.control = control;
-      const spec = { ...trainSpec(inputs, data, objective, optimizer), trainLoss };
+      const spec = { ...trainSpec(inputs, plan.data, objective, optimizer), trainLoss };
       const unsettle = this.settle(objective, data);
       const loopOptions = { ...opts, initialEpoch: start.epoch };
       const { value: result, ...rates } = await restoringRate(optimizer, () =>
-        trainLoop(spec, loopOptions, callbacks, control),
+        runPlan(plan, spec, loopOptions, callbacks, control),
       ).catch((e) => unsettle(e));
       const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.choice.name };
       await this.adoptFit(history, { ...summary, history: history.history });

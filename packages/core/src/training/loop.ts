@@ -110,7 +110,8 @@ export async function trainLoop(
   }
 }
 
-function trainParams(spec: TrainSpec, opts: LoopOptions, names: string[]): TrainParams {
+/** What every callback learns before the first epoch (also for a solved head, which runs one). */
+export function trainParams(spec: TrainSpec, opts: LoopOptions, names: string[]): TrainParams {
   const n = spec.x.shape[0];
   const val = spec.val ? names.map((k) => `val${k[0].toUpperCase()}${k.slice(1)}`) : [];
   return {

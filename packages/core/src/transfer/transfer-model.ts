@@ -27,13 +27,20 @@ export interface TransferOptions extends GraphExtractorOptions {
 export interface FineTuneOptions extends FitOptions {
   /** Epochs with the base unfrozen (default 1; fastai's `epochs`). */
   epochs?: number;
-  /** Epochs training the head alone first (default 1; fastai's `freeze_epochs`). */
+  /**
+   * Epochs training the head alone first (fastai's `freeze_epochs`, on its one-cycle warm-up). Default: with no
+   * `learningRate` either, the head trains as `fit` does without epochs (a linear head solved on cached
+   * features, another head until held-out loss stops improving); else 1, as fastai.
+   */
   headEpochs?: number;
-  /** Peak rate of the head phase (default: compile's, else fastai's base_lr 2e-3). */
+  /** Peak rate of the head phase when it runs by epochs (default: compile's, else fastai's base_lr 2e-3). */
   learningRate?: number;
   /** Layers re-opened for the second phase (default: the whole base; BatchNorm in inference mode). */
   unfreeze?: UnfreezeOptions | string[];
-  /** Peak rate of the second phase (default: a tenth of the head phase's). */
+  /**
+   * Peak rate of the second phase (default: the head phase's / 200, fastai's rate for the earliest layers:
+   * 1e-5 from the default 2e-3, the Keras guide's fine-tuning rate).
+   */
   fineTuneLearningRate?: number;
   /**
    * 'oneCycle' (default): each phase follows fastai's one-cycle policy as `fine_tune` runs it (head phase: a
@@ -177,11 +184,11 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /**
    * fastai's `fine_tune`: trains the head with the base frozen, then unfreezes (the whole base by default) and
-   * trains on at a tenth of the peak rate, each phase on a one-cycle schedule (docs/transfer-learning.md).
+   * trains on at 1/200 of the peak rate, each phase on a one-cycle schedule (docs/transfer-learning.md).
    */
   async fineTune(data: Dataset, options: FineTuneOptions = {}): Promise<this> {
     this.lifecycle.idle('fineTune');
-    const { epochs = 1, headEpochs = 1, unfreeze, fineTuneLearningRate, schedule = 'oneCycle', ...fit } = options;
+    const { epochs = 1, headEpochs, unfreeze, fineTuneLearningRate, schedule = 'oneCycle', ...fit } = options;
     if (schedule !== 'oneCycle' && schedule !== 'constant')
       throw new GraftError('INVALID_OPTION', `expected schedule "oneCycle" or "constant", got ${describe(schedule)}`);
     checkLearningRate(fineTuneLearningRate);
@@ -189,14 +196,13 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     const scheduled = (cycle: OneCycleOptions) =>
       schedule === 'oneCycle' ? [...(fit.callbacks ?? []), new OneCycle(cycle)] : fit.callbacks;
     this.freeze();
-    await this.fit(data, {
-      ...fit,
-      epochs: headEpochs,
-      learningRate: headRate,
-      callbacks: scheduled({ pctStart: 0.99 }),
-    });
+    // neither headEpochs nor learningRate: the head trains as fit does by default (solved, or to convergence)
+    const tunedHead = headEpochs !== undefined || fit.learningRate !== undefined;
+    const head = { epochs: headEpochs ?? 1, learningRate: headRate, callbacks: scheduled({ pctStart: 0.99 }) };
+    await this.fit(data, tunedHead ? { ...fit, ...head } : fit);
     this.unfreeze(unfreeze ?? {});
-    const lr = fineTuneLearningRate ?? headRate / 10;
+    // one rate for every layer: fastai's lowest (base_lr / 2 / lr_mult), since a higher one degrades the base
+    const lr = fineTuneLearningRate ?? headRate / 200;
     await this.fit(data, { ...fit, epochs, learningRate: lr, callbacks: scheduled({ pctStart: 0.3, div: 5 }) });
     return this;
   }
@@ -214,6 +220,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   }
 
   protected build(): tfl.LayersModel {
+    this.graph.fallbackSeed = this.fitSeed;
     return this.graph.net();
   }
 
