@@ -48,6 +48,7 @@ function classIndex(key: string, k: number, classNames?: string[]): number {
     throw new GraftError(
       'UNKNOWN_CLASS',
       `expected classWeight keys among the class names ${known}, got ${JSON.stringify(key)}`,
+      { classNames, label: key },
     );
   }
   if (Number(key) >= k) {
