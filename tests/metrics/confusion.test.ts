@@ -2,13 +2,7 @@ import { isGraftError, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
-
-/** dense(3) softmax with an identity kernel: the input rows are log-probabilities, the output those probabilities. */
-function softmaxScorer() {
-  const model = sequential({ inputShape: [3], seed: 1 }).dense(3, { activation: 'softmax' });
-  model.net.layers[0].setWeights([tf.eye(3), tf.zeros([3])]);
-  return model;
-}
+import { softmaxScorer } from './scorers';
 
 const PREDICTED = [0, 0, 1, 2, 2, 1, 1];
 const TRUTH = [0, 1, 1, 2, 0, 1, 1];

@@ -50,13 +50,6 @@ export async function evaluateSums(
 }
 
 /** The loss and metrics over all of (x, y), by batches without training. */
-export async function evaluateTensors(
-  net: LayersModel,
-  loss: LossFn,
-  metrics: NamedMetric[],
-  x: tf.Tensor,
-  y: tf.Tensor,
-  batchSize: number,
-): Promise<number[]> {
-  return metricValues(metrics, await evaluateSums(net, loss, metrics, x, y, batchSize));
+export async function evaluateTensors(...args: Parameters<typeof evaluateSums>): Promise<number[]> {
+  return metricValues(args[2], await evaluateSums(...args));
 }
