@@ -7,7 +7,7 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-function crc32(bytes: Uint8Array): number {
+export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -47,7 +47,7 @@ export function smallJpeg(width = 16, height = 16): Uint8Array {
 /** Offset of the first start-of-frame segment (FFC0..FFCF but C4, C8, CC) in a JPEG. */
 export function sofOffset(bytes: Uint8Array): number {
   let at = 2;
-  while (at + 4 <= bytes.length) {
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
     const m = bytes[at + 1];
     if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return at;
     at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
