@@ -26,6 +26,7 @@ export class Dataset {
   readonly classNames?: string[];
   private info: LabelInfo | null;
   private checked: boolean;
+  private readonly ownsX: boolean;
 
   private constructor(
     x: tf.Tensor,
@@ -33,12 +34,14 @@ export class Dataset {
     info: LabelInfo | null,
     classNames: string[] | undefined,
     checked: boolean,
+    ownsX = true,
   ) {
     this.x = x;
     this.y = y;
     this.info = info;
     this.classNames = classNames;
     this.checked = checked;
+    this.ownsX = ownsX;
   }
 
   /** Builds a Dataset from nested arrays, typed arrays with a shape, or tensors; labels as indices, names or rows. */
@@ -206,9 +209,17 @@ export class Dataset {
     return values;
   }
 
+  /**
+   * The same samples with other labels (taking ownership of `y`). The samples are shared, not copied, so a
+   * feature cache keyed on them still serves: disposing the result frees only its labels.
+   */
+  relabel(y: tf.Tensor, classNames: string[]): Dataset {
+    return new Dataset(this.x, y, null, classNames, this.checked, false);
+  }
+
   /** Frees the tensors. */
   dispose(): void {
-    this.x.dispose();
+    if (this.ownsX) this.x.dispose();
     this.y?.dispose();
   }
 }

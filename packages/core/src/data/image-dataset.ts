@@ -9,6 +9,10 @@ import type { LabelInput } from './labels';
 export interface ImageDatasetOptions extends DecodeOptions {
   /** [height, width] images are resized to when read (default [224, 224]); the model resizes again if it needs to. */
   size?: ImageSize;
+  /**
+   * `fromDirectory`: pins the classes and their order (Keras `class_names`); a sub-folder not listed is refused
+   * (UNKNOWN_CLASS). `fromImages`: the names integer labels index.
+   */
   classNames?: string[];
   extensions?: string[];
 }
@@ -22,6 +26,7 @@ export async function fromDirectory(dir: string, options: ImageDatasetOptions = 
     size: options.size ?? [224, 224],
     extensions: options.extensions,
     maxPixels: options.maxPixels,
+    classNames: options.classNames,
   });
   try {
     return Dataset.from(folder.x, folder.labels, { classNames: folder.classNames });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../errors/graft-error';
+import { isTextArray, textRows } from './text';
 
 /** Numeric input a user can hand graft: nested arrays, typed arrays with a shape, or tensors. */
 export type NumericInput =
@@ -9,6 +10,7 @@ export type NumericInput =
   | number[][][]
   | number[][][][]
   | ArrayLike<number>[]
+  | readonly string[]
   | { data: ArrayLike<number>; shape: number[] };
 
 export interface Flat {
@@ -144,6 +146,8 @@ export function toTensor(x: unknown, what: string): tf.Tensor {
     }
     return x.dtype === 'float32' ? tf.clone(x) : tf.cast(x, 'float32');
   }
+  // texts become rows of character codes, which a text model's base decodes (data/text.ts)
+  if (isTextArray(x)) return textRows(x, what);
   const { values, shape } = flatten(x, what);
   return tf.tensor(values, shape, 'float32');
 }

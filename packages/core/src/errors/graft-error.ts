@@ -11,11 +11,14 @@ export const ERROR_CODES = [
   'NON_FINITE_VALUE',
   'INVALID_LABEL',
   'LABEL_OUT_OF_RANGE',
+  'UNKNOWN_CLASS',
   'INVALID_IMAGE',
   'UNSUPPORTED_IMAGE_FORMAT',
   'CHANNEL_MISMATCH',
   'IMAGE_TOO_LARGE',
   'INDEX_OUT_OF_RANGE',
+  'EMPTY_TEXT',
+  'TEXT_TOO_LONG',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',
@@ -26,6 +29,7 @@ export const ERROR_CODES = [
   'UNKNOWN_ACTIVATION',
   // training
   'FIT_IN_PROGRESS',
+  'MODEL_DISPOSED',
   'NON_FINITE_LOSS',
   'ABORTED',
   // transfer
@@ -34,6 +38,7 @@ export const ERROR_CODES = [
   'INVALID_HEAD',
   'GRAPH_MODEL_NOT_TRAINABLE',
   'INVALID_BASE',
+  'BASE_REQUIRED',
   // zoo and loading
   'UNKNOWN_BACKBONE',
   'CHECKSUM_MISMATCH',
@@ -50,6 +55,7 @@ export const ERROR_CODES = [
   'BACKEND_INIT_FAILED',
   'BACKEND_CANNOT_TRAIN',
   'BACKEND_SWITCH_DURING_FIT',
+  'WORKER_TIMEOUT',
   // export formats
   'UNKNOWN_EXPORT_FORMAT',
 ] as const;

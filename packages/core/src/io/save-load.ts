@@ -3,6 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { type ModelMetadata, sanitiseMetadata } from '../model/metadata';
 import { Model } from '../model/model';
+import type { ExtractorBackbone } from '../transfer/backbone';
+import { modelOnBase } from '../transfer/model-on-base';
 import { layersModelFromArtifacts } from './layers-from-artifacts';
 import { parseModelJson } from './model-json';
 import { readNodeModel } from './node-directory';
@@ -15,6 +17,8 @@ export interface LoadOptions {
    * no file is read past what the manifest declares. A positive number; NaN or a string is INVALID_OPTION.
    */
   maxBytes?: number;
+  /** The frozen base a model saved on a referenced base needs (e.g. `await sentenceEncoder()`); it stays the caller's. */
+  base?: ExtractorBackbone;
 }
 
 /** Loads a model saved by `model.save` (or any tfjs Layers model): directory, URL, indexeddb://, handler. */
@@ -36,11 +40,12 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
   let meta: ModelMetadata;
   try {
     meta = sanitiseMetadata((net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {});
+    if (meta.base === undefined && options.base === undefined) return new Model(net, meta);
+    return modelOnBase(net, meta, options.base);
   } catch (e) {
     net.dispose(); // nothing of a refused file stays alive
     throw e;
   }
-  return new Model(net, meta);
 }
 
 /** Reads a model's files (topology and weights) without building anything. */

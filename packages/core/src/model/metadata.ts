@@ -8,9 +8,13 @@ export interface ModelMetadata {
   classNames?: string[];
   task?: Task;
   loss?: LossName;
+  /** The output is logits (predict applies sigmoid/softmax). */
+  fromLogits?: boolean;
   metrics?: MetricName[];
   preprocessing?: Preprocessing;
   history?: Record<string, number[]>;
+  /** The frozen base a saved head needs, by its `reference` (the base itself is not saved). */
+  base?: string;
 }
 
 function unknownName(field: string, known: readonly string[], got: unknown): GraftError {
@@ -36,9 +40,11 @@ export function sanitiseMetadata(m: ModelMetadata): ModelMetadata {
     out.classNames = [...m.classNames];
   if (typeof m.task === 'string') out.task = m.task;
   if (typeof m.loss === 'string') out.loss = m.loss;
+  if (typeof m.fromLogits === 'boolean') out.fromLogits = m.fromLogits;
   if (Array.isArray(m.metrics)) out.metrics = [...m.metrics];
   if (m.preprocessing && typeof m.preprocessing === 'object' && Array.isArray(m.preprocessing.size))
     out.preprocessing = m.preprocessing;
+  if (typeof m.base === 'string') out.base = m.base;
   if (m.history && typeof m.history === 'object') {
     const h: Record<string, number[]> = {};
     for (const [k, v] of Object.entries(m.history))

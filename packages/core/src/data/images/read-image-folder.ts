@@ -12,6 +12,11 @@ export interface ReadImageFolderOptions extends DecodeOptions {
   size: ImageSize;
   /** File extensions read as images, case-insensitive; default ['.jpg', '.jpeg', '.png']. Other files are skipped. */
   extensions?: string[];
+  /**
+   * Pins the classes and their order (Keras `class_names`): labels index this list, a sub-folder not in it is
+   * refused (UNKNOWN_CLASS), and a listed class without a folder simply has no images (a test set lacking one).
+   */
+  classNames?: string[];
 }
 
 export interface ImageFolder {
@@ -43,6 +48,30 @@ function checkExtensions(ext: unknown): string[] {
   return ext.map((e: string) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
 }
 
+/** The class order: the given names (every folder must be among them), else the folders sorted. */
+function pinClasses(folders: string[], given: string[] | undefined, dir: string): string[] {
+  if (given === undefined) return folders;
+  if (
+    !Array.isArray(given) ||
+    given.length === 0 ||
+    given.some((n) => typeof n !== 'string') ||
+    new Set(given).size !== given.length
+  ) {
+    throw new GraftError('INVALID_OPTION', `expected classNames as distinct folder names, got ${describe(given)}`, {
+      option: 'classNames',
+    });
+  }
+  const stray = folders.filter((f) => !given.includes(f));
+  if (stray.length > 0) {
+    throw new GraftError(
+      'UNKNOWN_CLASS',
+      `expected the sub-folders of ${JSON.stringify(dir)} among classNames [${given.join(', ')}], got ${stray.map((f) => JSON.stringify(f)).join(', ')}`,
+      { path: dir, classNames: given, label: stray[0] },
+    );
+  }
+  return [...given];
+}
+
 /**
  * Reads a folder laid out like Keras' image_dataset_from_directory: one sub-folder per class,
  * e.g. flowers/daisy/*.jpg, flowers/roses/*.jpg. Labels are class indices in sorted folder order;
@@ -71,22 +100,24 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
       path: dir,
     });
   }
-  const classNames: string[] = [];
+  const folders: string[] = [];
   for (const e of entries) {
-    if (!e.name.startsWith('.') && (await walk.enterDir(path.join(dir, e.name), e))) classNames.push(e.name);
+    if (!e.name.startsWith('.') && (await walk.enterDir(path.join(dir, e.name), e))) folders.push(e.name);
   }
-  classNames.sort(byCodePoint);
-  if (classNames.length === 0) {
+  folders.sort(byCodePoint);
+  if (folders.length === 0) {
     throw new GraftError(
       'EMPTY_DATA',
       `expected one sub-folder per class in ${JSON.stringify(dir)} (e.g. ${dir}/cats/*.jpg), found no sub-folders (${entries.length} other entries)`,
       { path: dir },
     );
   }
+  const classNames = pinClasses(folders, options.classNames, dir);
 
   const files: string[] = [];
   const labels: number[] = [];
   for (let c = 0; c < classNames.length; c++) {
+    if (!folders.includes(classNames[c])) continue;
     const classDir = path.join(dir, classNames[c]);
     let rels: string[];
     try {
