@@ -1,7 +1,8 @@
 import { toImageTensor } from '@graftjs/core';
 import fc from 'fast-check';
 import { encode as encodePng } from 'fast-png';
-import { blackPng, crc32, smallJpeg, sofOffset } from '../image-files';
+import { crc32 } from '../../helpers/png';
+import { blackPng, smallJpeg, sofOffset } from '../image-files';
 import { type FuzzOutcome, runCase } from './outcome';
 
 /** The pixel bound every fuzzed image is read under: small, so a header that lies costs nothing to refuse. */
