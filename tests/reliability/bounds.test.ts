@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataset, decodeImage, fromDirectory, loadModel, toImageTensor } from '@graftjs/core';
 import '@graftjs/backend-onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
 import { useBackend } from '../helpers/backends';
 import { blobs } from '../helpers/data';
 import { BOUNDS_CASES, type BoundsContext } from './bounds-cases';
@@ -115,6 +116,18 @@ describe('pixel bounds at the edge', () => {
     expect(decodeImage(png, { maxPixels: 1000 }).width).toBe(40);
     expect(() => decodeImage(blackPng(41, 25), { maxPixels: 1000 })).toThrow(/IMAGE_TOO_LARGE/);
     expect(() => decodeImage(png.slice(0, 20))).toThrow(/INVALID_IMAGE/);
+  });
+
+  // the header is read by graft, the pixels by fast-png / jpeg-js: the two must agree on every real photo
+  it.skipIf(!HAVE_ASSETS)('on every real photo in the assets, the bound is the decoded size exactly', () => {
+    const images = readdirSync(ASSETS, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(jpe?g|png)$/i.test(f));
+    expect(images.length).toBeGreaterThan(300);
+    for (const f of images) {
+      const bytes = new Uint8Array(readFileSync(join(ASSETS, f)));
+      const { width, height } = decodeImage(bytes);
+      expect(decodeImage(bytes, { maxPixels: width * height }).width, f).toBe(width);
+      expect(() => decodeImage(bytes, { maxPixels: width * height - 1 }), f).toThrow(/IMAGE_TOO_LARGE/);
+    }
   });
 
   it('a size of exactly maxPixels resizes', async () => {
