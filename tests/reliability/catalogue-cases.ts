@@ -665,6 +665,16 @@ export const CASES: BadInput[] = [
     code: 'LOAD_FAILED',
     run: (c) => fromDirectory(join(c.dir, 'no-images')),
   },
+  {
+    area: 'images',
+    name: 'a class folder not among fromDirectory classNames',
+    code: 'UNKNOWN_CLASS',
+    run: (c) => {
+      const dir = join(c.dir, `${c.backend}-classes`);
+      mkdirSync(join(dir, 'wasp'), { recursive: true });
+      return fromDirectory(dir, { classNames: ['ant', 'bee'] });
+    },
+  },
   // backends
   { area: 'backends', name: 'an unknown backend name', code: 'UNKNOWN_BACKEND', run: () => backends.use('tpu') },
   {

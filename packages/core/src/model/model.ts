@@ -86,7 +86,10 @@ export interface FitSummary extends FitChoice {
   epochs: number;
   featureCache: boolean;
   backend: string;
-  /** The learning rate the fit started with (fit's option, else compile's, else the default in effect). */
+  /**
+   * The learning rate the fit started with (fit's option, else compile's, else the default in effect); a solved
+   * head (`solver` 'lbfgs') uses none, and this is then the rate a gradient fit would have used.
+   */
   learningRate: number;
   /** The rate at the fit's end: differs where a schedule (oneCycle, reduceLROnPlateau) changed it. */
   finalLearningRate: number;
