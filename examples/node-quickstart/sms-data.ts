@@ -24,11 +24,19 @@ export function loadSms(file: string): Sms | null {
  * drawn with the collection's class shares. */
 export function fewLabels(sms: Sms, perClass: number, test: number, seed: number): { train: number[]; test: number[] } {
   const rng = createRng(seed);
-  const byClass = [0, 1].map((c) => shuffle(sms.spam.flatMap((s, i) => (s === c ? [i] : [])), rng));
+  const byClass = [0, 1].map((c) =>
+    shuffle(
+      sms.spam.flatMap((s, i) => (s === c ? [i] : [])),
+      rng,
+    ),
+  );
   const train = byClass.flatMap((idx) => idx.slice(0, perClass));
   const spamShare = byClass[1].length / sms.spam.length;
   const nSpam = Math.round(test * spamShare);
-  const held = [...byClass[0].slice(perClass, perClass + test - nSpam), ...byClass[1].slice(perClass, perClass + nSpam)];
+  const held = [
+    ...byClass[0].slice(perClass, perClass + test - nSpam),
+    ...byClass[1].slice(perClass, perClass + nSpam),
+  ];
   return { train, test: held };
 }
 
