@@ -20,9 +20,18 @@ export function loadSms(file: string): Sms | null {
   return out;
 }
 
-/** A seeded stratified split: `perClass` labelled messages of each class to train on, then `test` of the rest
- * drawn with the collection's class shares. */
-export function fewLabels(sms: Sms, perClass: number, test: number, seed: number): { train: number[]; test: number[] } {
+/**
+ * A seeded stratified split: `perClass` labelled messages of each class to train on, and `test` messages drawn with
+ * the collection's class shares from beyond the first `reserve` of each class. With the same seed and reserve, every
+ * label count is tested on the same messages and smaller training sets are subsets of larger ones.
+ */
+export function fewLabels(
+  sms: Sms,
+  perClass: number,
+  test: number,
+  seed: number,
+  reserve = perClass,
+): { train: number[]; test: number[] } {
   const rng = createRng(seed);
   const byClass = [0, 1].map((c) =>
     shuffle(
@@ -33,10 +42,7 @@ export function fewLabels(sms: Sms, perClass: number, test: number, seed: number
   const train = byClass.flatMap((idx) => idx.slice(0, perClass));
   const spamShare = byClass[1].length / sms.spam.length;
   const nSpam = Math.round(test * spamShare);
-  const held = [
-    ...byClass[0].slice(perClass, perClass + test - nSpam),
-    ...byClass[1].slice(perClass, perClass + nSpam),
-  ];
+  const held = [...byClass[0].slice(reserve, reserve + test - nSpam), ...byClass[1].slice(reserve, reserve + nSpam)];
   return { train, test: held };
 }
 

@@ -1,4 +1,4 @@
-import { Dataset, type SentenceEncoder, sequential, transfer } from 'graftjs';
+import { type ClassPrediction, Dataset, type ExtractorBackbone, sequential, transfer } from 'graftjs';
 import { fewLabels, loadSms, type Sms, scores } from './sms-data';
 
 export interface SmsRow {
@@ -33,7 +33,7 @@ function bagOfWords(train: string[], texts: string[]): { data: Float32Array; sha
 const FIT = { epochs: 60, batchSize: 16, learningRate: 0.01, seed: 1 };
 
 /** A softmax head on the frozen encoder's embeddings (computed once, cached), trained on the few labels. */
-async function transferRun(encoder: SentenceEncoder, sms: Sms, split: { train: number[]; test: number[] }) {
+async function transferRun(encoder: ExtractorBackbone, sms: Sms, split: { train: number[]; test: number[] }) {
   const t = performance.now();
   const model = await transfer(encoder, { seed: 2 })
     .addHead(2)
@@ -47,25 +47,26 @@ async function transferRun(encoder: SentenceEncoder, sms: Sms, split: { train: n
 async function bagOfWordsRun(sms: Sms, split: { train: number[]; test: number[] }) {
   const t = performance.now();
   const trainTexts = pickAll(sms.texts, split.train);
-  const x = bagOfWords(trainTexts, trainTexts);
-  const model = sequential({ inputShape: [x.shape[1]], seed: 2 }).dense(2, { activation: 'softmax' });
-  const data = Dataset.from(x, pickAll(sms.spam, split.train));
+  const train = bagOfWords(trainTexts, trainTexts);
+  const model = sequential({ inputShape: [train.shape[1]], seed: 2 }).dense(2, { activation: 'softmax' });
+  const data = Dataset.from(train, pickAll(sms.spam, split.train));
   await model.fit(data, FIT);
   data.dispose();
-  const predictions = await model.predict(bagOfWords(trainTexts, pickAll(sms.texts, split.test)), { batch: true });
+  const x = bagOfWords(trainTexts, pickAll(sms.texts, split.test));
+  const predictions = (await model.predict(x, { batch: true })) as ClassPrediction[];
   await model.dispose();
   return { predicted: predictions.map((p) => p.index), seconds: (performance.now() - t) / 1000 };
 }
 
 /** Both methods at each label count, scored on the same seeded stratified test subset. */
 export async function compareOnSms(
-  encoder: SentenceEncoder,
+  encoder: ExtractorBackbone,
   sms: Sms,
   options: { perClass: number[]; test: number; seed?: number },
 ): Promise<SmsRow[]> {
   const rows: SmsRow[] = [];
   for (const perClass of options.perClass) {
-    const split = fewLabels(sms, perClass, options.test, options.seed ?? 7);
+    const split = fewLabels(sms, perClass, options.test, options.seed ?? 7, Math.max(...options.perClass));
     const truth = pickAll(sms.spam, split.test);
     const tl = await transferRun(encoder, sms, split);
     rows.push({ perClass, method: 'transfer', ...scores(tl.predicted, truth), seconds: tl.seconds });

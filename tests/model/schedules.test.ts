@@ -134,7 +134,7 @@ describe('learning-rate schedules', () => {
     await model.dispose();
   });
 
-  it("fineTune runs fastai's one-cycle in both phases: head warm-up to its peak, then a tenth of it", async () => {
+  it("fineTune runs fastai's one-cycle in both phases: head warm-up to its peak, then 1/200 of it", async () => {
     const { x: ix, y: iy } = halves(32);
     const base = smallBase();
     const before = tf.memory().numTensors;
@@ -157,10 +157,10 @@ describe('learning-rate schedules', () => {
     const tuned = rates.slice(8);
     expect(head[0]).toBeCloseTo(2e-3 / 25, 10); // fastai's base_lr 2e-3, div 25
     for (let i = 1; i < 8; i++) expect(head[i]).toBeGreaterThan(head[i - 1]); // pctStart 0.99: all warm-up
-    expect(tuned[0]).toBeCloseTo(2e-4 / 5, 10); // a tenth of the peak, div 5
-    expect(Math.max(...tuned)).toBeLessThanOrEqual(2e-4 + 1e-12);
+    expect(tuned[0]).toBeCloseTo(1e-5 / 5, 12); // fastai's earliest-layer rate, 2e-3 / 200; div 5
+    expect(Math.max(...tuned)).toBeLessThanOrEqual(1e-5 + 1e-15);
     expect(tuned[7]).toBeLessThan(tuned[3]);
-    expect(model.lastFit?.learningRate).toBe(2e-4);
+    expect(model.lastFit?.learningRate).toBe(1e-5);
     expect(model.history.loss).toHaveLength(4);
     const constant: ProgressEvent[] = [];
     await model.fineTune(data, {
@@ -169,7 +169,7 @@ describe('learning-rate schedules', () => {
       learningRate: 0.01,
       onProgress: (e) => constant.push(e),
     });
-    expect(new Set(fitRates(constant))).toEqual(new Set([0.01, 0.001]));
+    expect(new Set(fitRates(constant))).toEqual(new Set([0.01, 0.01 / 200]));
     await expect(model.fineTune(data, { schedule: 'cosine' as never })).rejects.toThrow(/INVALID_OPTION.*schedule/);
     data.dispose();
     await model.dispose();

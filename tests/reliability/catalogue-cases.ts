@@ -309,6 +309,12 @@ export const CASES: BadInput[] = [
   },
   {
     area: 'options',
+    name: 'earlyStopping without validation nor an explicit monitor',
+    code: 'INVALID_OPTION',
+    run: (c) => c.model.fit(c.data, { ...fit1, earlyStopping: { patience: 1 } }),
+  },
+  {
+    area: 'options',
     name: 'earlyStopping on an unknown metric',
     code: 'INVALID_OPTION',
     run: (c) => c.model.fit(c.data, { ...fit1, earlyStopping: { monitor: 'f1' } }),

@@ -1,7 +1,7 @@
 import { transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 import { halves } from '../helpers/data';
 
@@ -103,7 +103,10 @@ describe.each(TRAINING_BACKENDS)('Keras freezing semantics on %s', (backend) => 
     const trained = await movingStats(base);
     expect(trained).not.toEqual(before);
     // `true` is the deprecated alias of 'train'; an unknown mode changes nothing
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     model.freeze().unfreeze({ batchNorm: true });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/batchNorm: true.*deprecated.*'train'/));
+    warn.mockRestore();
     await model.fit(x, y, { epochs: 1, batchSize: 8 });
     expect(await movingStats(base)).not.toEqual(trained);
     model.freeze();

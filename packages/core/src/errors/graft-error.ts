@@ -55,6 +55,7 @@ export const ERROR_CODES = [
   'BACKEND_INIT_FAILED',
   'BACKEND_CANNOT_TRAIN',
   'BACKEND_SWITCH_DURING_FIT',
+  'WORKER_TIMEOUT',
   // export formats
   'UNKNOWN_EXPORT_FORMAT',
 ] as const;

@@ -1,5 +1,7 @@
 import { GraftError } from '../errors/graft-error';
 
+const call = (method: string) => (/^\w+$/.test(method) ? `${method}()` : method);
+
 /**
  * A model's lifetime: usable until `dispose()`, and either idle or fitting. Public methods call one guard each so a
  * disposed model never silently rebuilds a fresh network and nothing reshapes a model under a running fit.
@@ -13,7 +15,7 @@ export class Lifecycle {
     if (this.disposed) {
       throw new GraftError(
         'MODEL_DISPOSED',
-        `expected a live model, got ${method}() on one that was disposed; its weights are freed: build or load a new model`,
+        `expected a live model, got ${call(method)} on one that was disposed; its weights are freed: build or load a new model`,
       );
     }
   }
@@ -24,7 +26,7 @@ export class Lifecycle {
     if (this.fitting) {
       throw new GraftError(
         'FIT_IN_PROGRESS',
-        `expected no running fit, got ${method}() while this model is fitting; await the fit (or abort it) first`,
+        `expected no running fit, got ${call(method)} while this model is fitting; await the fit (or abort it) first`,
       );
     }
   }

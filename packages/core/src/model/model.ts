@@ -14,6 +14,7 @@ import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
 import { restoringRate } from '../training/learning-rate';
+import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
@@ -189,6 +190,7 @@ export class Model<P extends Prediction = Prediction> {
       if (!this.isBuilt && call.opts.seed !== undefined) this.fitSeed ??= call.opts.seed;
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
+      const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
       const start = call.opts.resume
         ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
         : { epoch: 0, history: this.history };
@@ -203,7 +205,7 @@ export class Model<P extends Prediction = Prediction> {
       const callbacks = fitCallbacks(call.options, opts, parts);
       const control = new FitControl(optimizer);
       this.control = control;
-      const spec = trainSpec(inputs, plan.data, objective, optimizer);
+      const spec = { ...trainSpec(inputs, plan.data, objective, optimizer), trainLoss };
       const unsettle = this.settle(objective, data);
       const loopOptions = { ...opts, initialEpoch: start.epoch };
       const { value: result, ...rates } = await restoringRate(optimizer, () =>

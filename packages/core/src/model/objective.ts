@@ -1,6 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LabelInfo } from '../data/labels';
 import type { NamedMetric } from '../training/evaluate';
+import { countMetric } from '../training/metrics/count-metric';
+import { isCountMetric } from '../training/metrics/names';
 import { defaultMetrics, outputActivation, outputUnits, resolveLoss } from './compile';
 import type { FitData } from './fit-data';
 import { LOGITS_LOSSES, resolveFromLogits } from './logits';
@@ -33,16 +35,22 @@ export interface ResolvedObjective {
 export function resolveObjective(o: Objective, net: LayersModel, info: LabelInfo): ResolvedObjective {
   if (o.customLoss) {
     const metricNames = o.metrics ?? [];
-    const metrics = metricNames.map((m) => ({ name: m, fn: metricFn(m, 'meanSquaredError') }));
+    const metrics = metricNames.map((m) => namedMetric(m, null, false));
     return { lossName: null, lossFn: o.customLoss.fn, fromLogits: false, metricNames, metrics };
   }
   const activation = outputActivation(net);
   const lossName = resolveLoss(activation, outputUnits(net), info, o.loss);
   const fromLogits = resolveFromLogits(activation, lossName, o.fromLogits);
   const metricNames = o.metrics ?? defaultMetrics(lossName);
-  const metrics = metricNames.map((m) => ({ name: m, fn: metricFn(m, lossName, fromLogits) }));
+  const metrics = metricNames.map((m) => namedMetric(m, lossName, fromLogits));
   const lossFn = fromLogits ? LOGITS_LOSSES[lossName] : LOSSES[lossName];
   return { lossName, lossFn, fromLogits, metricNames, metrics };
+}
+
+/** A metric by name: a count metric (summed over the epoch) or a mean one; a custom loss is read as MSE. */
+function namedMetric(name: MetricName, loss: LossName | null, fromLogits: boolean): NamedMetric {
+  if (isCountMetric(name)) return countMetric(name, loss, fromLogits);
+  return { name, fn: metricFn(name, loss ?? 'meanSquaredError', fromLogits) };
 }
 
 /** Stage two of fit: the objective for the training labels, with the validation labels checked against it. */

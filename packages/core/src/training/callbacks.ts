@@ -63,7 +63,10 @@ export interface Callbacks {
 }
 
 export interface EarlyStoppingOptions {
-  /** Default 'valLoss' when there is validation data, else 'loss'. */
+  /**
+   * Default 'valLoss' (Keras' `val_loss`). Without validation data it must be given (`'loss'`): Keras warns and
+   * never stops there, graft refuses (INVALID_OPTION) rather than silently watch the training loss.
+   */
   monitor?: string;
   /** Epochs without improvement before stopping (Keras default 0). */
   patience?: number;

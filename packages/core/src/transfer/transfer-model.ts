@@ -33,7 +33,10 @@ export interface FineTuneOptions extends FitOptions {
   learningRate?: number;
   /** Layers re-opened for the second phase (default: the whole base; BatchNorm in inference mode). */
   unfreeze?: UnfreezeOptions | string[];
-  /** Peak rate of the second phase (default: a tenth of the head phase's). */
+  /**
+   * Peak rate of the second phase (default: the head phase's / 200, fastai's rate for the earliest layers:
+   * 1e-5 from the default 2e-3, the Keras guide's fine-tuning rate).
+   */
   fineTuneLearningRate?: number;
   /**
    * 'oneCycle' (default): each phase follows fastai's one-cycle policy as `fine_tune` runs it (head phase: a
@@ -177,7 +180,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
 
   /**
    * fastai's `fine_tune`: trains the head with the base frozen, then unfreezes (the whole base by default) and
-   * trains on at a tenth of the peak rate, each phase on a one-cycle schedule (docs/transfer-learning.md).
+   * trains on at 1/200 of the peak rate, each phase on a one-cycle schedule (docs/transfer-learning.md).
    */
   async fineTune(data: Dataset, options: FineTuneOptions = {}): Promise<this> {
     this.lifecycle.idle('fineTune');
@@ -196,7 +199,8 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
       callbacks: scheduled({ pctStart: 0.99 }),
     });
     this.unfreeze(unfreeze ?? {});
-    const lr = fineTuneLearningRate ?? headRate / 10;
+    // one rate for every layer: fastai's lowest (base_lr / 2 / lr_mult), since a higher one degrades the base
+    const lr = fineTuneLearningRate ?? headRate / 200;
     await this.fit(data, { ...fit, epochs, learningRate: lr, callbacks: scheduled({ pctStart: 0.3, div: 5 }) });
     return this;
   }

@@ -1,3 +1,4 @@
+import { log } from '../env/log';
 import { describe, GraftError } from '../errors/graft-error';
 import type { BatchNormMode } from '../model/frozen-batchnorm';
 import type { AnyLayer } from './transfer-graph';
@@ -21,7 +22,11 @@ export interface UnfreezePlan {
 
 function batchNormMode(value: unknown): BatchNormMode {
   if (value === undefined || value === false || value === 'inference') return 'inference';
-  if (value === true || value === 'train') return 'train';
+  if (value === 'train') return 'train';
+  if (value === true) {
+    log.warn("unfreeze({ batchNorm: true }) is deprecated: it means batchNorm: 'train' (batch statistics)");
+    return 'train';
+  }
   throw new GraftError(
     'INVALID_OPTION',
     `expected unfreeze batchNorm as "inference" or "train", got ${describe(value)}`,
