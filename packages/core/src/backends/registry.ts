@@ -16,6 +16,14 @@ const entries = new Map<string, BackendEntry>();
 const failed = new Map<string, string>();
 let active: BackendChoice | null = null;
 let busy = 0;
+/** Switches run one at a time, in call order; fits and `ensure()` wait for the one in flight. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function serial<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => {});
+  return run;
+}
 
 /** Each export format and file extension already claimed, with the adapter that claims it. */
 function claims(): Map<string, string> {
@@ -86,17 +94,30 @@ function sorted(): [string, BackendEntry][] {
   return [...entries].sort((a, b) => b[1].priority - a[1].priority);
 }
 
-/**
- * Selects a backend by name, or `'auto'`: the highest-priority backend that is available
- * here and can train. Refused while a fit is running.
- */
-async function use(name: string): Promise<BackendChoice> {
+function refuseDuringFit(name: string): void {
   if (busy > 0) {
     throw new GraftError(
       'BACKEND_SWITCH_DURING_FIT',
-      `cannot switch backend to "${name}" while ${busy} fit(s) run on "${active?.name}"; await the fit or abort it first`,
+      `cannot switch backend to "${name}" while ${busy} fit(s) run on "${active?.name ?? 'the default backend'}"; await the fit or abort it first`,
     );
   }
+}
+
+/**
+ * Selects a backend by name, or `'auto'`: the highest-priority backend that is available here and can train.
+ * Refused with BACKEND_SWITCH_DURING_FIT from the moment a fit is called until it settles (the fit is never
+ * broken); a fit called while a switch runs waits for it and trains on the new backend. Switches run in call order.
+ */
+async function use(name: string): Promise<BackendChoice> {
+  refuseDuringFit(name);
+  return serial(async () => {
+    // a fit may have started while this switch waited for an earlier one
+    refuseDuringFit(name);
+    return switchTo(name);
+  });
+}
+
+async function switchTo(name: string): Promise<BackendChoice> {
   if (name === 'auto') {
     const skipped: { name: string; reason: string }[] = [];
     for (const [candidate, entry] of sorted()) {
@@ -171,14 +192,16 @@ async function list(): Promise<BackendStatus[]> {
   return out;
 }
 
-/** The active backend, selecting `'auto'` first if none was chosen yet. */
+/** The active backend, selecting `'auto'` first if none was chosen yet; waits for a switch in flight. */
 async function ensure(): Promise<BackendChoice> {
+  await queue;
   const entry = active ? entries.get(active.name) : undefined;
   // an entry that runs outside tfjs has nothing to check against tfjs's engine
   if (active && entry && entry.tfjsBackend === null) return active;
   if (active && tf.getBackend() === (entry?.tfjsBackend ?? active.name)) return active;
-  if (active) return use(active.name);
-  return use('auto');
+  // re-activating what is already chosen is not a switch: a held fit may do it
+  const name = active?.name ?? 'auto';
+  return serial(() => switchTo(name));
 }
 
 function current(): BackendChoice | null {
@@ -189,7 +212,7 @@ function get(name: string): BackendEntry | undefined {
   return entries.get(name);
 }
 
-/** Marks a fit as running so `use()` refuses to switch under it. */
+/** Marks a fit as running so `use()` refuses to switch under it; a fit calls it before its first await. */
 function hold(): () => void {
   busy++;
   let released = false;

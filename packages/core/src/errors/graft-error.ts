@@ -11,9 +11,12 @@ export const ERROR_CODES = [
   'NON_FINITE_VALUE',
   'INVALID_LABEL',
   'LABEL_OUT_OF_RANGE',
+  'UNKNOWN_CLASS',
   'INVALID_IMAGE',
   'UNSUPPORTED_IMAGE_FORMAT',
   'CHANNEL_MISMATCH',
+  'IMAGE_TOO_LARGE',
+  'INDEX_OUT_OF_RANGE',
   'EMPTY_TEXT',
   'TEXT_TOO_LONG',
   // options and building
@@ -26,6 +29,7 @@ export const ERROR_CODES = [
   'UNKNOWN_ACTIVATION',
   // training
   'FIT_IN_PROGRESS',
+  'MODEL_DISPOSED',
   'NON_FINITE_LOSS',
   'ABORTED',
   // transfer
@@ -51,6 +55,7 @@ export const ERROR_CODES = [
   'BACKEND_INIT_FAILED',
   'BACKEND_CANNOT_TRAIN',
   'BACKEND_SWITCH_DURING_FIT',
+  'WORKER_TIMEOUT',
   // export formats
   'UNKNOWN_EXPORT_FORMAT',
 ] as const;

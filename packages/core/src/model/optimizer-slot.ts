@@ -1,10 +1,19 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { learningRateOf } from '../training/learning-rate';
 import type { CompileOptions } from './compile';
-import { copyOptimizer, createOptimizer, type OptimizerName } from './optimizers';
+import {
+  copyOptimizer,
+  createOptimizer,
+  defaultLearningRate,
+  OPTIMIZER_CLASSES,
+  type OptimizerName,
+} from './optimizers';
 
 /**
  * The model's optimizer: built on first fit from the compile settings, kept across fits while the settings and
- * the rate stay the same (so Adam's moments carry over), forgotten when the trainable set changes.
+ * the rate stay the same (so Adam's moments carry over), rebuilt when the trainable set changes. tfjs optimizers keep
+ * state by position in the variable list, so the key names every trainable variable: a base that another model
+ * unfroze (shared layers) gives a new set here, and a fresh optimizer instead of moments of the wrong shape.
  */
 export class OptimizerSlot {
   private optimizer: tf.Optimizer | null = null;
@@ -30,6 +39,11 @@ export class OptimizerSlot {
     return this.optimizer;
   }
 
+  /** The tfjs class name of the optimizer the next fit trains with, without building it. */
+  get className(): string {
+    return typeof this.spec === 'string' ? OPTIMIZER_CLASSES[this.spec] : this.spec.getClassName();
+  }
+
   /** Forgets optimizer state; `nextDefault` sets the rate of the next fit that names none. */
   reset(nextDefault?: number): void {
     this.optimizer?.dispose();
@@ -43,12 +57,22 @@ export class OptimizerSlot {
     this.nextDefault = undefined;
   }
 
-  /** The optimizer for a fit at `learningRate` (fit's option), rebuilt when the rate in effect changes. */
-  get(learningRate?: number): tf.Optimizer {
+  /** The rate the next fit uses when it names none, and where that rate comes from (for `summary()`). */
+  nextLearningRate(): { rate: number; source: string } {
+    if (typeof this.spec !== 'string') return { rate: learningRateOf(this.spec), source: "the optimizer's own" };
+    if (this.compiledRate !== undefined) return { rate: this.compiledRate, source: 'compile' };
+    if (this.nextDefault !== undefined)
+      return { rate: this.nextDefault, source: 'the fine-tuning default after unfreeze' };
+    return { rate: defaultLearningRate(this.spec), source: `the Keras default for ${this.spec}` };
+  }
+
+  /** The optimizer for a fit at `learningRate` over `trainable`, rebuilt when the rate or the variables change. */
+  get(learningRate: number | undefined, trainable: readonly { name: string }[]): tf.Optimizer {
     // an optimizer instance brings its own rate, which counts as named at compile time
     const named = typeof this.spec === 'string' ? this.nextDefault : undefined;
     const lr = learningRate ?? this.compiledRate ?? named;
-    const key = `${typeof this.spec === 'string' ? this.spec : 'instance'}:${lr ?? 'default'}`;
+    const vars = trainable.map((v) => v.name).join(',');
+    const key = `${typeof this.spec === 'string' ? this.spec : 'instance'}:${lr ?? 'default'}:${vars}`;
     if (!this.optimizer || this.key !== key) {
       this.optimizer?.dispose();
       this.optimizer = typeof this.spec === 'string' ? createOptimizer(this.spec, lr) : copyOptimizer(this.spec, lr);

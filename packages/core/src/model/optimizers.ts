@@ -16,6 +16,17 @@ const DEFAULT_LR: Record<OptimizerName, number> = {
 
 export const OPTIMIZER_NAMES = Object.keys(DEFAULT_LR) as OptimizerName[];
 
+/** tfjs' class name for each (what `getClassName()` says and checkpoints record). */
+export const OPTIMIZER_CLASSES: Record<OptimizerName, string> = {
+  adam: 'Adam',
+  sgd: 'SGD',
+  rmsprop: 'RMSProp',
+  adagrad: 'Adagrad',
+  adadelta: 'Adadelta',
+  adamax: 'Adamax',
+  momentum: 'Momentum',
+};
+
 export function defaultLearningRate(name: OptimizerName): number {
   return DEFAULT_LR[name];
 }

@@ -29,7 +29,12 @@ export interface PredictBatch {
 export async function toPredictBatch(x: unknown, stage: FeatureStage, batch?: boolean): Promise<PredictBatch> {
   if (batch !== undefined && typeof batch !== 'boolean')
     throw new GraftError('INVALID_OPTION', `expected predict's batch option as true or false, got ${describe(batch)}`);
-  if (x instanceof Dataset) return { batch: tf.clone(x.x), single: false };
+  if (x instanceof Dataset) {
+    if (x.isDisposed) throw new GraftError('INVALID_DATA', 'predict was given a disposed Dataset');
+    if (x.size === 0) throw new GraftError('EMPTY_DATA', 'expected a Dataset with at least one sample, got 0');
+    checkSample(stage, x.sampleShape, 'x');
+    return { batch: tf.clone(x.x), single: false };
+  }
   const pre = stage.preprocessing;
   if (pre) {
     // image models take raw pixels (0..255, any size) and preprocess them themselves

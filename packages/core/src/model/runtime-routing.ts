@@ -40,9 +40,15 @@ export class RuntimeRouter {
     return session.run(inputs);
   }
 
-  /** Sessions built from old weights are dropped after training. */
+  /** Sessions built from old weights are dropped after training, whether it succeeded or not. */
   async invalidate(): Promise<void> {
-    for (const s of this.sessions.values()) await s.dispose();
+    const open = [...this.sessions.values()];
     this.sessions.clear();
+    for (const s of open) await s.dispose();
+  }
+
+  /** For a synchronous dispose: the map is emptied now, the sessions close after (a failure to close is moot). */
+  closeInBackground(): void {
+    this.invalidate().catch(() => {});
   }
 }

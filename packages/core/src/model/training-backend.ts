@@ -6,6 +6,17 @@ import { GraftError } from '../errors/graft-error';
  * it underneath. Refuses an inference-only backend, naming those that can train, from their capabilities.
  */
 export async function holdTrainingBackend(): Promise<{ choice: BackendChoice; release: () => void }> {
+  // held before the first await: a `use()` called right after `fit()` is refused instead of switching under it
+  const release = backends.hold();
+  try {
+    return { choice: await trainingChoice(), release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+async function trainingChoice(): Promise<BackendChoice> {
   const choice = await backends.ensure();
   const entry = backends.get(choice.name);
   if (entry && !entry.capabilities.train) {
@@ -17,5 +28,5 @@ export async function holdTrainingBackend(): Promise<{ choice: BackendChoice; re
         `and predict with { backend: "${choice.name}" }`,
     );
   }
-  return { choice, release: backends.hold() };
+  return choice;
 }

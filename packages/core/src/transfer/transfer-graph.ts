@@ -15,6 +15,8 @@ export type AnyLayer = tfl.layers.Layer & { layers?: AnyLayer[] };
 export class TransferGraph implements TransferNetworks {
   headSpec: HeadSpec | null = null;
   headDropout?: number;
+  /** Seeds the head when the constructor got no seed (a seeded fit of a model not built yet). */
+  fallbackSeed?: number;
   private cutLayer?: string;
   private pooling?: Pooling;
   private stemNet: tfl.LayersModel | null = null;
@@ -76,12 +78,16 @@ export class TransferGraph implements TransferNetworks {
         : this.headSpec;
     if (this.backbone.kind === 'extractor') {
       const fs = this.backbone.featureShape;
-      this.headNet = buildHead(spec, fs.length > 1 ? [fs.reduce((a, b) => a * b, 1)] : fs, this.seed);
+      this.headNet = buildHead(
+        spec,
+        fs.length > 1 ? [fs.reduce((a, b) => a * b, 1)] : fs,
+        this.seed ?? this.fallbackSeed,
+      );
       this.joined = this.headNet;
       return this.joined;
     }
     const stem = this.stem();
-    this.headNet = buildHead(spec, stem.outputs[0].shape.slice(1) as number[], this.seed);
+    this.headNet = buildHead(spec, stem.outputs[0].shape.slice(1) as number[], this.seed ?? this.fallbackSeed);
     const out = this.headNet.apply(stem.outputs[0]) as tfl.SymbolicTensor;
     this.joined = tfl.model({ inputs: stem.inputs, outputs: out, name: `${this.backbone.name}_transfer` });
     return this.joined;
@@ -96,8 +102,16 @@ export class TransferGraph implements TransferNetworks {
     return layers.slice(0, end).filter((l) => l.getClassName() !== 'InputLayer');
   }
 
-  /** Forgets the built networks (after the model freed them). */
-  reset(): void {
+  /**
+   * Frees the weights this graph made (the head, pooling) and forgets the built networks. The base is shared, not
+   * owned: the caller (or a zoo loader, or another model) that made it frees it, so other models on it keep working.
+   */
+  disposeOwn(): void {
+    const base = new Set<unknown>(this.backbone.kind === 'layers' ? this.backbone.model.layers : []);
+    const own = new Set<tfl.LayerVariable>();
+    for (const net of [this.joined, this.headNet])
+      for (const layer of net?.layers ?? []) if (!base.has(layer)) for (const w of layer.weights) own.add(w);
+    for (const w of own) w.dispose();
     this.stemNet = null;
     this.headNet = null;
     this.joined = null;

@@ -11,5 +11,5 @@ export type {
 } from './protocol';
 export { SEQUENTIAL_LAYERS } from './protocol';
 export { serveTraining } from './serve-training';
-export type { WorkerTrainOptions, WorkerTrainResult } from './worker-trainer';
+export type { WorkerTimeouts, WorkerTrainOptions, WorkerTrainResult } from './worker-trainer';
 export { trainInWorker, WorkerTrainer } from './worker-trainer';

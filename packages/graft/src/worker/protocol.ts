@@ -65,6 +65,9 @@ export interface WorkerFitOptions {
   earlyStopping?: boolean | { monitor?: string; patience?: number; minDelta?: number; mode?: 'auto' | 'min' | 'max' };
 }
 
+/** How often serveTraining says a request is still running. */
+export const HEARTBEAT_MS = 2000;
+
 export type ToWorker =
   | { type: 'backend'; id: number; name: string }
   | { type: 'fit'; id: number; spec: ModelSpec; data: TrainingData; options: WorkerFitOptions }
@@ -79,6 +82,8 @@ export interface FitDone {
 
 export type FromWorker =
   | { type: 'backend'; id: number; choice: BackendChoice }
+  /** Sent on receipt and then every HEARTBEAT_MS while a request runs: silence means the worker is gone or hung. */
+  | { type: 'working'; id: number }
   | { type: 'progress'; id: number; event: ProgressEvent }
   | { type: 'epoch'; id: number; epoch: number; logs: Logs }
   | { type: 'done'; id: number; result: FitDone }

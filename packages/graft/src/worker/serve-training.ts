@@ -2,7 +2,7 @@ import { backends, GraftError, type Model } from '@graftjs/core';
 import { captureArtifacts, weightBuffers } from './artifacts';
 import { buildModel } from './build-model';
 import { checkData } from './check-spec';
-import type { FromWorker, MessageScope, ToWorker } from './protocol';
+import { type FromWorker, HEARTBEAT_MS, type MessageScope, type ToWorker } from './protocol';
 
 /**
  * Runs inside a module worker: answers WorkerTrainer's messages (choose a backend, fit, abort), trains with
@@ -27,7 +27,7 @@ export function serveTraining(scope: MessageScope = globalThis as unknown as Mes
     try {
       checkData(msg.data);
       const model = await buildModel(msg.spec, last);
-      if (last && last !== model) await last.dispose();
+      if (last && last !== model) last.dispose();
       last = model;
       const { x, y, classNames } = msg.data;
       await model.fit({ data: x.data, shape: x.shape }, Array.from(y as ArrayLike<number | string>) as never, {
@@ -53,15 +53,23 @@ export function serveTraining(scope: MessageScope = globalThis as unknown as Mes
     }
   }
 
+  /** Says `id` is alive until `work` settles, so the calling side can tell a slow request from a dead worker. */
+  const heartbeat = (id: number, work: Promise<void>) => {
+    post({ type: 'working', id });
+    const timer = setInterval(() => post({ type: 'working', id }), HEARTBEAT_MS);
+    void work.finally(() => clearInterval(timer));
+  };
+
   scope.addEventListener('message', (e: MessageEvent) => {
     const msg = e.data as ToWorker;
-    if (msg?.type === 'fit') void fit(msg);
+    if (msg?.type === 'fit') heartbeat(msg.id, fit(msg));
     else if (msg?.type === 'abort') running.get(msg.id)?.abort();
     else if (msg?.type === 'backend') {
-      backends.use(msg.name).then(
+      const work = backends.use(msg.name).then(
         (choice) => post({ type: 'backend', id: msg.id, choice }),
         (err) => fail(msg.id, err),
       );
+      heartbeat(msg.id, work);
     }
   });
   scope.start?.();

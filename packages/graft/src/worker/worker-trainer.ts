@@ -3,13 +3,11 @@ import {
   describe,
   type FitSummary,
   GraftError,
-  type GraftErrorCode,
   type Logs,
   loadModel,
   type Model,
   type ProgressEvent,
 } from '@graftjs/core';
-import { errorCodes } from '@graftjs/core/adapter';
 import { fromArtifacts } from './artifacts';
 import { checkData, checkSpec } from './check-spec';
 import type {
@@ -21,6 +19,9 @@ import type {
   WorkerFitOptions,
   WorkerLike,
 } from './protocol';
+import { checkTimeouts, Requests, type WorkerTimeouts } from './requests';
+
+export type { WorkerTimeouts } from './requests';
 
 export interface WorkerTrainOptions extends WorkerFitOptions {
   onProgress?(event: ProgressEvent): void;
@@ -40,61 +41,32 @@ export interface WorkerTrainResult {
   load(): Promise<Model>;
 }
 
-type Pending = {
-  resolve(v: unknown): void;
-  reject(e: unknown): void;
-  onMessage?(msg: FromWorker): void;
-};
-
-function toError(msg: { code?: string; message: string }): Error {
-  if (msg.code && (errorCodes() as string[]).includes(msg.code)) {
-    return new GraftError(msg.code as GraftErrorCode, msg.message);
-  }
-  return new Error(`training worker: ${msg.message}`);
-}
-
 /**
  * Trains in a module worker that runs `serveTraining()`: data and a model spec go in (buffers transferred),
  * progress events come out, the trained weights come back as tfjs artifacts. Keeps the page responsive.
  */
 export class WorkerTrainer {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly requests: Requests;
   private fitting = false;
 
-  constructor(private readonly worker: WorkerLike) {
+  /** `timeouts`: how long the worker may stay silent before a request fails with WORKER_TIMEOUT. */
+  constructor(
+    private readonly worker: WorkerLike,
+    timeouts: WorkerTimeouts = {},
+  ) {
     if (!worker || typeof worker.postMessage !== 'function' || typeof worker.addEventListener !== 'function') {
       throw new GraftError(
         'INVALID_OPTION',
         `expected a Worker (postMessage, addEventListener), got ${describe(worker)}`,
       );
     }
-    worker.addEventListener('message', (e) => this.onMessage((e as MessageEvent).data as FromWorker));
+    this.requests = new Requests(worker, checkTimeouts(timeouts ?? {}));
+    worker.addEventListener('message', (e) => this.requests.receive((e as MessageEvent).data as FromWorker));
     worker.addEventListener('error', (e) => {
-      const err = new Error(`training worker failed: ${(e as ErrorEvent).message ?? 'unknown error'}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      this.requests.failAll(new Error(`training worker failed: ${(e as ErrorEvent).message ?? 'unknown error'}`));
     });
     worker.start?.();
-  }
-
-  private onMessage(msg: FromWorker): void {
-    const p = msg && this.pending.get(msg.id);
-    if (!p) return;
-    if (msg.type === 'error') {
-      this.pending.delete(msg.id);
-      p.reject(toError(msg));
-    } else if (msg.type === 'done' || msg.type === 'backend') {
-      this.pending.delete(msg.id);
-      p.resolve(msg);
-    } else p.onMessage?.(msg);
-  }
-
-  private request(msg: ToWorker, transfer: Transferable[], onMessage?: Pending['onMessage']): Promise<FromWorker> {
-    return new Promise((resolve, reject) => {
-      this.pending.set(msg.id, { resolve: resolve as (v: unknown) => void, reject, onMessage });
-      this.worker.postMessage(msg, transfer);
-    });
   }
 
   /** Chooses the worker's backend ('auto', 'webgpu', 'wasm', 'cpu'); resolves to its name and why. */
@@ -102,7 +74,7 @@ export class WorkerTrainer {
     if (typeof name !== 'string') {
       throw new GraftError('UNKNOWN_BACKEND', `expected a backend name as a string, got ${describe(name)}`);
     }
-    const reply = await this.request({ type: 'backend', id: this.nextId++, name }, []);
+    const reply = await this.requests.send({ type: 'backend', id: this.nextId++, name }, []);
     return (reply as Extract<FromWorker, { type: 'backend' }>).choice;
   }
 
@@ -116,13 +88,17 @@ export class WorkerTrainer {
     if (this.fitting) throw new GraftError('FIT_IN_PROGRESS', 'this trainer is already fitting; await the running fit');
     const { onProgress, onEpochEnd, signal, transfer = true, ...fitOptions } = options;
     const id = this.nextId++;
-    const abort = () => this.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
+    checkCloneable(fitOptions, 'fit options');
+    const abort = () => {
+      this.worker.postMessage({ type: 'abort', id } satisfies ToWorker);
+      this.requests.aborted(id);
+    };
     this.fitting = true;
     try {
       const buffers = transfer ? [data.x.data.buffer as ArrayBuffer] : [];
       if (transfer && ArrayBuffer.isView(data.y)) buffers.push(data.y.buffer as ArrayBuffer);
       const y = ArrayBuffer.isView(data.y) ? data.y : [...data.y];
-      const done = this.request(
+      const done = this.requests.send(
         { type: 'fit', id, spec, data: { ...data, y } as TrainingData, options: fitOptions },
         [...new Set(buffers)],
         (msg) => {
@@ -143,9 +119,7 @@ export class WorkerTrainer {
 
   /** Stops the worker (pending requests are rejected). */
   terminate(): void {
-    const err = new Error('training worker terminated');
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    this.requests.failAll(new Error('training worker terminated'));
     this.worker.terminate?.();
     this.worker.close?.();
   }
@@ -159,4 +133,16 @@ export async function trainInWorker(
   options: WorkerTrainOptions = {},
 ): Promise<WorkerTrainResult> {
   return new WorkerTrainer(worker).fit(spec, data, options);
+}
+
+/** Functions and symbols cannot cross postMessage: refused by path, before any data is sent. */
+function checkCloneable(value: unknown, path: string): void {
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    throw new GraftError(
+      'INVALID_OPTION',
+      `expected ${path} as plain data that can cross to the worker, got ${describe(value)} (callbacks other than onProgress and onEpochEnd stay on this thread: drop it)`,
+    );
+  }
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return;
+  for (const [k, v] of Object.entries(value)) checkCloneable(v, `${path}.${k}`);
 }
