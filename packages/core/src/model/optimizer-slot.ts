@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CompileOptions } from './compile';
-import { copyOptimizer, createOptimizer, OPTIMIZER_CLASSES, type OptimizerName } from './optimizers';
+import { copyOptimizer, createOptimizer, disposeOptimizer, OPTIMIZER_CLASSES, type OptimizerName } from './optimizers';
 
 /**
  * The model's optimizer: built on first fit from the compile settings, kept across fits while the settings and
@@ -39,7 +39,7 @@ export class OptimizerSlot {
 
   /** Forgets optimizer state; `nextDefault` sets the rate of the next fit that names none. */
   reset(nextDefault?: number): void {
-    this.optimizer?.dispose();
+    if (this.optimizer) disposeOptimizer(this.optimizer);
     this.optimizer = null;
     this.key = '';
     if (nextDefault !== undefined) this.nextDefault = nextDefault;
@@ -58,7 +58,7 @@ export class OptimizerSlot {
     const vars = trainable.map((v) => v.name).join(',');
     const key = `${typeof this.spec === 'string' ? this.spec : 'instance'}:${lr ?? 'default'}:${vars}`;
     if (!this.optimizer || this.key !== key) {
-      this.optimizer?.dispose();
+      if (this.optimizer) disposeOptimizer(this.optimizer);
       this.optimizer = typeof this.spec === 'string' ? createOptimizer(this.spec, lr) : copyOptimizer(this.spec, lr);
       this.key = key;
     }
