@@ -1,5 +1,27 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Marks graft's Node-only dynamic imports `webpackIgnore`: `import('node:fs/promises')`, a module of its own
+ * named `node-*` (which imports `node:` statically), and the `@vite-ignore` ones by name. They run only in
+ * Node, and webpack 5 otherwise fails a browser build on the `node:` scheme (UnhandledSchemeError) or warns
+ * "Critical dependency" on an import by expression. Vite leaves them alone.
+ */
+const nodeOnlyImports: EsbuildPlugin = {
+  name: 'node-only-imports',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]src[\\/].+\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source
+        .replace(/(?<!typeof )import\((?=['"](node:|\.\.?\/([\w-]+\/)*node-))/g, 'import(/* webpackIgnore: true */ ')
+        .replace(/import\(\/\* @vite-ignore \*\//g, 'import(/* webpackIgnore: true */ /* @vite-ignore */');
+      return { contents, loader: 'ts' };
+    });
+  },
+};
 
 // One config builds every package to ESM + CJS, each with its own declarations (.d.ts for `import`,
 // .d.cts for `require`, as the exports map's nested `types` conditions name them). Dependencies stay
@@ -27,6 +49,9 @@ export default defineConfig(
       entry: entries(name, pkg.exports),
       // entries share chunks in CJS too, so the registry and GraftError exist once however they are reached
       splitting: true,
+      // Rollup (not tsup's sucrase pass) then writes the split CJS: its maps chain to src/ (sucrase's named the
+      // intermediate file, with no content) and it rewrites `import.meta.url` for CJS (sucrase left it, a syntax error)
+      treeshake: true,
       outDir: `packages/${name}/dist`,
       format: ['esm', 'cjs'],
       dts: true,
@@ -41,6 +66,7 @@ export default defineConfig(
       external: [...Object.keys(pkg.dependencies ?? {}), /^node:/, /^@tensorflow\//],
       outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
       tsconfig: 'tsconfig.json',
+      esbuildPlugins: [nodeOnlyImports],
       // the .wasm binaries travel in @graftjs/backend-wasm's dist, next to the module that names them
       onSuccess: name === 'backend-wasm' ? 'node packages/backend-wasm/scripts/copy-wasm.mjs' : undefined,
     };

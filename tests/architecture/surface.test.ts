@@ -42,17 +42,13 @@ describe('the public surface', () => {
     const umbrella = await import('graftjs');
     expect(surfaceProblems(umbrella, MAX_UMBRELLA_VALUES)).toEqual([]);
     // what the README's programs import is all there
-    for (const name of [
-      'backends',
-      'Dataset',
-      'sequential',
-      'fromDirectory',
-      'mobilenetV1',
-      'transfer',
-      'onnxBackbone',
-    ]) {
+    for (const name of ['backends', 'Dataset', 'sequential', 'fromDirectory', 'mobilenetV1', 'transfer']) {
       expect(umbrella, name).toHaveProperty(name);
     }
+    // ONNX is the opt-in subpath, so an app that never imports it bundles no onnxruntime
+    expect(umbrella).not.toHaveProperty('onnxBackbone');
+    const onnx = await import('graftjs/onnx');
+    for (const name of ['onnxBackbone', 'configureOnnx', 'exportOnnx']) expect(onnx, name).toHaveProperty(name);
   });
 
   it("core's main entry is an app surface; the adapter subpath has what adapters use", async () => {

@@ -1,8 +1,9 @@
 /**
  * Zero-config bundler apps, from the packed tarballs: a Vite app and a webpack 5 app on the umbrella
- * (`graftjs`), and a Vite app on @graftjs/core + @graftjs/backend-wasm that never uses onnx. Each is built
- * with no bundler configuration, served (vite preview; a plain static server, also with COOP/COEP), opened
- * in headless Chromium, and must train on wasm (and on webgpu where Chromium has an adapter).
+ * (`graftjs`, no onnx import), a Vite app that opts in with `import 'graftjs/onnx'`, and a Vite app on
+ * @graftjs/core + @graftjs/backend-wasm. Each is built with no bundler configuration, served (vite preview; a
+ * plain static server, also with COOP/COEP), opened in headless Chromium, and must train on wasm and on webgpu
+ * (Chromium's SwiftShader adapter, `--enable-unsafe-webgpu`). Only the opt-in app may emit onnxruntime's wasm.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -28,6 +29,7 @@ interface PageResult {
   backend: string;
   reason?: string;
   accuracy?: number;
+  onnxAccuracy?: number;
   isolated?: boolean;
   error?: string;
 }
@@ -140,6 +142,9 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
         'webpack/index.html': read('webpack/index.html'),
         'webpack/src/index.js': read('webpack/src/index.js'),
         'webpack/src/train.js': read('shared/train.js'),
+        'vite-onnx/index.html': read('vite-onnx/index.html'),
+        'vite-onnx/main.js': read('vite-onnx/main.js'),
+        'vite-onnx/train.js': read('shared/train.js'),
       },
     });
     noOnnx = await makeProject(['@graftjs/core', '@graftjs/backend-wasm'], {
@@ -154,6 +159,7 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
     await run(bin(umbrella, 'vite'), ['build'], { cwd: join(umbrella, 'vite') });
     await run(bin(umbrella, 'webpack'), ['--mode', 'production'], { cwd: join(umbrella, 'webpack') });
     await run('cp', [join(umbrella, 'webpack/index.html'), join(umbrella, 'webpack/dist/index.html')]);
+    await run(bin(umbrella, 'vite'), ['build'], { cwd: join(umbrella, 'vite-onnx') });
     await run(bin(noOnnx, 'vite'), ['build'], { cwd: noOnnx });
 
     const preview = await vitePreview(umbrella, join(umbrella, 'vite'));
@@ -164,6 +170,7 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
       ['webpack', join(umbrella, 'webpack/dist'), {}],
       ['webpack isolated', join(umbrella, 'webpack/dist'), ISOLATION_HEADERS],
       ['no-onnx', join(noOnnx, 'dist'), {}],
+      ['onnx', join(umbrella, 'vite-onnx/dist'), {}],
     ] as const) {
       const server = await serveFolder(dist, headers);
       servers.push(server);
@@ -205,11 +212,8 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
     },
   );
 
-  it.each([['vite'], ['webpack']])('the %s app trains on webgpu where Chromium has an adapter', async (name) => {
-    if (!(await hasWebGPUAdapter(browser, urls[name]))) {
-      console.warn(`[${name}] skipped webgpu: this Chromium exposes no WebGPU adapter`);
-      return;
-    }
+  it.each([['vite'], ['webpack']])('the %s app trains on webgpu (SwiftShader in headless Chromium)', async (name) => {
+    expect(await hasWebGPUAdapter(browser, urls[name]), `Chromium at ${CHROMIUM} exposes no WebGPU adapter`).toBe(true);
     const { result } = await openApp(browser, `${urls[name]}?backend=webgpu`);
     console.log(`[${name} webgpu] ${JSON.stringify(result)}`);
     expectTrained(result, 'webgpu');
@@ -233,13 +237,29 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
     expectTrained(result, 'wasm');
   });
 
-  it('records the umbrella apps sizes (onnxruntime emitted as its own lazily loaded files)', () => {
+  it('the umbrella apps that never import graftjs/onnx emit no onnxruntime file (sizes recorded)', () => {
     for (const [label, dist] of [
       ['graftjs umbrella (vite)', join(umbrella, 'vite/dist')],
       ['graftjs umbrella (webpack)', join(umbrella, 'webpack/dist')],
     ]) {
-      // tfjs' three binaries and onnxruntime's one (webpack names them by hash alone)
-      expect(sizes(label, dist)).toHaveLength(4);
+      // tfjs' three binaries (webpack names them by hash alone), nothing of onnxruntime's
+      expect(sizes(label, dist), label).toHaveLength(3);
+      expect(
+        filesUnder(dist).filter((f) => /ort[.-]/.test(f.split('/').pop() ?? '')),
+        label,
+      ).toEqual([]);
     }
+  });
+
+  it('the app that opts in with graftjs/onnx emits onnxruntime and predicts on it as well as on tfjs', async () => {
+    const wasm = sizes('graftjs + graftjs/onnx (vite)', join(umbrella, 'vite-onnx/dist'));
+    expect(wasm.filter((f) => /ort[.-]/.test(f.split('/').pop() ?? ''))).toHaveLength(1);
+    const { result, requests } = await openApp(browser, urls.onnx);
+    console.log(`[onnx] ${JSON.stringify(result)}`);
+    expectTrained(result, 'wasm');
+    expect(requests.some((u) => /ort[.-][^/]*\.wasm$/.test(u))).toBe(true);
+    // the same network on ONNX Runtime: the same predictions up to float rounding near the class boundaries
+    expect(result.onnxAccuracy).toBeGreaterThan(CHANCE + 0.25);
+    expect(Math.abs((result.onnxAccuracy ?? 0) - (result.accuracy ?? 0))).toBeLessThanOrEqual(0.03);
   });
 });

@@ -44,7 +44,8 @@ for (let i = 0; i < 8; i++) {
 }
 
 // The lines the issue names: `(await model.predict(oneSample)).label`, `ps[0].label` for a batch, and
-// `(await model.evaluate(ds)).accuracy`, with no cast anywhere.
+// `(await model.evaluate(ds)).accuracy`, with no cast anywhere. A nested number array is one sample or a
+// batch by the model's input rank, known only at run time, so the batch says so with `{ batch: true }`.
 const body = (ts: boolean) => `
   const results${ts ? ': Array<Record<string, unknown>>' : ''} = [];
   for (const name of ['cpu', 'wasm']) {
@@ -56,7 +57,7 @@ const body = (ts: boolean) => `
     await model.fit(ds, { epochs: 60, batchSize: 8, seed: 1 });
     const p = await model.predict([1.5, 1.5]);
     const label = p.label;
-    const ps = await model.predict([[-1.5, -1.5], [1.5, 1.5]]);
+    const ps = await model.predict([[-1.5, -1.5], [1.5, 1.5]], { batch: true });
     const first = ps[0].label;
     const accuracy${ts ? ': number' : ''} = (await model.evaluate(ds)).accuracy;
     results.push({ backend: choice.name, label, batch: [first, ps[1].label], accuracy });

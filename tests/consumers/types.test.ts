@@ -6,9 +6,9 @@ import { program, SETUPS } from './programs';
 
 const run = promisify(execFile);
 
-// What the program expects from graft's types (issue 11): predict(one sample) -> Prediction with .label,
-// predict(batch) -> Prediction[], evaluate() -> { loss, accuracy } for the default compile. The overloads
-// and the typed evaluate result come from the pipeline work; until they land this check fails by design.
+// What the program expects from graft's types (issue 11): on a softmax sequential model, predict(one sample)
+// -> ClassPrediction with .label, predict(batch) -> ClassPrediction[], evaluate() -> { loss, accuracy } for
+// the default compile; all without a cast, under strict TS.
 const strict = { strict: true, target: 'es2022', noEmit: true, types: ['node'], lib: ['es2022', 'dom'] };
 
 /** tsc's diagnostics for one tsconfig, as `file(line,col): error TSxxxx: ...` lines (empty when clean). */

@@ -309,6 +309,12 @@ export const CASES: BadInput[] = [
   },
   {
     area: 'options',
+    name: 'earlyStopping without validation nor an explicit monitor',
+    code: 'INVALID_OPTION',
+    run: (c) => c.model.fit(c.data, { ...fit1, earlyStopping: { patience: 1 } }),
+  },
+  {
+    area: 'options',
     name: 'earlyStopping on an unknown metric',
     code: 'INVALID_OPTION',
     run: (c) => c.model.fit(c.data, { ...fit1, earlyStopping: { monitor: 'f1' } }),
@@ -658,6 +664,16 @@ export const CASES: BadInput[] = [
     name: 'a missing image folder',
     code: 'LOAD_FAILED',
     run: (c) => fromDirectory(join(c.dir, 'no-images')),
+  },
+  {
+    area: 'images',
+    name: 'a class folder not among fromDirectory classNames',
+    code: 'UNKNOWN_CLASS',
+    run: (c) => {
+      const dir = join(c.dir, `${c.backend}-classes`);
+      mkdirSync(join(dir, 'wasp'), { recursive: true });
+      return fromDirectory(dir, { classNames: ['ant', 'bee'] });
+    },
   },
   // backends
   { area: 'backends', name: 'an unknown backend name', code: 'UNKNOWN_BACKEND', run: () => backends.use('tpu') },

@@ -1,5 +1,6 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { backends, type Model, transfer } from '@graftjs/core';
+import { backends, loadModel, type Model, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { weightsOf } from '../helpers/data';
@@ -207,4 +208,32 @@ const afterErrors: LifecycleCase[] = [
   },
 ];
 
-export const LIFECYCLE_CASES: LifecycleCase[] = [...ownership, ...disposed, ...duringFit, ...switches, ...afterErrors];
+const leaks: LifecycleCase[] = [
+  {
+    area: 'state after errors',
+    name: 'a manifest naming one weight twice -> INVALID_MODEL_FILE, no tensor left per load',
+    async run(ctx) {
+      const m = await trained(ctx);
+      const dir = join(ctx.dir, `${ctx.backend}-duplicate-names`);
+      await m.save(dir);
+      m.dispose();
+      const file = join(dir, 'model.json');
+      const json = JSON.parse(readFileSync(file, 'utf8'));
+      const specs = json.weightsManifest[0].weights as { name: string }[];
+      specs[1].name = specs[0].name;
+      writeFileSync(file, JSON.stringify(json));
+      const n = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) await expectCode(() => loadModel(dir), 'INVALID_MODEL_FILE');
+      expect(tf.memory().numTensors).toBe(n);
+    },
+  },
+];
+
+export const LIFECYCLE_CASES: LifecycleCase[] = [
+  ...ownership,
+  ...disposed,
+  ...duringFit,
+  ...switches,
+  ...afterErrors,
+  ...leaks,
+];

@@ -1,7 +1,7 @@
 import { transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 import { halves } from '../helpers/data';
 
@@ -70,20 +70,48 @@ describe.each(TRAINING_BACKENDS)('Keras freezing semantics on %s', (backend) => 
     await model.dispose();
   });
 
-  it('unfreeze keeps BatchNorm in inference mode unless asked, as the Keras guide advises', async () => {
+  it('unfreeze trains gamma/beta with BatchNorm in inference mode (Keras); batchNorm "train" updates the moving stats', async () => {
     const { x, y } = halves(16);
     const base = baseWithBatchNorm();
     const before = await movingStats(base);
+    const gammaBeta = async () =>
+      base
+        .getLayer('bn')
+        .getWeights()
+        .slice(0, 2)
+        .flatMap((w) => Array.from(w.dataSync()));
+    const gammaBefore = await gammaBeta();
     const model = transfer(base, { seed: 1 }).freeze().addHead(2);
     model.unfreeze();
     expect(base.getLayer('conv').trainable).toBe(true);
-    expect(base.getLayer('bn').trainable).toBe(false);
-    await model.fit(x, y, { epochs: 1, batchSize: 8 });
-    expect(await movingStats(base)).toEqual(before);
-    model.unfreeze({ batchNorm: true });
     expect(base.getLayer('bn').trainable).toBe(true);
+    await model.fit(x, y, { epochs: 2, batchSize: 8, learningRate: 0.05, seed: 1 });
+    expect(await movingStats(base)).toEqual(before);
+    expect(await gammaBeta()).not.toEqual(gammaBefore);
+    // still inference mode: a training-mode forward is the inference forward
+    const xs = tf.tensor4d(x.flat(3), [16, 8, 8, 1]);
+    const gap = tf.tidy(() => {
+      const a = model.net.apply(xs, { training: true }) as tf.Tensor;
+      const b = model.net.apply(xs, { training: false }) as tf.Tensor;
+      return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+    });
+    expect(gap).toBeLessThan(1e-6);
+    xs.dispose();
+
+    model.unfreeze({ batchNorm: 'train' });
     await model.fit(x, y, { epochs: 1, batchSize: 8 });
-    expect(await movingStats(base)).not.toEqual(before);
+    const trained = await movingStats(base);
+    expect(trained).not.toEqual(before);
+    // `true` is the deprecated alias of 'train'; an unknown mode changes nothing
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    model.freeze().unfreeze({ batchNorm: true });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/batchNorm: true.*deprecated.*'train'/));
+    warn.mockRestore();
+    await model.fit(x, y, { epochs: 1, batchSize: 8 });
+    expect(await movingStats(base)).not.toEqual(trained);
+    model.freeze();
+    expect(() => model.unfreeze({ batchNorm: 'yes' as never })).toThrow(/INVALID_OPTION.*"inference" or "train"/);
+    expect(base.getLayer('conv').trainable).toBe(false);
     await model.dispose();
   });
 });

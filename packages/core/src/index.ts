@@ -15,6 +15,8 @@ export * from './data/images';
 export type { LabelInfo, LabelInput } from './data/labels';
 export { createRng } from './data/rng';
 export type { NumericInput } from './data/tensorize';
+export type { TextTableOptions } from './data/text-dataset';
+export { fromTextFile } from './data/text-dataset';
 export type { BackendSettings, Env, FileCache, LogLevel } from './env/env';
 export { env } from './env/env';
 export type { AdapterErrorCodes, GraftErrorCode } from './errors/graft-error';
@@ -41,6 +43,7 @@ export { Model } from './model/model';
 export type { OptimizerName } from './model/optimizers';
 export type { ImageInput, PredictInput } from './model/predict-input';
 export type {
+  BinaryPrediction,
   ClassPrediction,
   MultiLabelPrediction,
   Prediction,
@@ -59,6 +62,9 @@ export type {
   TrainParams,
 } from './training/callbacks';
 export type { FitControl } from './training/fit-control';
+export type { OneCycle, OneCycleOptions } from './training/one-cycle';
+export type { ReduceLROnPlateau, ReduceLROnPlateauOptions } from './training/reduce-lr-on-plateau';
+export { callbacks } from './training/schedules';
 export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';

@@ -10,6 +10,25 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { L2Normalize } from './l2-normalize';
 import { tripletLoss } from './triplet-loss';
 
+/**
+ * One of two classes: one sigmoid unit, binary cross-entropy, accuracy at 0.5 (Keras `Dense(1,
+ * activation='sigmoid')`). Labels are 0/1 or two class names; predictions `{ label, probability, positive }` give
+ * P(positive), the second class name in the model's order (sorted names, or the `classNames` given).
+ */
+export function binary(options: HeadOptions = {}): HeadSpec<'binary'> {
+  checkHeadOptions(options);
+  return {
+    kind: 'binary',
+    units: 1,
+    activation: 'sigmoid',
+    hidden: options.hidden,
+    dropout: options.dropout,
+    task: 'binary',
+    loss: 'binaryCrossentropy',
+    metrics: ['accuracy'],
+  };
+}
+
 /** Any number of labels per sample: sigmoid per label, binary cross-entropy on multi-hot rows. */
 export function multiLabel(labels: number, options: HeadOptions = {}): HeadSpec<'multiLabel'> {
   checkUnits(labels, 'the number of labels');

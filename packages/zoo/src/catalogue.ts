@@ -491,11 +491,40 @@ const DARKNET_TINY: CatalogueEntry = {
   ],
 };
 
+// Teachable Machine's published MobileNetV2 0.35 base, as it ships inside a Teachable Machine image-model export (the
+// backbone's 260 tensors byte-identical to an independent export; the 2-class head in these files is the uploader's
+// and our builder ignores it). That repository keeps weights.bin at its root, beside the folder of model.json.
+const TM_EXPORT =
+  'https://raw.githubusercontent.com/YogaMaulana17/tm-my-image-model/952b3ada6343ded01ea5e29cd9c9d4428c0df739/';
+
+const MOBILENET_V2_035_TM: CatalogueEntry = {
+  name: 'mobilenet_v2_0.35_224',
+  format: 'layers',
+  location: `${TM_EXPORT}my_model/`,
+  upstream:
+    "https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top/model.json (Teachable Machine's base; the same backbone tensors, not these bytes)",
+  inputShape: [224, 224, 3],
+  preprocessing: { size: [224, 224], range: [-1, 1], channelOrder: 'rgb' },
+  feature: 'out_relu',
+  architecture: { builder: 'mobilenetV2', alpha: 0.35 },
+  licence: 'Apache-2.0 (Keras applications MobileNetV2, Teachable Machine); the export repository states none',
+  files: [
+    { name: 'model.json', bytes: 219555, sha256: '21bf8ba34dfe2bf1b6fb32067641fddf0467ef4179a894ebedfa3c3dddbf0a6b' },
+    {
+      name: 'weights.bin',
+      bytes: 2154032,
+      sha256: '8d47bba7f703efc37dca43cea367afe1d10cfc14d335662907c39d0decd4c23c',
+      url: `${TM_EXPORT}weights.bin`,
+    },
+  ],
+};
+
 /** Every published weight set graft knows, by name. */
 export const catalogue: readonly CatalogueEntry[] = Object.freeze([
   MOBILENET_V1_025_LAYERS,
   MOBILENET_V1_025_GRAPH,
   DARKNET_TINY,
+  MOBILENET_V2_035_TM,
 ]);
 
 /** The catalogue entry called `name`; throws UNKNOWN_BACKBONE listing the known names. */

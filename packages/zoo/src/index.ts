@@ -16,3 +16,7 @@ export type {
   WeightSource,
 } from './loading/types';
 export { DEFAULT_MAX_BYTES } from './loading/types';
+export type { OnnxDtype, OnnxEncoderEntry, OnnxEncoderFile, OnnxEncoderSource } from './onnx-encoders';
+export { onnxEncoder, onnxEncoders } from './onnx-encoders';
+export type { SentenceEncoder, SentenceEncoderOptions } from './text/sentence-encoder';
+export { sentenceEncoder } from './text/sentence-encoder';

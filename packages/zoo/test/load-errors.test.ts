@@ -13,6 +13,7 @@ describe('catalogue lookups', () => {
       'mobilenet_v1_0.25_224',
       'mobilenet_v1_0.25_224_graph',
       'darknet_tiny',
+      'mobilenet_v2_0.35_224',
     ]);
     for (const entry of catalogue) {
       expect(entry.files[0].name).toBe('model.json');

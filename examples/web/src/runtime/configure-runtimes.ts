@@ -2,7 +2,8 @@
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { configureOnnx, configureWasm } from 'graftjs';
+import { configureWasm } from 'graftjs';
+import { configureOnnx } from 'graftjs/onnx';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 
 /** Points tfjs-backend-wasm and onnxruntime-web at the bundled .wasm files (page and worker alike). */

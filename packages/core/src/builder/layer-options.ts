@@ -66,3 +66,33 @@ export interface DropoutOptions extends Named {
 }
 
 export type { Initializer, Pair, Regularizer };
+
+/* The tfjs config-object forms (`tf.layers.dense({ units, activation })`): one object, the positional arguments
+   among the options, taken by the same builder methods. */
+
+export interface DenseConfig extends DenseOptions {
+  units: number;
+}
+
+export interface Conv2dConfig extends Conv2dOptions {
+  filters: number;
+  kernelSize: Pair;
+}
+
+export interface DepthwiseConv2dConfig extends DepthwiseConv2dOptions {
+  kernelSize: Pair;
+}
+
+export interface PoolConfig extends PoolOptions {
+  /** Default 2. */
+  poolSize?: Pair;
+}
+
+export interface DropoutConfig extends DropoutOptions {
+  rate: number;
+}
+
+/** True for the config-object form: a plain object where the positional form has a number. */
+export function isConfig<T extends object>(x: unknown): x is T {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}

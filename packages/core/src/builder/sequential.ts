@@ -1,15 +1,22 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
+import type { BinaryPrediction, ClassPrediction, Prediction } from '../model/predictions';
 import { type Activation, checkActivation } from './activations';
-import type {
-  BatchNormOptions,
-  Conv2dOptions,
-  DenseOptions,
-  DepthwiseConv2dOptions,
-  DropoutOptions,
-  Pair,
-  PoolOptions,
+import {
+  type BatchNormOptions,
+  type Conv2dConfig,
+  type Conv2dOptions,
+  type DenseConfig,
+  type DenseOptions,
+  type DepthwiseConv2dConfig,
+  type DepthwiseConv2dOptions,
+  type DropoutConfig,
+  type DropoutOptions,
+  isConfig,
+  type Pair,
+  type PoolConfig,
+  type PoolOptions,
 } from './layer-options';
 
 export interface SequentialOptions {
@@ -49,7 +56,7 @@ function padding(v: unknown): void {
  * The fluent Keras Sequential: each method adds one layer and returns the model, which can `fit` at once.
  * Built on tfjs-layers on first use; layers cannot be added after that.
  */
-export class SequentialModel extends Model {
+export class SequentialModel<P extends Prediction = Prediction> extends Model<P> {
   private readonly factories: LayerFactory[] = [];
   private readonly options: SequentialOptions;
 
@@ -85,8 +92,22 @@ export class SequentialModel extends Model {
     return this.add((first) => tfl.layers.flatten({ ...first, ...options }));
   }
 
-  /** Fully connected layer (Keras Dense). */
-  dense(units: number, options: DenseOptions = {}): this {
+  /**
+   * Fully connected layer (Keras Dense): `dense(units, options)` or tfjs' `dense({ units, ...options })`. As the
+   * last layer it types the predictions: softmax gives `ClassPrediction`, one sigmoid unit `BinaryPrediction`;
+   * any other output keeps the `Prediction` union, since compile's loss decides.
+   */
+  dense(units: number, options: DenseOptions & { activation: 'softmax' }): SequentialModel<ClassPrediction>;
+  dense(units: 1, options: DenseOptions & { activation: 'sigmoid' }): SequentialModel<BinaryPrediction>;
+  dense(units: number, options?: DenseOptions): SequentialModel;
+  dense(config: DenseConfig & { activation: 'softmax' }): SequentialModel<ClassPrediction>;
+  dense(config: DenseConfig & { units: 1; activation: 'sigmoid' }): SequentialModel<BinaryPrediction>;
+  dense(config: DenseConfig): SequentialModel;
+  dense(units: number | DenseConfig, options: DenseOptions = {}): SequentialModel {
+    if (isConfig<DenseConfig>(units)) {
+      const { units: n, ...rest } = units;
+      return this.dense(n, rest);
+    }
     positiveInt(units, 'dense units');
     checkActivation(options.activation, 'dense');
     return this.add((first, init) =>
@@ -101,8 +122,14 @@ export class SequentialModel extends Model {
     );
   }
 
-  /** 2D convolution over NHWC images (Keras Conv2D). */
-  conv2d(filters: number, kernelSize: Pair, options: Conv2dOptions = {}): this {
+  /** 2D convolution over NHWC images (Keras Conv2D); also tfjs' `conv2d({ filters, kernelSize, ...options })`. */
+  conv2d(filters: number, kernelSize: Pair, options?: Conv2dOptions): this;
+  conv2d(config: Conv2dConfig): this;
+  conv2d(filters: number | Conv2dConfig, kernelSize?: Pair, options: Conv2dOptions = {}): this {
+    if (isConfig<Conv2dConfig>(filters)) {
+      const { filters: f, kernelSize: k, ...rest } = filters;
+      return this.conv2d(f, k, rest);
+    }
     positiveInt(filters, 'conv2d filters');
     pair(kernelSize, 'conv2d kernelSize');
     if (options.strides !== undefined) pair(options.strides, 'conv2d strides');
@@ -123,8 +150,14 @@ export class SequentialModel extends Model {
     );
   }
 
-  /** Depthwise 2D convolution (Keras DepthwiseConv2D). */
-  depthwiseConv2d(kernelSize: Pair, options: DepthwiseConv2dOptions = {}): this {
+  /** Depthwise 2D convolution (Keras DepthwiseConv2D); also `depthwiseConv2d({ kernelSize, ...options })`. */
+  depthwiseConv2d(kernelSize: Pair, options?: DepthwiseConv2dOptions): this;
+  depthwiseConv2d(config: DepthwiseConv2dConfig): this;
+  depthwiseConv2d(kernelSize: Pair | DepthwiseConv2dConfig, options: DepthwiseConv2dOptions = {}): this {
+    if (isConfig<DepthwiseConv2dConfig>(kernelSize)) {
+      const { kernelSize: k, ...rest } = kernelSize;
+      return this.depthwiseConv2d(k, rest);
+    }
     pair(kernelSize, 'depthwiseConv2d kernelSize');
     if (options.depthMultiplier !== undefined) positiveInt(options.depthMultiplier, 'depthMultiplier');
     padding(options.padding);
@@ -141,15 +174,27 @@ export class SequentialModel extends Model {
     );
   }
 
-  /** Max pooling (Keras MaxPooling2D); strides default to the pool size. */
-  maxPool2d(poolSize: Pair = 2, options: PoolOptions = {}): this {
+  /** Max pooling (Keras MaxPooling2D); strides default to the pool size. Also `maxPool2d({ poolSize })`. */
+  maxPool2d(poolSize?: Pair, options?: PoolOptions): this;
+  maxPool2d(config: PoolConfig): this;
+  maxPool2d(poolSize: Pair | PoolConfig = 2, options: PoolOptions = {}): this {
+    if (isConfig<PoolConfig>(poolSize)) {
+      const { poolSize: size = 2, ...rest } = poolSize;
+      return this.maxPool2d(size, rest);
+    }
     pair(poolSize, 'maxPool2d poolSize');
     padding(options.padding);
     return this.add((first) => tfl.layers.maxPooling2d({ ...first, poolSize, ...options } as never));
   }
 
-  /** Average pooling (Keras AveragePooling2D). */
-  avgPool2d(poolSize: Pair = 2, options: PoolOptions = {}): this {
+  /** Average pooling (Keras AveragePooling2D). Also `avgPool2d({ poolSize })`. */
+  avgPool2d(poolSize?: Pair, options?: PoolOptions): this;
+  avgPool2d(config: PoolConfig): this;
+  avgPool2d(poolSize: Pair | PoolConfig = 2, options: PoolOptions = {}): this {
+    if (isConfig<PoolConfig>(poolSize)) {
+      const { poolSize: size = 2, ...rest } = poolSize;
+      return this.avgPool2d(size, rest);
+    }
     pair(poolSize, 'avgPool2d poolSize');
     padding(options.padding);
     return this.add((first) => tfl.layers.averagePooling2d({ ...first, poolSize, ...options } as never));
@@ -185,22 +230,40 @@ export class SequentialModel extends Model {
     return this.add((first) => tfl.layers.batchNormalization({ ...first, ...options }));
   }
 
-  /** Dropout with Keras' `rate` (fraction dropped, active only while training). */
-  dropout(rate: number, options: DropoutOptions = {}): this {
+  /** Dropout with Keras' `rate` (fraction dropped, active only while training). Also `dropout({ rate })`. */
+  dropout(rate: number, options?: DropoutOptions): this;
+  dropout(config: DropoutConfig): this;
+  dropout(rate: number | DropoutConfig, options: DropoutOptions = {}): this {
+    if (isConfig<DropoutConfig>(rate)) {
+      const { rate: r, ...rest } = rate;
+      return this.dropout(r, rest);
+    }
     if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) {
       throw new GraftError('INVALID_LAYER', `expected dropout rate in [0, 1), got ${describe(rate)}`);
     }
     return this.add((first) => tfl.layers.dropout({ ...first, rate, ...options }));
   }
 
-  /** A standalone activation layer (Keras Activation). */
-  activation(name: Activation, options: { name?: string } = {}): this {
+  /** A standalone activation layer (Keras Activation). Also `activation({ activation })`. */
+  activation(name: Activation, options?: { name?: string }): this;
+  activation(config: { activation: Activation; name?: string }): this;
+  activation(name: Activation | { activation: Activation; name?: string }, options: { name?: string } = {}): this {
+    if (isConfig<{ activation: Activation; name?: string }>(name)) {
+      const { activation: a, ...rest } = name;
+      return this.activation(a, rest);
+    }
     checkActivation(name, 'the');
     return this.add((first) => tfl.layers.activation({ ...first, activation: name, ...options } as never));
   }
 
-  /** Reshape each sample (Keras Reshape; one dimension may be -1). */
-  reshape(targetShape: number[], options: { name?: string } = {}): this {
+  /** Reshape each sample (Keras Reshape; one dimension may be -1). Also `reshape({ targetShape })`. */
+  reshape(targetShape: number[], options?: { name?: string }): this;
+  reshape(config: { targetShape: number[]; name?: string }): this;
+  reshape(targetShape: number[] | { targetShape: number[]; name?: string }, options: { name?: string } = {}): this {
+    if (isConfig<{ targetShape: number[]; name?: string }>(targetShape)) {
+      const { targetShape: t, ...rest } = targetShape;
+      return this.reshape(t, rest);
+    }
     if (
       !Array.isArray(targetShape) ||
       targetShape.length === 0 ||
@@ -219,7 +282,7 @@ export class SequentialModel extends Model {
     if (this.factories.length === 0) {
       throw new GraftError('NOT_BUILT', 'the sequential model has no layers: add at least one (e.g. .dense(10))');
     }
-    const seed = this.options.seed;
+    const seed = this.options.seed ?? this.fitSeed;
     const init = (i: number, _kind: 'kernel' | 'depthwise') =>
       seed === undefined ? undefined : tfl.initializers.glorotUniform({ seed: seed * 7919 + i });
     const model = tfl.sequential({ name: this.options.name });

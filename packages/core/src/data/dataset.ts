@@ -26,6 +26,7 @@ export class Dataset {
   readonly classNames?: string[];
   private info: LabelInfo | null;
   private checked: boolean;
+  private readonly ownsX: boolean;
 
   private constructor(
     x: tf.Tensor,
@@ -33,12 +34,14 @@ export class Dataset {
     info: LabelInfo | null,
     classNames: string[] | undefined,
     checked: boolean,
+    ownsX = true,
   ) {
     this.x = x;
     this.y = y;
     this.info = info;
     this.classNames = classNames;
     this.checked = checked;
+    this.ownsX = ownsX;
   }
 
   /** Builds a Dataset from nested arrays, typed arrays with a shape, or tensors; labels as indices, names or rows. */
@@ -105,6 +108,7 @@ export class Dataset {
   /** Checks tensor-sourced values once: finite samples and labels. Array inputs were checked on creation. */
   async validate(): Promise<void> {
     if (this.isDisposed) throw new GraftError('INVALID_DATA', 'this Dataset was disposed');
+    if (this.size === 0) throw new GraftError('EMPTY_DATA', 'expected a Dataset with at least one sample, got 0');
     if (this.checked && (this.y === null || this.info !== null)) return;
     if (!this.checked) {
       const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(this.x))));
@@ -122,9 +126,10 @@ export class Dataset {
     }
   }
 
-  /** A new Dataset with the samples at `indices`, in that order. */
+  /** A new Dataset with the samples at `indices` (integers in [0, size), at least one), in that order. */
   take(indices: ArrayLike<number>): Dataset {
-    const rows = Int32Array.from(indices);
+    if (this.isDisposed) throw new GraftError('INVALID_DATA', 'this Dataset was disposed');
+    const rows = checkIndices(indices, this.size);
     const idx = tf.tensor1d(rows, 'int32');
     try {
       const x = tf.gather(this.x, idx);
@@ -204,9 +209,17 @@ export class Dataset {
     return values;
   }
 
+  /**
+   * The same samples with other labels (taking ownership of `y`). The samples are shared, not copied, so a
+   * feature cache keyed on them still serves: disposing the result frees only its labels.
+   */
+  relabel(y: tf.Tensor, classNames: string[]): Dataset {
+    return new Dataset(this.x, y, null, classNames, this.checked, false);
+  }
+
   /** Frees the tensors. */
   dispose(): void {
-    this.x.dispose();
+    if (this.ownsX) this.x.dispose();
     this.y?.dispose();
   }
 }
@@ -224,6 +237,36 @@ function validateClassNames(names: unknown): void {
 }
 
 const ORIGINS = new WeakMap<tf.Tensor, { source: tf.Tensor; rows: Int32Array }>();
+
+/** `indices` as int32 rows, refused whole unless every one is an integer in [0, size) and there is at least one. */
+function checkIndices(indices: unknown, size: number): Int32Array {
+  if (typeof indices !== 'object' || indices === null || typeof (indices as ArrayLike<number>).length !== 'number') {
+    throw new GraftError(
+      'INVALID_DATA',
+      `expected take(indices) with an array of sample indices, got ${describe(indices)}`,
+    );
+  }
+  const list = indices as ArrayLike<unknown>;
+  if (list.length === 0) {
+    throw new GraftError('EMPTY_DATA', 'expected take(indices) with at least one index, got none (an empty Dataset)');
+  }
+  const rows = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (typeof r !== 'number' || !Number.isInteger(r)) {
+      throw new GraftError('INVALID_DATA', `expected integer sample indices, got ${describe(r)} at indices[${i}]`);
+    }
+    if (r < 0 || r >= size) {
+      throw new GraftError(
+        'INDEX_OUT_OF_RANGE',
+        `expected sample indices in [0, ${size - 1}] (the Dataset holds ${size}), got ${r} at indices[${i}]`,
+        { index: r, size },
+      );
+    }
+    rows[i] = r;
+  }
+  return rows;
+}
 
 /** The tensor a Dataset's samples were taken from, and which rows, when it came from `take`/`split`/`shuffle`. */
 export function originOf(x: tf.Tensor): { source: tf.Tensor; rows: Int32Array } | undefined {

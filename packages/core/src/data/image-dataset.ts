@@ -3,22 +3,33 @@ import { describe, GraftError } from '../errors/graft-error';
 import { Dataset } from './dataset';
 import { imagesToTensor } from './images/images-to-tensor';
 import { readImageFolder } from './images/read-image-folder';
-import type { ImageSize, ImageSource } from './images/types';
+import type { DecodeOptions, ImageSize, ImageSource } from './images/types';
 import type { LabelInput } from './labels';
 
-export interface ImageDatasetOptions {
+export interface ImageDatasetOptions extends DecodeOptions {
   /** [height, width] images are resized to when read (default [224, 224]); the model resizes again if it needs to. */
   size?: ImageSize;
+  /**
+   * `fromDirectory`: pins the classes and their order (Keras `class_names`); a sub-folder not listed is refused
+   * (UNKNOWN_CLASS). `fromImages`: the names integer labels index.
+   */
   classNames?: string[];
   extensions?: string[];
 }
 
 /**
  * One sub-folder per class, like Keras' `image_dataset_from_directory`: class names sorted, labels their
- * indices. Pixels are kept as 0..255; a transfer model applies its backbone's preprocessing.
+ * indices. Pixels are kept as 0..255; a transfer model applies its backbone's preprocessing. Symlinks are followed
+ * while they stay inside `dir` (Keras' `follow_links` defaults to not following them); one leading outside, or back
+ * to a folder already read (a cycle), is refused with INVALID_DATA. Images above `maxPixels` are refused unread.
  */
 export async function fromDirectory(dir: string, options: ImageDatasetOptions = {}): Promise<Dataset> {
-  const folder = await readImageFolder(dir, { size: options.size ?? [224, 224], extensions: options.extensions });
+  const folder = await readImageFolder(dir, {
+    size: options.size ?? [224, 224],
+    extensions: options.extensions,
+    maxPixels: options.maxPixels,
+    classNames: options.classNames,
+  });
   try {
     return Dataset.from(folder.x, folder.labels, { classNames: folder.classNames });
   } finally {
@@ -34,7 +45,7 @@ export async function fromImages(
 ): Promise<Dataset> {
   if (!Array.isArray(images))
     throw new GraftError('INVALID_DATA', `expected an array of images, got ${describe(images)}`);
-  const x = await imagesToTensor(images, { size: options.size ?? [224, 224] });
+  const x = await imagesToTensor(images, { size: options.size ?? [224, 224], maxPixels: options.maxPixels });
   try {
     return Dataset.from(x, labels, { classNames: options.classNames });
   } finally {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../errors/graft-error';
+import { isTextArray, textRows } from './text';
 
 /** Numeric input a user can hand graft: nested arrays, typed arrays with a shape, or tensors. */
 export type NumericInput =
@@ -9,6 +10,7 @@ export type NumericInput =
   | number[][][]
   | number[][][][]
   | ArrayLike<number>[]
+  | readonly string[]
   | { data: ArrayLike<number>; shape: number[] };
 
 export interface Flat {
@@ -39,12 +41,15 @@ function inferShape(x: unknown, what: string): number[] {
 export function flatten(x: unknown, what: string): Flat {
   if (typeof x === 'object' && x !== null && 'data' in x && 'shape' in x && !(x instanceof tf.Tensor)) {
     const { data, shape } = x as { data: ArrayLike<number>; shape: number[] };
-    const size = shape.reduce((a, b) => a * b, 1);
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new GraftError(
         'SHAPE_MISMATCH',
-        `expected ${what}.shape as non-negative integers, got ${JSON.stringify(shape)}`,
+        `expected ${what}.shape as an array of non-negative integers, got ${describe(shape)}${Array.isArray(shape) ? ` [${shape.join(', ')}]` : ''}`,
       );
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (typeof data?.length !== 'number') {
+      throw new GraftError('INVALID_DATA', `expected ${what}.data as an array or typed array, got ${describe(data)}`);
     }
     if (data.length !== size) {
       throw new GraftError(
@@ -52,8 +57,9 @@ export function flatten(x: unknown, what: string): Flat {
         `expected ${what}.data to hold ${size} values for shape [${shape.join(', ')}], got ${data.length}`,
       );
     }
+    checkFinite(data, shape, what);
     const values = Float32Array.from(data);
-    checkFinite(values, shape, what);
+    checkFloat32Range(values, data, shape, what);
     return { values, shape: [...shape] };
   }
   const shape = inferShape(x, what);
@@ -91,7 +97,8 @@ export function flatten(x: unknown, what: string): Flat {
             `expected finite numbers in ${what}, got ${v} at ${what}[${[...path, i].join('][')}]`,
           );
         }
-        values[offset++] = v;
+        values[offset] = v;
+        if (!Number.isFinite(values[offset++])) throw float32Overflow(v, `${what}[${[...path, i].join('][')}]`, what);
       }
       return;
     }
@@ -99,6 +106,23 @@ export function flatten(x: unknown, what: string): Flat {
   };
   walk(x, 0, []);
   return { values, shape };
+}
+
+// float32 holds magnitudes up to about 3.4e38; a larger finite number would silently become Infinity.
+function float32Overflow(v: unknown, where: string, what: string): GraftError {
+  return new GraftError(
+    'NON_FINITE_VALUE',
+    `expected numbers within float32's range (about ±3.4e38) in ${what}, got ${v} at ${where}, which float32 stores as Infinity`,
+  );
+}
+
+function checkFloat32Range(values: Float32Array, source: ArrayLike<number>, shape: number[], what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      const rowSize = shape.slice(1).reduce((a, b) => a * b, 1) || 1;
+      throw float32Overflow(source[i], `sample ${Math.floor(i / rowSize)}`, what);
+    }
+  }
 }
 
 export function checkFinite(values: ArrayLike<number>, shape: number[], what: string): void {
@@ -122,6 +146,8 @@ export function toTensor(x: unknown, what: string): tf.Tensor {
     }
     return x.dtype === 'float32' ? tf.clone(x) : tf.cast(x, 'float32');
   }
+  // texts become rows of character codes, which a text model's base decodes (data/text.ts)
+  if (isTextArray(x)) return textRows(x, what);
   const { values, shape } = flatten(x, what);
   return tf.tensor(values, shape, 'float32');
 }

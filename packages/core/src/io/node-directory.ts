@@ -1,7 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { GraftError } from '../errors/graft-error';
+import { parseModelJson, type WeightReader } from './model-json';
+import { checkMaxBytes, checkReadSize, MAX_MODEL_JSON_BYTES } from './read-bounds';
 
 type Artifacts = tf.io.ModelArtifacts;
+type Fs = typeof import('node:fs/promises');
+type Path = typeof import('node:path');
 
 function concatWeights(data: Artifacts['weightData']): Uint8Array {
   if (!data) return new Uint8Array(0);
@@ -57,8 +61,60 @@ export function nodeDirectorySaver(dir: string): tf.io.IOHandler {
   };
 }
 
-/** Reads model.json and its weight files from a Node directory (or a model.json path). */
-export async function readNodeModel(target: string, maxBytes = 2 ** 31): Promise<Artifacts> {
+/** `full`'s real path when it lies inside `rootReal` (symlinks resolved), else a refusal. */
+async function realInside(fs: Fs, path: Path, full: string, rootReal: string, what: string): Promise<string> {
+  let real: string;
+  try {
+    real = await fs.realpath(full);
+  } catch {
+    throw new GraftError('WEIGHTS_MISSING', `${what} is missing`);
+  }
+  if (!real.startsWith(rootReal + path.sep)) {
+    throw new GraftError('INVALID_MODEL_FILE', `${what} resolves to ${real}, outside the model directory ${rootReal}`);
+  }
+  return real;
+}
+
+/** A weight reader for one model directory: stays inside it, and stats each file before reading it. */
+function directoryReader(fs: Fs, path: Path, dir: string, jsonPath: string): WeightReader {
+  return async (p, budget) => {
+    const full = path.resolve(dir, p);
+    const what = `weight file ${JSON.stringify(p)} listed in ${jsonPath}`;
+    if (!full.startsWith(path.resolve(dir) + path.sep)) {
+      throw new GraftError('INVALID_MODEL_FILE', `weight path ${JSON.stringify(p)} points outside the model directory`);
+    }
+    const real = await realInside(fs, path, full, await fs.realpath(dir), what);
+    const stat = await fs.stat(real);
+    checkReadSize(stat.size, budget, what, 'more than the weights manifest declares');
+    try {
+      return new Uint8Array(await fs.readFile(real));
+    } catch {
+      throw new GraftError('WEIGHTS_MISSING', `${what} could not be read`);
+    }
+  };
+}
+
+async function readJson(fs: Fs, jsonPath: string): Promise<unknown> {
+  let size: number;
+  try {
+    size = (await fs.stat(jsonPath)).size;
+  } catch {
+    throw new GraftError('LOAD_FAILED', `expected ${jsonPath} to exist (not found)`);
+  }
+  checkReadSize(size, MAX_MODEL_JSON_BYTES, jsonPath, 'a model.json is topology and a manifest, never this large');
+  try {
+    return JSON.parse(await fs.readFile(jsonPath, 'utf8'));
+  } catch (e) {
+    throw new GraftError('INVALID_MODEL_FILE', `expected ${jsonPath} to be a JSON model file: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Reads model.json and its weight files from a Node directory (or a model.json path). Weight files must lie inside
+ * the directory once symlinks are resolved, and none is read past what the manifest declares (at most `maxBytes`).
+ */
+export async function readNodeModel(target: string, maxBytes?: number): Promise<Artifacts> {
+  const limit = checkMaxBytes(maxBytes);
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   let jsonPath = target;
@@ -70,111 +126,6 @@ export async function readNodeModel(target: string, maxBytes = 2 ** 31): Promise
       `expected a model directory or model.json path, got ${JSON.stringify(target)} (not found)`,
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
-  } catch (e) {
-    throw new GraftError('INVALID_MODEL_FILE', `expected ${jsonPath} to be a JSON model file: ${(e as Error).message}`);
-  }
-  const dir = path.dirname(jsonPath);
-  return parseModelJson(
-    json,
-    async (p) => {
-      const full = path.resolve(dir, p);
-      if (!full.startsWith(path.resolve(dir) + path.sep)) {
-        throw new GraftError(
-          'INVALID_MODEL_FILE',
-          `weight path ${JSON.stringify(p)} points outside the model directory`,
-        );
-      }
-      try {
-        return new Uint8Array(await fs.readFile(full));
-      } catch {
-        throw new GraftError('WEIGHTS_MISSING', `weight file ${JSON.stringify(p)} listed in ${jsonPath} is missing`);
-      }
-    },
-    maxBytes,
-  );
-}
-
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
-
-/**
- * Turns a parsed model.json into artifacts: data only, nothing evaluated. Checks the weights manifest
- * adds up to the bytes read, so a truncated or hostile file fails with a GraftError, not later in tfjs.
- */
-export async function parseModelJson(
-  json: unknown,
-  read: (path: string) => Promise<Uint8Array>,
-  maxBytes = 2 ** 31,
-): Promise<Artifacts> {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GraftError(
-      'INVALID_MODEL_FILE',
-      'expected model.json to hold an object with modelTopology and weightsManifest',
-    );
-  }
-  const m = json as Record<string, unknown>;
-  if (typeof m.modelTopology !== 'object' || m.modelTopology === null || !Array.isArray(m.weightsManifest)) {
-    throw new GraftError(
-      'INVALID_MODEL_FILE',
-      `expected model.json with modelTopology and weightsManifest, got keys [${Object.keys(m).slice(0, 10).join(', ')}]`,
-    );
-  }
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const chunks: Uint8Array[] = [];
-  let expected = 0;
-  for (const group of m.weightsManifest as unknown[]) {
-    const g = group as { paths?: unknown; weights?: unknown };
-    if (!Array.isArray(g.paths) || !Array.isArray(g.weights)) {
-      throw new GraftError('INVALID_MODEL_FILE', 'expected each weightsManifest entry to have paths[] and weights[]');
-    }
-    for (const w of g.weights as tf.io.WeightsManifestEntry[]) {
-      if (typeof w?.name !== 'string' || !Array.isArray(w.shape) || !(w.dtype in DTYPE_BYTES)) {
-        throw new GraftError(
-          'INVALID_MODEL_FILE',
-          `expected weight specs with name, shape and dtype, got ${JSON.stringify(w).slice(0, 80)}`,
-        );
-      }
-      if (w.shape.some((d) => !Number.isInteger(d) || d < 0 || d > 2 ** 31)) {
-        throw new GraftError('INVALID_MODEL_FILE', `weight ${w.name} has an invalid shape [${w.shape.join(', ')}]`);
-      }
-      const q = (w as { quantization?: { dtype?: string } }).quantization;
-      const bytes = q?.dtype ? (DTYPE_BYTES[q.dtype] ?? 1) : DTYPE_BYTES[w.dtype];
-      expected += w.shape.reduce((a, b) => a * b, 1) * bytes;
-      specs.push(w);
-    }
-    if (expected > maxBytes) {
-      throw new GraftError(
-        'FILE_TOO_LARGE',
-        `the weights manifest declares ${expected} bytes, above the limit of ${maxBytes}`,
-      );
-    }
-    for (const p of g.paths as unknown[]) {
-      if (typeof p !== 'string') throw new GraftError('INVALID_MODEL_FILE', 'expected weight paths to be strings');
-      chunks.push(await read(p));
-    }
-  }
-  const total = chunks.reduce((a, b) => a + b.byteLength, 0);
-  if (total < expected) {
-    throw new GraftError(
-      'WEIGHTS_TRUNCATED',
-      `expected ${expected} bytes of weights as the manifest declares, got ${total}`,
-    );
-  }
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    data.set(c, o);
-    o += c.byteLength;
-  }
-  return {
-    modelTopology: m.modelTopology as Artifacts['modelTopology'],
-    format: m.format as string | undefined,
-    generatedBy: m.generatedBy as string | undefined,
-    convertedBy: m.convertedBy as string | null | undefined,
-    weightSpecs: specs,
-    weightData: data.buffer,
-    userDefinedMetadata: m.userDefinedMetadata as Artifacts['userDefinedMetadata'],
-  };
+  const json = await readJson(fs, jsonPath);
+  return parseModelJson(json, directoryReader(fs, path, path.dirname(jsonPath), jsonPath), limit);
 }

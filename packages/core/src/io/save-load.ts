@@ -1,23 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { isNode } from '../env/runtime';
 import { describe, GraftError } from '../errors/graft-error';
 import { type ModelMetadata, sanitiseMetadata } from '../model/metadata';
 import { Model } from '../model/model';
+import type { ExtractorBackbone } from '../transfer/backbone';
+import { modelOnBase } from '../transfer/model-on-base';
 import { layersModelFromArtifacts } from './layers-from-artifacts';
-import { parseModelJson, readNodeModel } from './node-directory';
+import { parseModelJson } from './model-json';
+import { readNodeModel } from './node-directory';
+import { checkMaxBytes, MAX_MODEL_JSON_BYTES, readBodyCapped } from './read-bounds';
 import { isBrowserScheme, nodePath } from './save-target';
 
 export interface LoadOptions {
-  /** Upper bound for weight bytes (default 2 GiB). */
+  /**
+   * Upper bound for weight bytes (default 2 GiB), checked against the manifest before any weight file is read;
+   * no file is read past what the manifest declares. A positive number; NaN or a string is INVALID_OPTION.
+   */
   maxBytes?: number;
+  /** The frozen base a model saved on a referenced base needs (e.g. `await sentenceEncoder()`); it stays the caller's. */
+  base?: ExtractorBackbone;
 }
 
 /** Loads a model saved by `model.save` (or any tfjs Layers model): directory, URL, indexeddb://, handler. */
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
+  if (typeof options !== 'object' || options === null) {
+    throw new GraftError('INVALID_OPTION', `expected load options { maxBytes?, base? }, got ${describe(options)}`);
+  }
+  const maxBytes = checkMaxBytes(options.maxBytes, 'options.maxBytes');
   let net: tfl.LayersModel;
   try {
-    net = await layersModelFromArtifacts(await loadArtifacts(source, options.maxBytes));
+    net = await layersModelFromArtifacts(await loadArtifacts(source, maxBytes));
   } catch (e) {
     if (e instanceof GraftError) throw e;
     throw new GraftError(
@@ -25,8 +37,15 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
       `could not load a model from ${typeof source === 'string' ? source : 'the handler'}: ${(e as Error).message}`,
     );
   }
-  const meta = (net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {};
-  return new Model(net, sanitiseMetadata(meta));
+  let meta: ModelMetadata;
+  try {
+    meta = sanitiseMetadata((net.getUserDefinedMetadata() as { graft?: ModelMetadata } | undefined)?.graft ?? {});
+    if (meta.base === undefined && options.base === undefined) return new Model(net, meta);
+    return modelOnBase(net, meta, options.base);
+  } catch (e) {
+    net.dispose(); // nothing of a refused file stays alive
+    throw e;
+  }
 }
 
 /** Reads a model's files (topology and weights) without building anything. */
@@ -51,12 +70,16 @@ async function loadArtifacts(source: string | tf.io.IOHandler, maxBytes?: number
   );
 }
 
-async function fetchModel(url: string, maxBytes = 2 ** 31): Promise<tf.io.ModelArtifacts> {
+async function fetchModel(url: string, maxBytes?: number): Promise<tf.io.ModelArtifacts> {
   const res = await fetch(url);
   if (!res.ok) throw new GraftError('LOAD_FAILED', `GET ${url} answered ${res.status}`);
-  const text = await res.text();
-  if (text.length > 64 * 2 ** 20)
-    throw new GraftError('FILE_TOO_LARGE', `model.json at ${url} is ${text.length} bytes, above 64 MiB`);
+  const body = await readBodyCapped(
+    res,
+    MAX_MODEL_JSON_BYTES,
+    `model.json at ${url}`,
+    'a model.json is never this large',
+  );
+  const text = new TextDecoder().decode(body);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -66,10 +89,10 @@ async function fetchModel(url: string, maxBytes = 2 ** 31): Promise<tf.io.ModelA
   const base = url.slice(0, url.lastIndexOf('/') + 1);
   return parseModelJson(
     json,
-    async (p) => {
+    async (p, budget) => {
       const r = await fetch(new URL(p, base).toString());
       if (!r.ok) throw new GraftError('WEIGHTS_MISSING', `weight file ${p} answered ${r.status}`);
-      return new Uint8Array(await r.arrayBuffer());
+      return readBodyCapped(r, budget, `weight file ${p}`, 'more than the weights manifest declares');
     },
     maxBytes,
   );

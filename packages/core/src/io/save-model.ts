@@ -25,7 +25,7 @@ export async function saveModel(model: SaveableModel, target: string | tf.io.IOH
     return;
   }
   const extractor = model.exportSource().extractor;
-  if (extractor) {
+  if (extractor && !extractor.reference) {
     throw new GraftError(
       'UNSUPPORTED_TARGET',
       `a model on the non-tfjs base "${extractor.name}" cannot be saved in the tfjs layers format; save it to a file ` +
@@ -34,7 +34,9 @@ export async function saveModel(model: SaveableModel, target: string | tf.io.IOH
   }
   const net = model.net;
   // a JSON round trip drops undefined fields, which tfjs rejects as not plain JSON
-  net.setUserDefinedMetadata(JSON.parse(JSON.stringify({ graft: { version: 1, ...model.metadata() } })));
+  // a base with a reference is named, not copied: loadModel(dir, { base }) joins the head to it again
+  const meta = { version: 1, ...model.metadata(), base: extractor?.reference };
+  net.setUserDefinedMetadata(JSON.parse(JSON.stringify({ graft: meta })));
   const handler = saveHandler(target);
   try {
     await net.save(handler);

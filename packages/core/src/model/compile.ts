@@ -11,12 +11,22 @@ export interface CompileOptions {
   learningRate?: number;
   /** Default: follows from the last layer's activation and the labels. */
   loss?: LossName;
+  /**
+   * The output is logits, not probabilities (Keras `from_logits`), for the cross-entropy losses. Default: true
+   * for a linear last layer with a cross-entropy loss (Keras' `Dense(n)` + `from_logits=True`), false for a
+   * softmax/sigmoid one. Where Keras would silently clip logits as probabilities, graft infers logits; a
+   * contradiction (`true` on a softmax, `false` on a linear layer) is INCOMPATIBLE_LOSS. `predict` applies the
+   * sigmoid/softmax to logits, so probabilities and thresholds stay right.
+   */
+  fromLogits?: boolean;
   /** Default: ['accuracy'] for classifiers, [] otherwise. */
   metrics?: MetricName[];
 }
 
 export function validateCompile(options: CompileOptions): void {
-  const { optimizer, loss, metrics, learningRate } = options;
+  const { optimizer, loss, metrics, learningRate, fromLogits } = options;
+  if (fromLogits !== undefined && typeof fromLogits !== 'boolean')
+    throw new GraftError('INVALID_OPTION', `expected fromLogits as true or false, got ${describe(fromLogits)}`);
   if (typeof optimizer === 'string' && !OPTIMIZER_NAMES.includes(optimizer)) {
     throw new GraftError(
       'UNKNOWN_OPTIMIZER',

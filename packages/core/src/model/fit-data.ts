@@ -1,3 +1,4 @@
+import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
 import type { LabelInfo, LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -11,11 +12,11 @@ export interface FitData {
   train: Dataset;
   val: Dataset | null;
   info: LabelInfo;
-  /** The training data's class names (string labels or `classNames`), if any. */
+  /** The classes labels now index: the model's, else the training data's (string labels or `classNames`). */
   classNames?: string[];
 }
 
-/** A Dataset from `x, y`, classes named by `classNames` (the fit's, else the model's). */
+/** A Dataset from `x, y`, classes named by `classNames` when given (string labels otherwise name their own). */
 export function toDataset(x: NumericInput, y: LabelInput, classNames?: string[]): Dataset {
   return Dataset.from(x, y, { classNames });
 }
@@ -31,23 +32,35 @@ export async function resolveFitData(
   scope: Scope,
 ): Promise<FitData> {
   const { opts, options } = call;
-  const names = options.classNames ?? modelClassNames;
-  const data =
-    call.data instanceof Dataset ? call.data : scope.own(toDataset(call.data, call.labels as LabelInput, names));
-  await data.validate();
+  const given = options.classNames;
+  const raw =
+    call.data instanceof Dataset ? call.data : scope.own(toDataset(call.data, call.labels as LabelInput, given));
+  await raw.validate();
+  const names = raw.classNames ?? given;
+  // the model's classes; a first fit's `classNames` name them all, even those its data lacks
+  const target = modelClassNames ?? given ?? names;
+  const data = own(scope, raw, await mapClasses(raw, target, names, 'training'));
   const info = await data.labels();
   if (!info) throw new GraftError('INVALID_LABEL', 'the dataset has no labels; fit needs labels');
   let train = data;
   let val: Dataset | null = null;
   if (opts.validationData instanceof Dataset) val = opts.validationData;
-  else if (opts.validationData) val = scope.own(toDataset(opts.validationData[0], opts.validationData[1], names));
-  if (val) await val.validate();
-  else if (opts.validationSplit) {
+  else if (opts.validationData) val = scope.own(toDataset(opts.validationData[0], opts.validationData[1], given));
+  if (val) {
+    await val.validate();
+    val = own(scope, val, await mapClasses(val, target, val.classNames ?? given, 'validation'));
+    await val.validate();
+  } else if (opts.validationSplit) {
     const [a, b] = await data.split(opts.validationSplit, { seed: opts.seed });
     train = scope.own(a);
     val = scope.own(b);
   }
   checkSample(stage, train.sampleShape, 'x');
   if (val) checkSample(stage, val.sampleShape, 'validation x');
-  return { train, val, info, classNames: data.classNames ?? options.classNames };
+  return { train, val, info, classNames: target };
+}
+
+/** `mapped` joins the scope when mapping made a new Dataset. */
+export function own(scope: Scope, original: Dataset, mapped: Dataset): Dataset {
+  return mapped === original ? mapped : scope.own(mapped);
 }

@@ -4,6 +4,7 @@ import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint';
 import type { Callbacks, EarlyStoppingOptions } from '../training/callbacks';
+import { type ClassWeight, checkClassWeight } from './class-weight';
 import { checkLearningRate } from './optimizers';
 
 export interface FitOptions extends Callbacks {
@@ -27,6 +28,12 @@ export interface FitOptions extends Callbacks {
   nonFinite?: 'stop' | 'continue';
   /** Extra callback objects, Keras style. */
   callbacks?: Callbacks[];
+  /**
+   * Keras' `class_weight`: weights each training sample's loss by its class, `{ 0: 1, 1: 10 }` or by class name
+   * `{ spam: 10 }` (classes left out weigh 1), or 'balanced' (n_samples / (n_classes * count_c), sklearn's).
+   * Validation loss and evaluate stay unweighted, as in Keras.
+   */
+  classWeight?: ClassWeight;
   /** Class names for integer labels (string labels bring their own). */
   classNames?: string[];
   /** Transfer models: compute frozen base features once (default true when allowed). */
@@ -133,6 +140,7 @@ export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): FitCall {
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);
+  checkClassWeight(options.classWeight);
   if (options.checkpoint !== undefined) checkCheckpointOptions(options.checkpoint);
   if (options.resume !== undefined) checkpointLocation(options.resume, 'resume');
   if (!isDataset && (labels === undefined || labels === null)) {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { COUNT_METRIC_NAMES, type CountMetricName } from '../training/metrics/names';
 
 /** Keras' epsilon for clipping probabilities before the log. */
 const EPSILON = 1e-7;
@@ -64,11 +65,13 @@ export const LOSSES: Record<LossName, LossFn> = {
   meanAbsoluteError: (yTrue, yPred) => tf.mean(tf.abs(tf.sub(tf.reshape(yTrue, yPred.shape), yPred))),
 };
 
-export type MetricName = 'accuracy' | 'mse' | 'mae';
-export const METRIC_NAMES: MetricName[] = ['accuracy', 'mse', 'mae'];
+/** Metrics that are a mean over batches; the count metrics (training/metrics) are summed instead. */
+export type MeanMetricName = 'accuracy' | 'mse' | 'mae';
+export type MetricName = MeanMetricName | CountMetricName;
+export const METRIC_NAMES: MetricName[] = ['accuracy', 'mse', 'mae', ...COUNT_METRIC_NAMES];
 
 /** Metric kernels given the loss in use (accuracy means different things per loss, as in Keras). */
-export function metricFn(name: MetricName, loss: LossName): LossFn {
+export function metricFn(name: MeanMetricName, loss: LossName, fromLogits = false): LossFn {
   switch (name) {
     case 'accuracy':
       if (loss === 'sparseCategoricalCrossentropy') {
@@ -77,8 +80,11 @@ export function metricFn(name: MetricName, loss: LossName): LossFn {
       if (loss === 'categoricalCrossentropy') {
         return (y, p) => tf.mean(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32'));
       }
+      // a probability above 0.5 is a logit above 0
       return (y, p) =>
-        tf.mean(tf.cast(tf.equal(tf.reshape(y, p.shape), tf.cast(tf.greater(p, 0.5), 'float32')), 'float32'));
+        tf.mean(
+          tf.cast(tf.equal(tf.reshape(y, p.shape), tf.cast(tf.greater(p, fromLogits ? 0 : 0.5), 'float32')), 'float32'),
+        );
     case 'mse':
       return LOSSES.meanSquaredError;
     case 'mae':

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
+import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -12,20 +13,30 @@ import type { StopReason } from '../training/callbacks';
 import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
-import { trainLoop } from '../training/loop';
+import { restoringRate } from '../training/learning-rate';
+import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
-import { type FitData, resolveFitData, toDataset } from './fit-data';
+import { type FitData, own, resolveFitData, toDataset } from './fit-data';
 import { stageInputs, trainSpec } from './fit-inputs';
 import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
+import { type FitChoice, planFit } from './fit-plan';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
+import { runPlan } from './head-solve';
 import { InputStage } from './input-stage';
 import { Lifecycle } from './lifecycle';
+import { outputIsLogits, squash } from './logits';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
-import { type Objective, type ResolvedObjective, resolveFitObjective, resolveObjective } from './objective';
+import {
+  type Objective,
+  type ResolvedObjective,
+  resolveFitObjective,
+  resolveObjective,
+  settledObjective,
+} from './objective';
 import { OptimizerSlot } from './optimizer-slot';
 import { predictInBatches } from './predict-batches';
 import { type ImageInput, type PredictInput, toPredictBatch } from './predict-input';
@@ -69,11 +80,19 @@ export interface Evaluates<M extends MetricName> {
   ): Promise<EvaluateResult<M>>;
 }
 
-export interface FitSummary {
+/** How the last fit ended; `solver`, `reason`, `weightDecay` and `iterations` say how it trained (fit-plan.ts). */
+export interface FitSummary extends FitChoice {
   stoppedBy: StopReason;
   epochs: number;
   featureCache: boolean;
   backend: string;
+  /**
+   * The learning rate the fit started with (fit's option, else compile's, else the default in effect); a solved
+   * head (`solver` 'lbfgs') uses none, and this is then the rate a gradient fit would have used.
+   */
+  learningRate: number;
+  /** The rate at the fit's end: differs where a schedule (oneCycle, reduceLROnPlateau) changed it. */
+  finalLearningRate: number;
   /** This fit's own values per epoch (`model.history` holds every fit's, appended). */
   history: History;
 }
@@ -96,13 +115,15 @@ export class Model<P extends Prediction = Prediction> {
   /** Disposed or not, fitting or not: every public method passes its guard first. */
   protected readonly lifecycle = new Lifecycle();
   private builtNet: LayersModel | null;
+  /** The first seeded fit's seed, for a model not built yet: builders given no seed seed initial weights with it. */
+  protected fitSeed?: number;
 
   /** `stage`: the feature stage (default: the data as given, or preprocessed pixels for an image model). */
   constructor(net: LayersModel | null, meta: ModelMetadata = {}, stage?: FeatureStage) {
     this.builtNet = net;
     if (net) enforceFrozenBatchNorm(net);
     this.classNames = meta.classNames;
-    this.objective = { task: meta.task, loss: meta.loss, metrics: meta.metrics };
+    this.objective = { task: meta.task, loss: meta.loss, fromLogits: meta.fromLogits, metrics: meta.metrics };
     this.stage = stage ?? new InputStage(() => this.net, meta.preprocessing);
     if (meta.history) Object.assign(this.history, meta.history);
   }
@@ -146,6 +167,7 @@ export class Model<P extends Prediction = Prediction> {
     validateCompile(options);
     this.optimizer.configure(options);
     if (options.loss) this.objective.loss = options.loss;
+    if (options.loss || options.fromLogits !== undefined) this.objective.fromLogits = options.fromLogits;
     if (options.metrics) this.objective.metrics = [...options.metrics];
     return this as never;
   }
@@ -168,24 +190,32 @@ export class Model<P extends Prediction = Prediction> {
       const backend = await holdTrainingBackend();
       release = backend.release;
       if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
+      if (!this.isBuilt && call.opts.seed !== undefined) this.fitSeed ??= call.opts.seed;
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
-      const { opts } = call;
-      const start = opts.resume
-        ? await resumeFrom(opts.resume, this.net, this.optimizer, opts.learningRate)
+      const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
+      const start = call.opts.resume
+        ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
         : { epoch: 0, history: this.history };
       const progress = progressFor(call.options);
-      const inputs = await stageInputs(this.stage, data, opts, progress, scope);
+      const staged = await stageInputs(this.stage, data, call.opts, progress, scope);
+      const plan = await planFit(call, { stage: this.stage, data, inputs: staged, objective }, progress, scope);
+      const { opts, inputs } = plan;
       const optimizer = this.optimizer.get(opts.learningRate, inputs.train.net.trainableWeights);
       const history = new HistoryCallback(start.history);
-      const hasValidation = data.val !== null;
+      const hasValidation = plan.data.val !== null;
       const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
       const callbacks = fitCallbacks(call.options, opts, parts);
-      this.control = new FitControl();
-      const spec = trainSpec(inputs, data, objective, optimizer);
-      const result = await trainLoop(spec, { ...opts, initialEpoch: start.epoch }, callbacks, this.control);
-      const summary = { ...result, featureCache: inputs.train.featureCache, backend: backend.choice.name };
-      await this.adoptFit(objective, data, history, { ...summary, history: history.history });
+      const control = new FitControl(optimizer);
+      this.control = control;
+      const spec = { ...trainSpec(inputs, plan.data, objective, optimizer), trainLoss };
+      const unsettle = this.settle(objective, data);
+      const loopOptions = { ...opts, initialEpoch: start.epoch };
+      const { value: result, ...rates } = await restoringRate(optimizer, () =>
+        runPlan(plan, spec, loopOptions, callbacks, control),
+      ).catch((e) => unsettle(e));
+      const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.choice.name };
+      await this.adoptFit(history, { ...summary, history: history.history });
       return this;
     } catch (e) {
       // the moments that made the loss non-finite would make the next fit fail the same way: they go
@@ -203,19 +233,25 @@ export class Model<P extends Prediction = Prediction> {
     }
   }
 
-  /** A fit that ran to its end: what it settled (loss, metrics, task, class names) and its history become the model's. */
-  private async adoptFit(
-    objective: ResolvedObjective,
-    data: FitData,
-    history: HistoryCallback,
-    summary: FitSummary,
-  ): Promise<void> {
-    const net = this.net;
-    this.lastFit = summary;
-    if (objective.lossName) this.objective.loss = objective.lossName;
-    this.objective.metrics = objective.metricNames;
-    this.objective.task ??= taskFor(outputActivation(net), outputUnits(net), objective.lossName ?? undefined);
+  /**
+   * What a fit settles (loss, metrics, task, class names) is the model's from the fit's start, so a save() from
+   * a callback writes it; a fit that throws puts the old values back (the returned function, which rethrows).
+   */
+  private settle(objective: ResolvedObjective, data: FitData): (e: unknown) => never {
+    const before = { objective: { ...this.objective }, classNames: this.classNames };
+    Object.assign(this.objective, settledObjective(this.objective, objective, this.net));
     this.classNames ??= data.classNames;
+    return (e) => {
+      for (const k of Object.keys(this.objective)) delete this.objective[k as keyof Objective];
+      Object.assign(this.objective, before.objective);
+      this.classNames = before.classNames;
+      throw e;
+    };
+  }
+
+  /** A fit that ran to its end: its summary and history become the model's. */
+  private async adoptFit(history: HistoryCallback, summary: FitSummary): Promise<void> {
+    this.lastFit = summary;
     const total = history.total();
     for (const k of Object.keys(this.history)) delete this.history[k];
     Object.assign(this.history, total);
@@ -233,10 +269,11 @@ export class Model<P extends Prediction = Prediction> {
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
     const scope = new Scope();
-    const data = isDataset ? x : scope.own(toDataset(x, y as LabelInput, this.classNames));
+    const raw = isDataset ? x : scope.own(toDataset(x, y as LabelInput));
     try {
       await backends.ensure();
-      await data.validate();
+      await raw.validate();
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'evaluate'));
       const info = await data.labels();
       if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
       const net = this.net;
@@ -273,10 +310,11 @@ export class Model<P extends Prediction = Prediction> {
     let out: tf.Tensor | null = null;
     try {
       out = await this.predictTensor(batch, options);
-      const rows = (await out.data()) as Float32Array;
+      let rows = (await out.data()) as Float32Array;
       const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
       const net = this.net;
       const task = this.objective.task ?? taskFor(outputActivation(net), outputUnits(net), this.objective.loss);
+      if (outputIsLogits(this.objective, outputActivation(net))) rows = squash(rows, width, task !== 'classification');
       // the task decides the shape, as P (from the head's task, when typed) says
       const preds = formatPredictions(task, rows, width, this.classNames) as P[];
       return single ? preds[0] : preds;
@@ -313,11 +351,13 @@ export class Model<P extends Prediction = Prediction> {
     return getExporter(format)(this.exportSource());
   }
 
-  /** A Keras-style layer table. */
+  /** A Keras-style layer table, then the learning rate the next fit uses when it names none. */
   summary(print: ((line: string) => void) | null = console.log): string {
     this.lifecycle.usable('summary');
     const lines: string[] = [];
     this.net.summary(100, undefined, (line: string) => lines.push(line));
+    const next = this.optimizer.nextLearningRate();
+    lines.push(`Learning rate of the next fit: ${next.rate} (${next.source})`);
     const text = lines.join('\n');
     print?.(text);
     return text;
@@ -326,9 +366,10 @@ export class Model<P extends Prediction = Prediction> {
   /** Metadata saved with the model (class names, task, loss, preprocessing, history). */
   metadata(): ModelMetadata {
     this.lifecycle.usable('metadata');
-    const { task, loss, metrics } = this.objective;
+    const { task, loss, fromLogits, metrics } = this.objective;
     const preprocessing = this.stage.preprocessing;
-    return { classNames: this.classNames, task, loss, metrics, preprocessing, history: { ...this.history } };
+    const history = { ...this.history };
+    return { classNames: this.classNames, task, loss, fromLogits, metrics, preprocessing, history };
   }
 
   /**

@@ -1,6 +1,14 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { learningRateOf } from '../training/learning-rate';
 import type { CompileOptions } from './compile';
-import { copyOptimizer, createOptimizer, disposeOptimizer, OPTIMIZER_CLASSES, type OptimizerName } from './optimizers';
+import {
+  copyOptimizer,
+  createOptimizer,
+  defaultLearningRate,
+  disposeOptimizer,
+  OPTIMIZER_CLASSES,
+  type OptimizerName,
+} from './optimizers';
 
 /**
  * The model's optimizer: built on first fit from the compile settings, kept across fits while the settings and
@@ -48,6 +56,15 @@ export class OptimizerSlot {
   /** The one-fit default applies to one fit only. */
   fitEnded(): void {
     this.nextDefault = undefined;
+  }
+
+  /** The rate the next fit uses when it names none, and where that rate comes from (for `summary()`). */
+  nextLearningRate(): { rate: number; source: string } {
+    if (typeof this.spec !== 'string') return { rate: learningRateOf(this.spec), source: "the optimizer's own" };
+    if (this.compiledRate !== undefined) return { rate: this.compiledRate, source: 'compile' };
+    if (this.nextDefault !== undefined)
+      return { rate: this.nextDefault, source: 'the fine-tuning default after unfreeze' };
+    return { rate: defaultLearningRate(this.spec), source: `the Keras default for ${this.spec}` };
   }
 
   /** The optimizer for a fit at `learningRate` over `trainable`, rebuilt when the rate or the variables change. */

@@ -5,6 +5,7 @@ import { imagesToTensor } from '../data/images/images-to-tensor';
 import { toImageTensor } from '../data/images/to-image-tensor';
 import type { BrowserImageSource, ImageSource, PixelBuffer } from '../data/images/types';
 import { type NumericInput, toTensor } from '../data/tensorize';
+import { textRows } from '../data/text';
 import { describe, GraftError } from '../errors/graft-error';
 import { checkSample, type FeatureStage } from './feature-stage';
 
@@ -28,7 +29,12 @@ export interface PredictBatch {
 export async function toPredictBatch(x: unknown, stage: FeatureStage, batch?: boolean): Promise<PredictBatch> {
   if (batch !== undefined && typeof batch !== 'boolean')
     throw new GraftError('INVALID_OPTION', `expected predict's batch option as true or false, got ${describe(batch)}`);
-  if (x instanceof Dataset) return { batch: tf.clone(x.x), single: false };
+  if (x instanceof Dataset) {
+    if (x.isDisposed) throw new GraftError('INVALID_DATA', 'predict was given a disposed Dataset');
+    if (x.size === 0) throw new GraftError('EMPTY_DATA', 'expected a Dataset with at least one sample, got 0');
+    checkSample(stage, x.sampleShape, 'x');
+    return { batch: tf.clone(x.x), single: false };
+  }
   const pre = stage.preprocessing;
   if (pre) {
     // image models take raw pixels (0..255, any size) and preprocess them themselves
@@ -44,12 +50,26 @@ export async function toPredictBatch(x: unknown, stage: FeatureStage, batch?: bo
   }
   // the expected shape first: it can build the network, which can throw, and must not strand the input tensor
   const sampleShape = stage.sampleShape();
+  // a string is an image path to an image model (above) and a text to any other
+  if (typeof x === 'string') return checked({ batch: textRows([x], 'x'), single: true }, stage, batch, sampleShape);
   const t = toTensor(x as NumericInput, 'x');
   const single = t.rank === sampleShape.length;
   const out = single ? tf.expandDims(t, 0) : t;
   if (single) t.dispose();
+  return checked({ batch: out, single }, stage, batch, sampleShape, t.shape);
+}
+
+/** The batch, once its samples fit the stage (freed if they do not). */
+function checked(
+  b: PredictBatch,
+  stage: FeatureStage,
+  batch: boolean | undefined,
+  sampleShape: (number | null)[],
+  given = b.batch.shape,
+): PredictBatch {
+  const { batch: out, single } = b;
   try {
-    if (batch !== undefined && batch === single) throw batchMismatch(batch, t.shape, sampleShape);
+    if (batch !== undefined && batch === single) throw batchMismatch(batch, given, sampleShape);
     checkSample(stage, out.shape.slice(1), 'x');
   } catch (e) {
     out.dispose();

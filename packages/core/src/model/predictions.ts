@@ -5,6 +5,16 @@ export interface ClassPrediction {
   probabilities: number[];
 }
 
+/**
+ * One of two classes from one sigmoid unit (`binary()` head): `probability` is P(`positive`), the second class
+ * name (classNames[1]); `label` the predicted class (the positive one when probability > 0.5).
+ */
+export interface BinaryPrediction extends ClassPrediction {
+  probability: number;
+  /** The class `probability` is about: classNames[1], else 1. */
+  positive: string | number;
+}
+
 export interface MultiLabelPrediction {
   /** Labels whose probability is above 0.5. */
   labels: (string | number)[];
@@ -15,7 +25,7 @@ export interface RegressionPrediction {
   value: number[];
 }
 
-export type Prediction = ClassPrediction | MultiLabelPrediction | RegressionPrediction;
+export type Prediction = ClassPrediction | BinaryPrediction | MultiLabelPrediction | RegressionPrediction;
 
 export type Task = 'classification' | 'binary' | 'multiLabel' | 'regression' | 'embedding';
 
@@ -39,7 +49,7 @@ export function formatPredictions(task: Task, rows: Float32Array, width: number,
     } else if (task === 'binary') {
       const p = row[0];
       const index = p > 0.5 ? 1 : 0;
-      out.push({ label: name(index), index, probabilities: [1 - p, p] });
+      out.push({ label: name(index), index, probability: p, positive: name(1), probabilities: [1 - p, p] });
     } else if (task === 'multiLabel') {
       out.push({ labels: row.flatMap((p, i) => (p > 0.5 ? [name(i)] : [])), probabilities: row });
     } else {

@@ -15,6 +15,8 @@ export interface ProgressEvent {
   featureCache: boolean;
   /** 'fit' for training batches; 'features' while the feature cache is being computed. */
   phase: 'features' | 'fit';
+  /** Phase 'fit': the learning rate of the step just taken (schedules change it; after unfreeze it is 1e-5). */
+  learningRate?: number;
 }
 
 /** What a batch reports: its size, and its loss when some callback reads per-batch losses. */
@@ -61,7 +63,10 @@ export interface Callbacks {
 }
 
 export interface EarlyStoppingOptions {
-  /** Default 'valLoss' when there is validation data, else 'loss'. */
+  /**
+   * Default 'valLoss' (Keras' `val_loss`). Without validation data it must be given (`'loss'`): Keras warns and
+   * never stops there, graft refuses (INVALID_OPTION) rather than silently watch the training loss.
+   */
   monitor?: string;
   /** Epochs without improvement before stopping (Keras default 0). */
   patience?: number;

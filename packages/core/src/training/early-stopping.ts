@@ -23,7 +23,15 @@ export class EarlyStopping extends Callback {
     private readonly net: tfl.LayersModel,
   ) {
     super();
-    this.monitor = options.monitor ?? (hasValidation ? 'valLoss' : 'loss');
+    if (options.monitor === undefined && !hasValidation) {
+      // Keras monitors val_loss and only warns when it is missing; a silent switch to the training loss
+      // stops on a different signal than the user asked for, so the choice is theirs to write down
+      throw new GraftError(
+        'INVALID_OPTION',
+        'earlyStopping monitors "valLoss" by default, but the fit has no validation data: pass validationSplit or validationData, or set earlyStopping.monitor to "loss"',
+      );
+    }
+    this.monitor = options.monitor ?? 'valLoss';
     this.patience = options.patience ?? 0;
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.restoreBestWeights = options.restoreBestWeights ?? false;

@@ -1,15 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { LossFn } from '../model/losses';
-import { Accumulator } from './accumulator';
+import { Accumulator, type EpochValues } from './accumulator';
 import { batchSource, identityOrder } from './batches';
 
+/**
+ * A metric by its history name. Without `result`, `fn` gives the batch's mean and the epoch value is the
+ * size-weighted mean of those. With `result` (a stateful metric, as Keras' Precision or AUC), `fn` gives a vector
+ * of counts, summed over the epoch's batches, and `result` turns the sums into the value: a precision over the
+ * whole epoch, not a mean of per-batch precisions.
+ */
 export interface NamedMetric {
   name: string;
   fn: LossFn;
+  result?: (sums: Float64Array) => number;
 }
 
-/** Runs `net` over (x, y) in batches without training: mean loss and metrics. */
+/** The loss, then each metric's value, from one epoch's (or evaluation's) accumulated values. */
+export function metricValues(metrics: NamedMetric[], values: EpochValues): number[] {
+  return [values.means[0], ...metrics.map((m, i) => (m.result ? m.result(values.sums[i + 1]) : values.means[i + 1]))];
+}
+
+/** Runs `net` over (x, y) in batches without training: loss and metrics over all of it. */
 export async function evaluateTensors(
   net: LayersModel,
   loss: LossFn,
@@ -31,8 +43,7 @@ export async function evaluateTensors(
         acc.add([loss(yb, pred), ...metrics.map((m) => m.fn(yb, pred))], size);
       });
     }
-    const { means } = await acc.read();
-    return Array.from(means);
+    return metricValues(metrics, await acc.read());
   } finally {
     acc.clear();
   }

@@ -7,7 +7,7 @@ import { Accumulator } from './accumulator';
 import { type BatchSource, batchSource, identityOrder } from './batches';
 import type { CallbackList } from './callback-list';
 import type { Logs, StopReason, TrainParams } from './callbacks';
-import { evaluateTensors, type NamedMetric } from './evaluate';
+import { evaluateTensors, metricValues, type NamedMetric } from './evaluate';
 import type { FitControl } from './fit-control';
 import { dropoutLayers } from './random-layers';
 import { createYielder } from './yield';
@@ -16,6 +16,8 @@ export interface TrainSpec {
   /** The network whose trainable weights are updated (the head alone when features are cached). */
   net: LayersModel;
   loss: LossFn;
+  /** What the gradient steps minimise where it is not `loss` (class weights, as Keras: validation stays unweighted). */
+  trainLoss?: LossFn;
   metrics: NamedMetric[];
   optimizer: tf.Optimizer;
   x: tf.Tensor;
@@ -108,7 +110,8 @@ export async function trainLoop(
   }
 }
 
-function trainParams(spec: TrainSpec, opts: LoopOptions, names: string[]): TrainParams {
+/** What every callback learns before the first epoch (also for a solved head, which runs one). */
+export function trainParams(spec: TrainSpec, opts: LoopOptions, names: string[]): TrainParams {
   const n = spec.x.shape[0];
   const val = spec.val ? names.map((k) => `val${k[0].toUpperCase()}${k.slice(1)}`) : [];
   return {
@@ -154,7 +157,8 @@ async function runEpoch(run: Run, epoch: number, rng: Rng): Promise<EpochOutcome
 
 /** One gradient step; returns the batch loss (kept by the accumulator until the epoch ends). */
 function step(run: Run, rows: Int32Array): tf.Tensor {
-  const { net, loss, metrics, optimizer } = run.spec;
+  const { net, metrics, optimizer } = run.spec;
+  const loss = run.spec.trainLoss ?? run.spec.loss;
   return tf.tidy(() => {
     const { xb, yb } = run.source.take(rows);
     let pred: tf.Tensor | null = null;
@@ -172,21 +176,20 @@ function step(run: Run, rows: Int32Array): tf.Tensor {
   });
 }
 
-/** The epoch's mean loss and metrics (one read), then the validation values. */
+/** The epoch's loss and metrics (one read), then the validation values. */
 async function epochLogs(run: Run): Promise<EpochOutcome> {
-  const { means, perBatch } = await run.acc.read();
-  const width = run.names.length;
+  const values = await run.acc.read();
+  const { val, net, loss, metrics } = run.spec;
+  const train = metricValues(metrics, values);
   const logs: Logs = {};
   run.names.forEach((name, i) => {
-    logs[name] = means[i];
+    logs[name] = train[i];
   });
-  const { val, net, loss, metrics } = run.spec;
   if (val) {
     const vals = await evaluateTensors(net, loss, metrics, val.x, val.y, run.opts.batchSize);
     run.names.forEach((name, i) => {
       logs[`val${name[0].toUpperCase()}${name.slice(1)}`] = vals[i];
     });
   }
-  const batchLosses = Float32Array.from({ length: perBatch.length / width }, (_, b) => perBatch[b * width]);
-  return { logs, batchLosses };
+  return { logs, batchLosses: values.batchLosses };
 }

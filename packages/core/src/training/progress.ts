@@ -63,6 +63,8 @@ export class Progress extends Callback {
       samplesPerSecond: rate,
       featureCache: p.featureCache,
       phase: 'fit',
+      // Progress runs first in the list, before any schedule sets the next step's rate
+      learningRate: this.model?.learningRate,
     });
   }
 

@@ -43,6 +43,13 @@ export interface ExtractorBackbone extends BackboneCommon {
   kind: 'extractor';
   featureShape: number[];
   extract(batch: tf.Tensor): Promise<tf.Tensor>;
+  /** 'text': `extract` takes rows of texts (decode them with `textsFromRows`); predict and fit take strings. */
+  input?: 'text';
+  /**
+   * The name a saved model refers to this base by; such a model saves its head alone and `loadModel(dir, { base })`
+   * joins it to the base again. Absent: the model cannot be saved in the tfjs layers format.
+   */
+  reference?: string;
   /** Why it cannot be trained, for the error a user sees on unfreeze. */
   frozenReason: string;
   /** Optional, for export: the extractor's own graph, which an exporter of the same format joins with the head. */

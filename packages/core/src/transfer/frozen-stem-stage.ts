@@ -57,6 +57,7 @@ export class FrozenStemStage implements FeatureStage {
   sampleShape(): (number | null)[] {
     const net = this.nets.net();
     if (this.pre) return [null, null, 3];
+    if (this.backbone.kind === 'extractor' && this.backbone.input === 'text') return [null];
     return this.backbone.kind === 'extractor' ? this.backbone.inputShape : net.inputs[0].shape.slice(1);
   }
 

@@ -8,7 +8,7 @@ import type { Task } from '../model/predictions';
  * task as a literal type, types the model's predictions (`addHead(spec)` on a `HeadSpec<'classification'>`).
  */
 export interface HeadSpec<T extends Task = Task> {
-  kind: 'classifier' | 'multiLabel' | 'regression' | 'embedding' | (string & {});
+  kind: 'classifier' | 'binary' | 'multiLabel' | 'regression' | 'embedding' | (string & {});
   units: number;
   activation: 'softmax' | 'sigmoid' | 'linear';
   /** Hidden Dense layers (relu) before the output. */
@@ -22,9 +22,18 @@ export interface HeadSpec<T extends Task = Task> {
   finish?(x: tfl.SymbolicTensor): tfl.SymbolicTensor;
 }
 
+/**
+ * The most units one head layer may have: beyond ImageNet-21k's 21,843 classes with room to spare, and far below
+ * where a Dense layer's kernel stops fitting in memory (1e9 units on 1024 features would be 4 TB).
+ */
+export const MAX_HEAD_UNITS = 100_000;
+
 export function checkUnits(units: unknown, what: string): asserts units is number {
   if (!(typeof units === 'number' && Number.isInteger(units) && units > 0)) {
     throw new GraftError('INVALID_HEAD', `expected ${what} as a positive integer, got ${describe(units)}`);
+  }
+  if (units > MAX_HEAD_UNITS) {
+    throw new GraftError('INVALID_HEAD', `expected ${what} at most ${MAX_HEAD_UNITS}, got ${units}`);
   }
 }
 
@@ -53,6 +62,12 @@ export function checkHeadOptions(options: unknown): asserts options is HeadOptio
 /** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy (`addHead(n)`). */
 export function classifier(classes: number, options: HeadOptions = {}): HeadSpec<'classification'> {
   checkUnits(classes, 'the number of classes');
+  if (classes === 1) {
+    throw new GraftError(
+      'INVALID_HEAD',
+      'expected at least 2 classes for a softmax classifier, got 1 (a one-class softmax always outputs 1); for one of two classes use binary() from @graftjs/heads',
+    );
+  }
   checkHeadOptions(options);
   return {
     kind: 'classifier',

@@ -15,6 +15,8 @@ export type AnyLayer = tfl.layers.Layer & { layers?: AnyLayer[] };
 export class TransferGraph implements TransferNetworks {
   headSpec: HeadSpec | null = null;
   headDropout?: number;
+  /** Seeds the head when the constructor got no seed (a seeded fit of a model not built yet). */
+  fallbackSeed?: number;
   private cutLayer?: string;
   private pooling?: Pooling;
   private stemNet: tfl.LayersModel | null = null;
@@ -76,12 +78,16 @@ export class TransferGraph implements TransferNetworks {
         : this.headSpec;
     if (this.backbone.kind === 'extractor') {
       const fs = this.backbone.featureShape;
-      this.headNet = buildHead(spec, fs.length > 1 ? [fs.reduce((a, b) => a * b, 1)] : fs, this.seed);
+      this.headNet = buildHead(
+        spec,
+        fs.length > 1 ? [fs.reduce((a, b) => a * b, 1)] : fs,
+        this.seed ?? this.fallbackSeed,
+      );
       this.joined = this.headNet;
       return this.joined;
     }
     const stem = this.stem();
-    this.headNet = buildHead(spec, stem.outputs[0].shape.slice(1) as number[], this.seed);
+    this.headNet = buildHead(spec, stem.outputs[0].shape.slice(1) as number[], this.seed ?? this.fallbackSeed);
     const out = this.headNet.apply(stem.outputs[0]) as tfl.SymbolicTensor;
     this.joined = tfl.model({ inputs: stem.inputs, outputs: out, name: `${this.backbone.name}_transfer` });
     return this.joined;

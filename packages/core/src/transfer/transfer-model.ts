@@ -2,13 +2,16 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
 import type { FitOptions } from '../model/fit-options';
+import { setBatchNormMode } from '../model/frozen-batchnorm';
 import { Model } from '../model/model';
+import { checkLearningRate } from '../model/optimizers';
 import type { PredictionFor } from '../model/prediction-types';
 import type { ClassPrediction, Prediction, Task } from '../model/predictions';
+import { OneCycle, type OneCycleOptions } from '../training/one-cycle';
 import type { Backbone, Preprocessing } from './backbone';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
-import { classifier, type HeadSpec, isHeadSpec } from './head-spec';
+import { checkUnits, classifier, type HeadSpec, isHeadSpec } from './head-spec';
 import { toBackbone } from './to-backbone';
 import { type Pooling, TransferGraph } from './transfer-graph';
 import { layersToUnfreeze, type UnfreezeOptions } from './unfreeze';
@@ -22,15 +25,33 @@ export interface TransferOptions extends GraphExtractorOptions {
 }
 
 export interface FineTuneOptions extends FitOptions {
-  /** Epochs with the base unfrozen (default 1). */
+  /** Epochs with the base unfrozen (default 1; fastai's `epochs`). */
   epochs?: number;
-  /** Epochs training the head alone first (default 1). */
+  /**
+   * Epochs training the head alone first (fastai's `freeze_epochs`, on its one-cycle warm-up). Default: with no
+   * `learningRate` either, the head trains as `fit` does without epochs (a linear head solved on cached
+   * features, another head until held-out loss stops improving); else 1, as fastai.
+   */
   headEpochs?: number;
-  /** Layers re-opened for the second phase (default: the whole base). */
+  /** Peak rate of the head phase when it runs by epochs (default: compile's, else fastai's base_lr 2e-3). */
+  learningRate?: number;
+  /** Layers re-opened for the second phase (default: the whole base; BatchNorm in inference mode). */
   unfreeze?: UnfreezeOptions | string[];
-  /** Learning rate of the second phase (default: a tenth of the first's). */
+  /**
+   * Peak rate of the second phase (default: the head phase's / 200, fastai's rate for the earliest layers:
+   * 1e-5 from the default 2e-3, the Keras guide's fine-tuning rate).
+   */
   fineTuneLearningRate?: number;
+  /**
+   * 'oneCycle' (default): each phase follows fastai's one-cycle policy as `fine_tune` runs it (head phase: a
+   * warm-up over 99% of its steps; second phase: up from a fifth of the peak over 30%, then down);
+   * 'constant': each phase at its peak rate throughout.
+   */
+  schedule?: 'oneCycle' | 'constant';
 }
+
+/** fastai's `fine_tune` base_lr: the head phase's peak when neither fineTune nor compile names a rate. */
+export const FINE_TUNE_BASE_RATE = 2e-3;
 
 /** The fine-tuning learning rate used when none is given after `unfreeze` (the Keras guide's choice for Adam). */
 export const FINE_TUNE_LEARNING_RATE = 1e-5;
@@ -67,7 +88,11 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     return this;
   }
 
-  /** Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning (next fit at 1e-5 by default). */
+  /**
+   * Re-opens the whole base, its last `n` layers, or named layers, for fine-tuning (next fit at 1e-5 by default).
+   * As in Keras, BatchNorm gamma/beta train while BatchNorm stays in inference mode; `{ batchNorm: 'train' }`
+   * switches the re-opened BatchNorm layers to batch statistics.
+   */
   unfreeze(which: UnfreezeOptions | string[] = {}): this {
     this.lifecycle.idle('unfreeze');
     if (this.backbone.kind === 'extractor') {
@@ -76,7 +101,11 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
         `the base "${this.backbone.name}" cannot be unfrozen: ${this.backbone.frozenReason}`,
       );
     }
-    for (const l of layersToUnfreeze(this.graph.baseLayers(), which)) l.trainable = true;
+    const plan = layersToUnfreeze(this.graph.baseLayers(), which);
+    for (const l of plan.layers) {
+      l.trainable = true;
+      setBatchNormMode(l, plan.batchNorm);
+    }
     this.optimizer.reset(FINE_TUNE_LEARNING_RATE);
     this.frozenStem.refresh();
     return this;
@@ -133,8 +162,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     const spec = typeof head === 'number' ? classifier(head) : head;
     if (!isHeadSpec(spec))
       throw new GraftError('INVALID_HEAD', `expected a number of classes or a head spec, got ${describe(head)}`);
-    if (!(Number.isInteger(spec.units) && spec.units > 0))
-      throw new GraftError('INVALID_HEAD', `expected head units as a positive integer, got ${describe(spec.units)}`);
+    checkUnits(spec.units, 'head units');
     this.graph.headSpec = spec;
     this.setObjective({
       task: spec.task,
@@ -155,17 +183,27 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   }
 
   /**
-   * fastai's fine_tune: trains the head with the base frozen, then unfreezes (the whole base by default) and
-   * trains on at a tenth of the learning rate.
+   * fastai's `fine_tune`: trains the head with the base frozen, then unfreezes (the whole base by default) and
+   * trains on at 1/200 of the peak rate, each phase on a one-cycle schedule (docs/transfer-learning.md).
    */
   async fineTune(data: Dataset, options: FineTuneOptions = {}): Promise<this> {
     this.lifecycle.idle('fineTune');
-    const { epochs = 1, headEpochs = 1, unfreeze, fineTuneLearningRate, ...fit } = options;
+    const { epochs = 1, headEpochs, unfreeze, fineTuneLearningRate, schedule = 'oneCycle', ...fit } = options;
+    if (schedule !== 'oneCycle' && schedule !== 'constant')
+      throw new GraftError('INVALID_OPTION', `expected schedule "oneCycle" or "constant", got ${describe(schedule)}`);
+    checkLearningRate(fineTuneLearningRate);
+    const headRate = fit.learningRate ?? this.optimizer.compiledLearningRate ?? FINE_TUNE_BASE_RATE;
+    const scheduled = (cycle: OneCycleOptions) =>
+      schedule === 'oneCycle' ? [...(fit.callbacks ?? []), new OneCycle(cycle)] : fit.callbacks;
     this.freeze();
-    await this.fit(data, { ...fit, epochs: headEpochs });
+    // neither headEpochs nor learningRate: the head trains as fit does by default (solved, or to convergence)
+    const tunedHead = headEpochs !== undefined || fit.learningRate !== undefined;
+    const head = { epochs: headEpochs ?? 1, learningRate: headRate, callbacks: scheduled({ pctStart: 0.99 }) };
+    await this.fit(data, tunedHead ? { ...fit, ...head } : fit);
     this.unfreeze(unfreeze ?? {});
-    const lr = fineTuneLearningRate ?? (fit.learningRate ?? this.optimizer.compiledLearningRate ?? 1e-3) / 10;
-    await this.fit(data, { ...fit, epochs, learningRate: lr });
+    // one rate for every layer: fastai's lowest (base_lr / 2 / lr_mult), since a higher one degrades the base
+    const lr = fineTuneLearningRate ?? headRate / 200;
+    await this.fit(data, { ...fit, epochs, learningRate: lr, callbacks: scheduled({ pctStart: 0.3, div: 5 }) });
     return this;
   }
 
@@ -182,6 +220,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
   }
 
   protected build(): tfl.LayersModel {
+    this.graph.fallbackSeed = this.fitSeed;
     return this.graph.net();
   }
 

@@ -1,32 +1,59 @@
+import { log } from '../env/log';
 import { describe, GraftError } from '../errors/graft-error';
+import type { BatchNormMode } from '../model/frozen-batchnorm';
 import type { AnyLayer } from './transfer-graph';
 
 export interface UnfreezeOptions {
   /** Re-open the last `n` layers of the base (Keras counting: every layer, weighted or not). */
   last?: number;
   /**
-   * Let unfrozen BatchNormalization layers train (batch statistics, moving averages updated). Default false:
-   * as the Keras fine-tuning guide advises, BN stays in inference mode so small batches do not wreck it.
+   * How re-opened BatchNormalization layers run. 'inference' (default, Keras after `base(x, training=False)`):
+   * gamma and beta train, the moving mean/variance are used and never updated, so small batches cannot wreck
+   * them. 'train': batch statistics, moving averages updated. `true` is a deprecated alias of 'train' and
+   * `false` of 'inference' (graft before 0.x trained no BatchNorm weight at all by default).
    */
-  batchNorm?: boolean;
+  batchNorm?: BatchNormMode | boolean;
 }
 
-/** The base layers `unfreeze(which)` re-opens: by name (BatchNorm included), or the last `n` (BatchNorm by option). */
-export function layersToUnfreeze(layers: AnyLayer[], which: UnfreezeOptions | string[]): AnyLayer[] {
-  if (Array.isArray(which)) {
-    const byName = new Map(layers.map((l) => [l.name, l]));
-    const missing = which.filter((n) => !byName.has(n));
-    if (missing.length) {
-      throw new GraftError(
-        'UNKNOWN_LAYER',
-        `the base has no layer(s) ${missing.map((m) => JSON.stringify(m)).join(', ')}; its last layers are ${layers
-          .slice(-5)
-          .map((l) => l.name)
-          .join(', ')}`,
-      );
-    }
-    return which.map((n) => byName.get(n) as AnyLayer);
+export interface UnfreezePlan {
+  layers: AnyLayer[];
+  batchNorm: BatchNormMode;
+}
+
+function batchNormMode(value: unknown): BatchNormMode {
+  if (value === undefined || value === false || value === 'inference') return 'inference';
+  if (value === 'train') return 'train';
+  if (value === true) {
+    log.warn("unfreeze({ batchNorm: true }) is deprecated: it means batchNorm: 'train' (batch statistics)");
+    return 'train';
   }
+  throw new GraftError(
+    'INVALID_OPTION',
+    `expected unfreeze batchNorm as "inference" or "train", got ${describe(value)}`,
+  );
+}
+
+function byName(layers: AnyLayer[], names: string[]): AnyLayer[] {
+  const known = new Map(layers.map((l) => [l.name, l]));
+  const missing = names.filter((n) => !known.has(n));
+  if (missing.length) {
+    throw new GraftError(
+      'UNKNOWN_LAYER',
+      `the base has no layer(s) ${missing.map((m) => JSON.stringify(m)).join(', ')}; its last layers are ${layers
+        .slice(-5)
+        .map((l) => l.name)
+        .join(', ')}`,
+    );
+  }
+  return names.map((n) => known.get(n) as AnyLayer);
+}
+
+/**
+ * The base layers `unfreeze(which)` re-opens (by name, or the last `n`, BatchNorm included as in Keras) and how
+ * their BatchNorm layers run. Checks everything before the caller changes any layer.
+ */
+export function layersToUnfreeze(layers: AnyLayer[], which: UnfreezeOptions | string[]): UnfreezePlan {
+  if (Array.isArray(which)) return { layers: byName(layers, which), batchNorm: 'inference' };
   if (typeof which !== 'object' || which === null)
     throw new GraftError('INVALID_OPTION', `expected unfreeze({ last }) or unfreeze([names]), got ${describe(which)}`);
   const n = which.last ?? layers.length;
@@ -35,6 +62,5 @@ export function layersToUnfreeze(layers: AnyLayer[], which: UnfreezeOptions | st
   if (n > layers.length) {
     throw new GraftError('UNFREEZE_OUT_OF_RANGE', `expected last <= ${layers.length} (the base's depth), got ${n}`);
   }
-  const batchNorm = which.batchNorm ?? false;
-  return layers.slice(layers.length - n).filter((l) => batchNorm || l.getClassName() !== 'BatchNormalization');
+  return { layers: layers.slice(layers.length - n), batchNorm: batchNormMode(which.batchNorm) };
 }

@@ -25,7 +25,8 @@ export async function resolveSource(entry: CatalogueEntry, options: LoadOptions)
   if (typeof from === 'string') {
     if (/^https?:\/\//i.test(from)) {
       const cache = options.cache === false ? undefined : await defaultCache(options.cacheDir);
-      return urlSource(folderOf(from), cache);
+      // files published outside the folder are fetched where published only from the catalogue's own location
+      return urlSource(folderOf(from), cache, options.from === undefined);
     }
     if (/^file:\/\//i.test(from) && env.runtime.isNode) {
       const { fileURLToPath } = await import('node:url');

@@ -5,6 +5,8 @@ export interface PublishedFile {
   name: string;
   bytes: number;
   sha256: string;
+  /** Where the file is published when not at `location + name` (a repository that keeps it elsewhere). */
+  url?: string;
 }
 
 /** Which of our builders reproduces a published layers topology, so weights load into it by name. */

@@ -33,8 +33,11 @@ async function readBounded(res: Response, name: string, limit: number): Promise<
   return out;
 }
 
-/** Files under an http(s) base URL, with an optional verified cache in front. */
-export function urlSource(base: string, cache?: FileCache): FileSource {
+/**
+ * Files under an http(s) base URL, with an optional verified cache in front; `published`: a file's own `url`
+ * (catalogue entries whose files sit in different folders) wins over the base.
+ */
+export function urlSource(base: string, cache?: FileCache, published = false): FileSource {
   const root = base.endsWith('/') ? base : `${base}/`;
   const fromCache = new Set<string>();
   return {
@@ -48,7 +51,7 @@ export function urlSource(base: string, cache?: FileCache): FileSource {
           return hit;
         }
       }
-      const url = new URL(file.name, root).toString();
+      const url = new URL((published && file.url) || file.name, root).toString();
       let res: Response;
       try {
         res = await fetch(url);

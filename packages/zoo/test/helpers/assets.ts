@@ -11,6 +11,7 @@ export const HAS_ASSETS = existsSync(ASSETS);
 export const MOBILENET_LAYERS = path.join(ASSETS, 'mobilenet_v1_0.25_224/layers');
 export const MOBILENET_GRAPH = path.join(ASSETS, 'mobilenet_v1_0.25_224/graph');
 export const DARKNET = path.join(ASSETS, 'darknet_tiny');
+export const MOBILENET_V2_TM = path.join(ASSETS, 'mobilenet_v2_0.35_224_tm');
 
 /** Asset-based suites skip with a visible message where the shared assets folder is absent. */
 export function warnIfNoAssets(suite: string): void {

@@ -1,6 +1,7 @@
 // Trains a tiny classifier in the page and reports what happened on window.graftResult (and in the page),
 // for tests/consumers/bundlers.test.ts. `graft` is the module the app imported (graftjs or @graftjs/core).
-// The backend comes from ?backend= (default wasm).
+// The backend comes from ?backend= (default wasm). With `{ onnx: true }` it also predicts the test set on ONNX
+// Runtime (`predict(x, { backend: 'onnx' })`) and reports that accuracy as onnxAccuracy.
 
 /** 240 seeded points in 3 blobs, 4 features: learnable to well above chance (1/3) in a few epochs. */
 function blobs(n, seed) {
@@ -25,7 +26,12 @@ function show(result) {
   if (out) out.textContent = JSON.stringify(result, null, 2);
 }
 
-export async function trainAndReport(graft) {
+/** Share of `predictions` whose index is the class in `labels`. */
+function accuracyOf(predictions, labels) {
+  return predictions.filter((p, i) => p.index === labels[i]).length / labels.length;
+}
+
+export async function trainAndReport(graft, options = {}) {
   const want = new URLSearchParams(location.search).get('backend') ?? 'wasm';
   try {
     const choice = await graft.backends.use(want);
@@ -37,8 +43,12 @@ export async function trainAndReport(graft) {
     const test = blobs(90, 8);
     await model.fit(train.x, train.y, { epochs: 15, batchSize: 16, learningRate: 0.05, seed: 5 });
     const { accuracy } = await model.evaluate(test.x, test.y);
+    const onnxAccuracy = options.onnx
+      ? accuracyOf(await model.predict(test.x, { backend: 'onnx', batch: true }), test.y)
+      : undefined;
     const listed = (await graft.backends.list()).find((b) => b.name === choice.name);
     show({
+      onnxAccuracy,
       ok: true,
       backend: choice.name,
       reason: listed?.reason ?? choice.reason,

@@ -1,8 +1,18 @@
 import { kerasLayout, type LayerConverter, unsupported } from '../layer-call';
 
-/** Flatten keeps tfjs's NHWC element order: rank-4 inputs go back to NHWC before flattening. */
+/**
+ * Flatten keeps tfjs's element order: rank-4 inputs go back to tfjs's (NHWC) order before flattening. With
+ * `dataFormat: 'channelsFirst'`, tfjs first moves axis 1 last (so the result matches a channels-last model's),
+ * and so does the export.
+ */
 export const flatten: LayerConverter = (call, ctx) => {
-  const x = ctx.get(call.inputs[0], 'nhwc');
+  const input = call.inputs[0];
+  let x = ctx.get(input, 'nhwc');
+  const rank = input.shape.length;
+  if (call.config.dataFormat === 'channelsFirst' && rank > 2) {
+    const perm = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+    x = ctx.b.op('Transpose', [x], { perm: { ints: perm } }, `${call.layer.name}/channels_last`);
+  }
   return [ctx.value(call.outputShapes[0], ctx.b.op('Flatten', [x], { axis: { i: 1 } }, call.layer.name), 'plain')];
 };
 

@@ -1,8 +1,10 @@
 import { describe, GraftError } from '../../errors/graft-error';
 import { decodeJpeg } from './decode-jpeg';
 import { decodePng } from './decode-png';
+import { readImageDims } from './image-header';
 import { detectImageFormat, guessOtherFormat, hexPrefix } from './magic';
-import type { DecodedImage } from './types';
+import { checkMaxPixels, checkPixelBound } from './max-pixels';
+import type { DecodedImage, DecodeOptions } from './types';
 
 /** Views a Uint8Array / ArrayBuffer / Buffer as bytes without copying. */
 export function asBytes(input: unknown): Uint8Array {
@@ -17,15 +19,20 @@ export function asBytes(input: unknown): Uint8Array {
 /**
  * Decodes JPEG or PNG bytes (detected from their magic bytes, not a file name) to 8-bit RGB.
  * Grey, grey+alpha, RGBA, 16-bit and palette PNGs all come out as 3-channel 8-bit; alpha is dropped.
+ * The size the header declares is checked against `options.maxPixels` (default 100 MP) before decoding.
  */
-export function decodeImage(bytes: Uint8Array | ArrayBuffer): DecodedImage {
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): DecodedImage {
+  const maxPixels = checkMaxPixels(options?.maxPixels, 'options.maxPixels');
   const b = asBytes(bytes);
   if (b.length === 0) {
     throw new GraftError('INVALID_IMAGE', 'expected JPEG or PNG bytes, got an empty buffer (0 bytes)');
   }
   const format = detectImageFormat(b);
-  if (format === 'jpeg') return decodeJpeg(b);
-  if (format === 'png') return decodePng(b);
+  if (format !== null) {
+    const { width, height } = readImageDims(b, format);
+    checkPixelBound(width, height, maxPixels, `a ${format.toUpperCase()} image`);
+    return format === 'jpeg' ? decodeJpeg(b, maxPixels) : decodePng(b);
+  }
   const other = guessOtherFormat(b);
   throw new GraftError(
     'UNSUPPORTED_IMAGE_FORMAT',

@@ -2,14 +2,14 @@ import jpeg from 'jpeg-js';
 import { GraftError } from '../../errors/graft-error';
 import type { DecodedImage } from './types';
 
-// Guards against decompression bombs; a 40 MP photo still passes.
-const MAX_MEGAPIXELS = 100;
-
-/** Decodes baseline or progressive JPEG (grey, YCbCr, CMYK) to 8-bit RGB. */
-export function decodeJpeg(bytes: Uint8Array): DecodedImage {
+/**
+ * Decodes baseline or progressive JPEG (grey, YCbCr, CMYK) to 8-bit RGB. decodeImage checked the frame size
+ * against `maxPixels` already; jpeg-js checks it again on every frame it meets.
+ */
+export function decodeJpeg(bytes: Uint8Array, maxPixels: number): DecodedImage {
   let out: { data: Uint8Array; width: number; height: number };
   try {
-    out = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_MEGAPIXELS });
+    out = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: maxPixels / 1e6 });
   } catch (e) {
     throw new GraftError(
       'INVALID_IMAGE',

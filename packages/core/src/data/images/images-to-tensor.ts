@@ -2,10 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
 import { withContext } from './error-context';
 import { checkImageSize } from './image-size';
+import { checkMaxPixels } from './max-pixels';
 import { toImageTensor } from './to-image-tensor';
-import type { ImageSize, ImageSource } from './types';
+import type { DecodeOptions, ImageSize, ImageSource } from './types';
 
-export interface ImagesToTensorOptions {
+export interface ImagesToTensorOptions extends DecodeOptions {
   /** [height, width] every image is resized to (bilinear). Without it all images must already share one size. */
   size?: ImageSize;
 }
@@ -23,14 +24,15 @@ export async function imagesToTensor(
     throw new GraftError('INVALID_DATA', `expected an array of images, got ${describe(sources)}`);
   }
   if (sources.length === 0) throw new GraftError('EMPTY_DATA', 'expected at least one image, got an empty array');
-  const fixed = options.size === undefined ? undefined : checkImageSize(options.size, 'options.size');
+  const maxPixels = checkMaxPixels(options.maxPixels, 'options.maxPixels');
+  const fixed = options.size === undefined ? undefined : checkImageSize(options.size, 'options.size', maxPixels);
   let size = fixed;
   let buffer: Float32Array | undefined;
   const n = sources.length;
   for (let i = 0; i < n; i++) {
     let img: tf.Tensor3D | undefined;
     try {
-      img = await toImageTensor(sources[i], fixed ? { size: fixed } : {});
+      img = await toImageTensor(sources[i], fixed ? { size: fixed, maxPixels } : { maxPixels });
       const [h, w] = img.shape;
       if (!size) size = [h, w];
       if (h !== size[0] || w !== size[1]) {

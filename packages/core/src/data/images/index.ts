@@ -9,6 +9,7 @@ export { toImageTensor } from './to-image-tensor';
 export type {
   BrowserImageSource,
   DecodedImage,
+  DecodeOptions,
   ImageSize,
   ImageSource,
   PixelBuffer,

@@ -2,7 +2,7 @@ import { describe, GraftError } from '../../errors/graft-error';
 import { decodeImage } from './decode-image';
 import { withContext } from './error-context';
 import { fsReason, loadNodeFs } from './node-fs';
-import type { DecodedImage } from './types';
+import type { DecodedImage, DecodeOptions } from './types';
 
 /** Reads raw bytes of a file (Node only). */
 export async function readFileBytes(filePath: string): Promise<Uint8Array> {
@@ -21,10 +21,10 @@ export async function readFileBytes(filePath: string): Promise<Uint8Array> {
 }
 
 /** Reads and decodes a JPEG or PNG file to 8-bit RGB (Node only). Decode errors name the file. */
-export async function readImageFile(filePath: string): Promise<DecodedImage> {
+export async function readImageFile(filePath: string, options: DecodeOptions = {}): Promise<DecodedImage> {
   const bytes = await readFileBytes(filePath);
   try {
-    return decodeImage(bytes);
+    return decodeImage(bytes, options);
   } catch (e) {
     throw withContext(e, JSON.stringify(filePath));
   }

@@ -1,15 +1,22 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
+import { byCodePoint, type Entry, FolderWalk } from './folder-walk';
 import { checkImageSize } from './image-size';
 import { imagesToTensor } from './images-to-tensor';
+import { checkMaxPixels } from './max-pixels';
 import { fsReason, loadNodeFs } from './node-fs';
-import type { ImageSize } from './types';
+import type { DecodeOptions, ImageSize } from './types';
 
-export interface ReadImageFolderOptions {
+export interface ReadImageFolderOptions extends DecodeOptions {
   /** [height, width] every image is resized to (bilinear). */
   size: ImageSize;
   /** File extensions read as images, case-insensitive; default ['.jpg', '.jpeg', '.png']. Other files are skipped. */
   extensions?: string[];
+  /**
+   * Pins the classes and their order (Keras `class_names`): labels index this list, a sub-folder not in it is
+   * refused (UNKNOWN_CLASS), and a listed class without a folder simply has no images (a test set lacking one).
+   */
+  classNames?: string[];
 }
 
 export interface ImageFolder {
@@ -24,13 +31,6 @@ export interface ImageFolder {
 }
 
 export const DEFAULT_IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
-
-type Fs = Awaited<ReturnType<typeof loadNodeFs>>['fs'];
-type Path = Awaited<ReturnType<typeof loadNodeFs>>['path'];
-type Entry = { name: string; isDirectory(): boolean; isSymbolicLink(): boolean };
-
-// Code-point order, independent of the machine's locale.
-const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function checkExtensions(ext: unknown): string[] {
   if (ext === undefined) return DEFAULT_IMAGE_EXTENSIONS;
@@ -48,24 +48,28 @@ function checkExtensions(ext: unknown): string[] {
   return ext.map((e: string) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
 }
 
-async function isDir(fs: Fs, full: string, entry: Entry): Promise<boolean> {
-  if (entry.isDirectory()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  return (await fs.stat(full).catch(() => null))?.isDirectory() ?? false;
-}
-
-/** Image files under `dir` (nested folders included), filtered by extension, sorted by relative path. */
-async function listImages(fs: Fs, path: Path, dir: string, extensions: string[], rel = ''): Promise<string[]> {
-  const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })) as Entry[];
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const relPath = rel ? `${rel}/${e.name}` : e.name;
-    if (await isDir(fs, path.join(dir, relPath), e))
-      out.push(...(await listImages(fs, path, dir, extensions, relPath)));
-    else if (extensions.includes(path.extname(e.name).toLowerCase())) out.push(relPath);
+/** The class order: the given names (every folder must be among them), else the folders sorted. */
+function pinClasses(folders: string[], given: string[] | undefined, dir: string): string[] {
+  if (given === undefined) return folders;
+  if (
+    !Array.isArray(given) ||
+    given.length === 0 ||
+    given.some((n) => typeof n !== 'string') ||
+    new Set(given).size !== given.length
+  ) {
+    throw new GraftError('INVALID_OPTION', `expected classNames as distinct folder names, got ${describe(given)}`, {
+      option: 'classNames',
+    });
   }
-  return rel ? out : out.sort(byCodePoint);
+  const stray = folders.filter((f) => !given.includes(f));
+  if (stray.length > 0) {
+    throw new GraftError(
+      'UNKNOWN_CLASS',
+      `expected the sub-folders of ${JSON.stringify(dir)} among classNames [${given.join(', ')}], got ${stray.map((f) => JSON.stringify(f)).join(', ')}`,
+      { path: dir, classNames: given, label: stray[0] },
+    );
+  }
+  return [...given];
 }
 
 /**
@@ -81,39 +85,45 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
   if (typeof options !== 'object' || options === null) {
     throw new GraftError('INVALID_OPTION', `expected options { size: [height, width] }, got ${describe(options)}`);
   }
-  const size = checkImageSize(options.size, 'options.size');
+  const maxPixels = checkMaxPixels(options.maxPixels, 'options.maxPixels');
+  const size = checkImageSize(options.size, 'options.size', maxPixels);
   const extensions = checkExtensions(options.extensions);
   const { fs, path } = await loadNodeFs();
 
   let entries: Entry[];
+  let walk: FolderWalk;
   try {
+    walk = await FolderWalk.start(fs, path, dir, extensions);
     entries = (await fs.readdir(dir, { withFileTypes: true })) as Entry[];
   } catch (e) {
     throw new GraftError('LOAD_FAILED', `could not read image folder ${JSON.stringify(dir)}: ${fsReason(e)}`, {
       path: dir,
     });
   }
-  const classNames: string[] = [];
+  const folders: string[] = [];
   for (const e of entries) {
-    if (!e.name.startsWith('.') && (await isDir(fs, path.join(dir, e.name), e))) classNames.push(e.name);
+    if (!e.name.startsWith('.') && (await walk.enterDir(path.join(dir, e.name), e))) folders.push(e.name);
   }
-  classNames.sort(byCodePoint);
-  if (classNames.length === 0) {
+  folders.sort(byCodePoint);
+  if (folders.length === 0) {
     throw new GraftError(
       'EMPTY_DATA',
       `expected one sub-folder per class in ${JSON.stringify(dir)} (e.g. ${dir}/cats/*.jpg), found no sub-folders (${entries.length} other entries)`,
       { path: dir },
     );
   }
+  const classNames = pinClasses(folders, options.classNames, dir);
 
   const files: string[] = [];
   const labels: number[] = [];
   for (let c = 0; c < classNames.length; c++) {
+    if (!folders.includes(classNames[c])) continue;
     const classDir = path.join(dir, classNames[c]);
     let rels: string[];
     try {
-      rels = await listImages(fs, path, classDir, extensions);
+      rels = await walk.listImages(classDir);
     } catch (e) {
+      if (e instanceof GraftError) throw e;
       throw new GraftError('LOAD_FAILED', `could not list class folder ${JSON.stringify(classDir)}: ${fsReason(e)}`, {
         path: classDir,
       });
@@ -130,6 +140,6 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
       { path: dir, classNames },
     );
   }
-  const x = await imagesToTensor(files, { size });
+  const x = await imagesToTensor(files, { size, maxPixels });
   return { x, labels, classNames, files };
 }

@@ -3,16 +3,17 @@ import { describe, GraftError } from '../../errors/graft-error';
 import { browserSourceKind, browserSourceToTensor } from './browser-source';
 import { decodeImage } from './decode-image';
 import { checkImageSize } from './image-size';
+import { checkMaxPixels } from './max-pixels';
 import { isPixelBuffer, pixelsToTensor } from './pixels-to-tensor';
 import { readImageFile } from './read-image-file';
 import { resizeOwned } from './resize';
 import { tensorToImage } from './tensor-source';
-import type { BrowserImageSource, ImageSource, ToImageTensorOptions } from './types';
+import type { BrowserImageSource, DecodeOptions, ImageSource, ToImageTensorOptions } from './types';
 
-async function sourceToTensor(source: ImageSource): Promise<tf.Tensor3D> {
+async function sourceToTensor(source: ImageSource, bounds: DecodeOptions): Promise<tf.Tensor3D> {
   if (source instanceof tf.Tensor) return tensorToImage(source);
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return pixelsToTensor(decodeImage(source));
-  if (typeof source === 'string') return pixelsToTensor(await readImageFile(source));
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return pixelsToTensor(decodeImage(source, bounds));
+  if (typeof source === 'string') return pixelsToTensor(await readImageFile(source, bounds));
   // ImageData is a pixel buffer too; reading it directly also works outside browsers.
   if (isPixelBuffer(source)) return pixelsToTensor(source);
   const kind = browserSourceKind(source);
@@ -30,10 +31,11 @@ async function sourceToTensor(source: ImageSource): Promise<tf.Tensor3D> {
 
 /**
  * One image as a new float32 tf.Tensor3D [height, width, 3] with values 0..255, optionally resized
- * (bilinear) to `options.size`. The caller owns (and disposes) the result; a tensor input is not consumed.
+ * (bilinear) to `options.size`. Encoded images above `options.maxPixels` (default 100 MP) are refused unread. The caller owns (and disposes) the result; a tensor input is not consumed.
  */
 export async function toImageTensor(source: ImageSource, options: ToImageTensorOptions = {}): Promise<tf.Tensor3D> {
-  const size = options.size === undefined ? undefined : checkImageSize(options.size, 'options.size');
-  const img = await sourceToTensor(source);
+  const maxPixels = checkMaxPixels(options.maxPixels, 'options.maxPixels');
+  const size = options.size === undefined ? undefined : checkImageSize(options.size, 'options.size', maxPixels);
+  const img = await sourceToTensor(source, { maxPixels });
   return size ? resizeOwned(img, size) : img;
 }

@@ -42,7 +42,16 @@ export type BrowserImageSource =
   | ImageBitmap
   | ImageData;
 
-export interface ToImageTensorOptions {
+/** Bounds for reading encoded images. */
+export interface DecodeOptions {
+  /**
+   * Most pixels (width x height) an image may declare, checked from its header before decoding, and the most a
+   * `size` may ask for; default 100 MP (100_000_000). A positive integer. Not a Keras option.
+   */
+  maxPixels?: number;
+}
+
+export interface ToImageTensorOptions extends DecodeOptions {
   /** Resize (bilinear) to [height, width]; default: keep the image's own size. */
   size?: ImageSize;
 }
