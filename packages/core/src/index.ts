@@ -26,7 +26,9 @@ export { deleteCheckpoint, readCheckpoint } from './io/checkpoint';
 export type { ExportSource } from './io/exporters';
 export type { LoadOptions } from './io/save-load';
 export { loadModel } from './io/save-load';
+export type { ClassWeight } from './model/class-weight';
 export type { CompileOptions } from './model/compile';
+export type { ClassReport, ConfusionMatrix } from './model/confusion-matrix';
 export type { LossFn, LossName, MetricName } from './model/losses';
 export { LOSSES } from './model/losses';
 export type {
