@@ -341,7 +341,8 @@ export const CASES: BadInput[] = [
     area: 'options',
     name: 'unknown metric',
     code: 'INVALID_OPTION',
-    run: (c) => c.model.compile({ metrics: ['f1'] as never }),
+    // f1 is a metric now; f2 is not
+    run: (c) => c.model.compile({ metrics: ['f2'] as never }),
   },
   {
     area: 'options',
