@@ -177,13 +177,14 @@ describe('embed on a layers base', () => {
     const got = await embed(model, x);
     expect(tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]).toBeLessThan(1e-5);
     const knn = fewShot(model, { k: 1 });
-    const [left, right, query] = [tf.slice(x, 0, 3), tf.slice(x, 3, 3), tf.slice(x, 4, 1)];
+    const [left, right, query] = [tf.slice(x, 0, 3), tf.slice(x, 3, 3), tf.reshape(tf.slice(x, 4, 1), [8, 8, 3])];
     const before = tf.memory().numTensors;
     await knn.addExample(left, 'left');
     await knn.addExample(right, 'right');
     const one = await knn.predict(query);
     const all = await knn.predict(x);
     expect(tf.memory().numTensors).toBe(before);
+    // one sample [8, 8, 3]: one prediction; a batch [n, 8, 8, 3]: a list
     expect(Array.isArray(one)).toBe(false);
     expect((all as { label: string }[]).map((p) => p.label)).toEqual(['left', 'left', 'left', 'right', 'right', 'right']);
     expect(knn.save().base).toBe(model.name);
