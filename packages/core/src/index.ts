@@ -68,6 +68,8 @@ export type { OneCycle, OneCycleOptions } from './training/one-cycle';
 export type { ReduceLROnPlateau, ReduceLROnPlateauOptions } from './training/reduce-lr-on-plateau';
 export { callbacks } from './training/schedules';
 export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';
+export type { EmbedOptions } from './transfer/embed';
+export { embed } from './transfer/embed';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';
 export type { HeadOptions, HeadSpec } from './transfer/head-spec';
