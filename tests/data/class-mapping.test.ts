@@ -96,6 +96,27 @@ describe('class names belong to the model', () => {
   });
 });
 
+describe('a first fit with classNames', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it('names every class, also those its Dataset lacks, in the given order', async () => {
+    const model = sequential({ inputShape: [3], seed: 1 }).dense(3, { activation: 'softmax' });
+    const partial = Dataset.from([eye(1), eye(2)], ['bee', 'cat']);
+    await model.fit(partial, { classNames: NAMES, epochs: 1, learningRate: 1e-6 });
+    expect(model.classNames).toEqual(NAMES);
+    // bee was index 0 in the Dataset and is index 1 of the model: the labels trained were 1 and 2
+    model.net.layers[0].setWeights([tf.mul(tf.eye(3), 10), tf.zeros([3])]);
+    expect((await model.evaluate(partial)).accuracy).toBe(1);
+    const ant = Dataset.from([eye(0)], ['ant']);
+    expect((await model.evaluate(ant)).accuracy).toBe(1);
+    partial.dispose();
+    ant.dispose();
+    await model.dispose();
+  });
+});
+
 describe('fromDirectory({ classNames })', () => {
   let dir = '';
   beforeAll(async () => {

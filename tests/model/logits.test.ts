@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type ClassPrediction, loadModel, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../helpers/backends';
+import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 import { weightsOf } from '../helpers/data';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -16,9 +16,9 @@ function linearBinary() {
   return model;
 }
 
-describe('fromLogits (Keras from_logits)', () => {
+describe.each(TRAINING_BACKENDS)('fromLogits (Keras from_logits) on %s', (backend) => {
   beforeAll(async () => {
-    await useBackend('cpu');
+    await useBackend(backend);
   });
 
   it('a linear dense(1) with binaryCrossentropy reads logits: loss, accuracy and predict', async () => {
@@ -67,6 +67,9 @@ describe('fromLogits (Keras from_logits)', () => {
     const pred = (await model.predict([1, 0, 0])) as ClassPrediction;
     expect(pred.probabilities[0]).toBeCloseTo(p0, 5);
     expect(pred.probabilities.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+    // the softmax-of-logits loss has a gradient: training lowers it
+    await model.fit(x, [0, 2], { epochs: 5, learningRate: 0.1, batchSize: 2 });
+    expect(model.history.loss.at(-1)).toBeLessThan(model.history.loss[0]);
     await model.dispose();
   });
 

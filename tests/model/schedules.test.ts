@@ -3,10 +3,10 @@
  * ReduceLROnPlateau per epoch, both through the fit's control (Keras `model.optimizer.learning_rate`); the rate
  * shows in progress events, lastFit and summary(), and a schedule's changes end with its fit.
  */
-import { callbacks, Dataset, type ProgressEvent, sequential, transfer } from '@graftjs/core';
+import { callbacks, Dataset, type FitSummary, type ProgressEvent, sequential, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../helpers/backends';
 import { blobs, halves } from '../helpers/data';
 
@@ -131,6 +131,26 @@ describe('learning-rate schedules', () => {
     expect(new Set(fitRates(events))).toEqual(new Set([1e-5]));
     expect(model.lastFit?.learningRate).toBe(1e-5);
     expect(model.summary(null)).toMatch(/Learning rate of the next fit: 0\.001 /);
+    await model.dispose();
+  });
+
+  it('fineTune with no options: the default head training (solved), then one epoch of the base at 1e-5', async () => {
+    const { x: ix, y: iy } = halves(32);
+    const model = transfer(smallBase(), { seed: 1 }).addHead(2);
+    const data = Dataset.from(ix, iy);
+    const seen: (FitSummary | null)[] = [];
+    const realFit = model.fit.bind(model);
+    vi.spyOn(model, 'fit').mockImplementation(async (...args) => {
+      await realFit(...args);
+      seen.push(model.lastFit);
+      return model;
+    });
+    await model.fineTune(data, { seed: 1 });
+    expect(seen.map((s) => s?.solver)).toEqual(['lbfgs', 'gradient']);
+    expect(seen[1]?.epochs).toBe(1);
+    expect(seen[1]?.learningRate).toBe(1e-5);
+    expect(model.usesFeatureCache).toBe(false); // the base stays open, as after fastai's fine_tune
+    data.dispose();
     await model.dispose();
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { type ImageSeed, imageMutations, imageSeeds, loadMutatedImage, mutateImage } from './image-bytes';
 import { loadMutated, type ModelFiles, modelJsonMutations, readModelFiles } from './model-json';
 import { loadMutatedOnnx, type OnnxSeed, onnxMutations } from './onnx-bytes';
 import { Tally } from './outcome';
@@ -10,6 +11,7 @@ import { onnxSeeds, seedModel } from './seeds';
 export interface FuzzSeeds {
   files: ModelFiles;
   onnx: OnnxSeed[];
+  images: ImageSeed[];
   /** Where mutated model folders are written; removed by `dispose`. */
   dir: string;
   dispose(): void;
@@ -24,6 +26,7 @@ export async function prepareFuzz(): Promise<FuzzSeeds> {
     return {
       files: readModelFiles(join(dir, 'valid')),
       onnx: await onnxSeeds(model),
+      images: imageSeeds(),
       dir,
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -52,6 +55,18 @@ export async function fuzzOnnx(seeds: FuzzSeeds, runs: number, seed: number): Pr
     // the seed by index keeps a counterexample short (the bytes are rebuilt from it)
     fc.asyncProperty(fc.nat({ max: seeds.onnx.length - 1 }), onnxMutations, async (which, mutations) => {
       tally.add(await loadMutatedOnnx(seeds.onnx[which], mutations));
+    }),
+    { numRuns: runs, seed },
+  );
+  return tally;
+}
+
+/** `runs` PNG/JPEG files with mutated headers through toImageTensor, under a small maxPixels. */
+export async function fuzzImages(seeds: FuzzSeeds, runs: number, seed: number): Promise<Tally> {
+  const tally = new Tally();
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: seeds.images.length - 1 }), imageMutations, async (which, mutations) => {
+      tally.add(await loadMutatedImage(mutateImage(seeds.images[which].bytes, mutations)));
     }),
     { numRuns: runs, seed },
   );

@@ -110,11 +110,8 @@ function refuseDuringFit(name: string): void {
  */
 async function use(name: string): Promise<BackendChoice> {
   refuseDuringFit(name);
-  return serial(async () => {
-    // a fit may have started while this switch waited for an earlier one
-    refuseDuringFit(name);
-    return switchTo(name);
-  });
+  // a fit called after this (busy) waits for the queue, so the switch never runs under it
+  return serial(() => switchTo(name));
 }
 
 async function switchTo(name: string): Promise<BackendChoice> {

@@ -19,7 +19,9 @@ export interface ImageDatasetOptions extends DecodeOptions {
 
 /**
  * One sub-folder per class, like Keras' `image_dataset_from_directory`: class names sorted, labels their
- * indices. Pixels are kept as 0..255; a transfer model applies its backbone's preprocessing.
+ * indices. Pixels are kept as 0..255; a transfer model applies its backbone's preprocessing. Symlinks are followed
+ * while they stay inside `dir` (Keras' `follow_links` defaults to not following them); one leading outside, or back
+ * to a folder already read (a cycle), is refused with INVALID_DATA. Images above `maxPixels` are refused unread.
  */
 export async function fromDirectory(dir: string, options: ImageDatasetOptions = {}): Promise<Dataset> {
   const folder = await readImageFolder(dir, {

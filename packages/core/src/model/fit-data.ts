@@ -37,7 +37,8 @@ export async function resolveFitData(
     call.data instanceof Dataset ? call.data : scope.own(toDataset(call.data, call.labels as LabelInput, given));
   await raw.validate();
   const names = raw.classNames ?? given;
-  const target = modelClassNames ?? names;
+  // the model's classes; a first fit's `classNames` name them all, even those its data lacks
+  const target = modelClassNames ?? given ?? names;
   const data = own(scope, raw, await mapClasses(raw, target, names, 'training'));
   const info = await data.labels();
   if (!info) throw new GraftError('INVALID_LABEL', 'the dataset has no labels; fit needs labels');

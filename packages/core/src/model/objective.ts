@@ -56,7 +56,9 @@ function namedMetric(name: MetricName, loss: LossName | null, fromLogits: boolea
 /** Stage two of fit: the objective for the training labels, with the validation labels checked against it. */
 export async function resolveFitObjective(o: Objective, net: LayersModel, data: FitData): Promise<ResolvedObjective> {
   const resolved = resolveObjective(o, net, data.info);
-  checkNamedLabels(resolved.lossName, o.task, outputUnits(net), data.classNames);
+  const units = outputUnits(net);
+  const task = o.task ?? taskFor(outputActivation(net), units, resolved.lossName ?? undefined);
+  checkNamedLabels(resolved.lossName, task, units, data.classNames);
   if (data.val && resolved.lossName) {
     resolveLoss(outputActivation(net), outputUnits(net), (await data.val.labels()) as LabelInfo, resolved.lossName);
   }

@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
@@ -5,10 +6,12 @@ import type { FitOptions } from '../model/fit-options';
 import { setBatchNormMode } from '../model/frozen-batchnorm';
 import { Model } from '../model/model';
 import { checkLearningRate } from '../model/optimizers';
+import type { PredictInput } from '../model/predict-input';
 import type { PredictionFor } from '../model/prediction-types';
 import type { ClassPrediction, Prediction, Task } from '../model/predictions';
 import { OneCycle, type OneCycleOptions } from '../training/one-cycle';
 import type { Backbone, Preprocessing } from './backbone';
+import { type EmbedSource, embedInput, rawSampleSpec } from './embed-input';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
 import { checkUnits, classifier, type HeadSpec, isHeadSpec } from './head-spec';
@@ -27,9 +30,13 @@ export interface TransferOptions extends GraphExtractorOptions {
 export interface FineTuneOptions extends FitOptions {
   /** Epochs with the base unfrozen (default 1; fastai's `epochs`). */
   epochs?: number;
-  /** Epochs training the head alone first (default 1; fastai's `freeze_epochs`). */
+  /**
+   * Epochs training the head alone first (fastai's `freeze_epochs`, on its one-cycle warm-up). Default: with no
+   * `learningRate` either, the head trains as `fit` does without epochs (a linear head solved on cached
+   * features, another head until held-out loss stops improving); else 1, as fastai.
+   */
   headEpochs?: number;
-  /** Peak rate of the head phase (default: compile's, else fastai's base_lr 2e-3). */
+  /** Peak rate of the head phase when it runs by epochs (default: compile's, else fastai's base_lr 2e-3). */
   learningRate?: number;
   /** Layers re-opened for the second phase (default: the whole base; BatchNorm in inference mode). */
   unfreeze?: UnfreezeOptions | string[];
@@ -184,7 +191,7 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
    */
   async fineTune(data: Dataset, options: FineTuneOptions = {}): Promise<this> {
     this.lifecycle.idle('fineTune');
-    const { epochs = 1, headEpochs = 1, unfreeze, fineTuneLearningRate, schedule = 'oneCycle', ...fit } = options;
+    const { epochs = 1, headEpochs, unfreeze, fineTuneLearningRate, schedule = 'oneCycle', ...fit } = options;
     if (schedule !== 'oneCycle' && schedule !== 'constant')
       throw new GraftError('INVALID_OPTION', `expected schedule "oneCycle" or "constant", got ${describe(schedule)}`);
     checkLearningRate(fineTuneLearningRate);
@@ -192,17 +199,30 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     const scheduled = (cycle: OneCycleOptions) =>
       schedule === 'oneCycle' ? [...(fit.callbacks ?? []), new OneCycle(cycle)] : fit.callbacks;
     this.freeze();
-    await this.fit(data, {
-      ...fit,
-      epochs: headEpochs,
-      learningRate: headRate,
-      callbacks: scheduled({ pctStart: 0.99 }),
-    });
+    // neither headEpochs nor learningRate: the head trains as fit does by default (solved, or to convergence)
+    const tunedHead = headEpochs !== undefined || fit.learningRate !== undefined;
+    const head = { epochs: headEpochs ?? 1, learningRate: headRate, callbacks: scheduled({ pctStart: 0.99 }) };
+    await this.fit(data, tunedHead ? { ...fit, ...head } : fit);
     this.unfreeze(unfreeze ?? {});
     // one rate for every layer: fastai's lowest (base_lr / 2 / lr_mult), since a higher one degrades the base
     const lr = fineTuneLearningRate ?? headRate / 200;
     await this.fit(data, { ...fit, epochs, learningRate: lr, callbacks: scheduled({ pctStart: 0.3, div: 5 }) });
     return this;
+  }
+
+  /**
+   * Base features of images or texts, as `embed(model, x)`: the base up to the cut, pooled and preprocessed as this
+   * model's is, in batches; [n, d] float32, the caller's to dispose. Needs no head.
+   */
+  async embed(x: PredictInput): Promise<tf.Tensor2D> {
+    return (await embedInput(x, this.embedSource())).embeddings;
+  }
+
+  /** @internal What `embed` runs: this model's base, cut, pooling and preprocessing. */
+  embedSource(): EmbedSource {
+    this.lifecycle.usable('embed');
+    const stage = this.frozenStem;
+    return { spec: rawSampleSpec(this.backbone, stage.preprocessing), extract: (rows) => stage.extract(rows) };
   }
 
   /** Drops cached base features (changes to the base are detected without this; it frees the memory). */
