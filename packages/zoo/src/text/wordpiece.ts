@@ -44,7 +44,8 @@ export class WordPieceTokenizer {
 
   /** Basic tokenisation: words and single punctuation marks. */
   words(text: string): string[] {
-    let t = text.replace(/[\u0000\ufffd]|\p{Cc}(?<![\t\n\r])/gu, '');
+    // drop NUL, U+FFFD and control characters other than tab and newlines, as BERT's _clean_text
+    let t = [...text].filter((c) => c === '\t' || c === '\n' || c === '\r' || !/[\p{Cc}\ufffd]/u.test(c)).join('');
     t = t.replace(/[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\u{20000}-\u{2fa1f}]/gu, (c) => ` ${c} `);
     if (this.lowercase)
       t = t
