@@ -1,4 +1,5 @@
 import 'graftjs';
+import { runFlowers } from './flowers';
 import { runMlp } from './mlp';
 import { runTextSpam } from './text-spam';
 import { runTransferDigits } from './transfer-digits';
@@ -15,6 +16,12 @@ for (const r of rows) {
   console.log(
     `${r.labels} labels per class: ${verdict}; transfer trained in ${(r.scratchSeconds / r.transferSeconds).toFixed(1)}x less time`,
   );
+}
+console.log('');
+const flowers = await runFlowers();
+if (flowers !== null && flowers < 0.84) {
+  console.error(`the no-options flowers program reached ${flowers}, below the 84% floor`);
+  process.exitCode = 1;
 }
 console.log('');
 const text = await runTextSpam();
