@@ -156,7 +156,8 @@ async function switchTo(name: string): Promise<BackendChoice> {
     throw new GraftError(
       'UNKNOWN_BACKEND',
       `expected one of ${['auto', ...entries.keys()].map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}` +
-        ' (adapters register when imported: import the adapter package, or "graftjs" for all of them)',
+        ' (adapters register when imported: import the adapter package; "graftjs" registers the training backends and' +
+        ' "graftjs/<name>" an opt-in inference one)',
     );
   }
   const ok = await probe(name, entry);

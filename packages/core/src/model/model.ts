@@ -16,6 +16,7 @@ import { History as HistoryCallback, type HistoryRecord } from '../training/hist
 import { restoringRate } from '../training/learning-rate';
 import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
+import { type ConfusionMatrix, confusionOf, type LabelledRun } from './confusion-matrix';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
 import { type FitData, own, resolveFitData, toDataset } from './fit-data';
@@ -258,13 +259,41 @@ export class Model<P extends Prediction = Prediction> {
     await this.runtimes.invalidate();
   }
 
-  /** Mean loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
+  /** Loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
   async evaluate(
     x: Dataset | NumericInput,
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
-    this.lifecycle.usable('evaluate');
+    return this.labelled('evaluate', x, y, options, async (run) => {
+      const { lossFn, metricNames, metrics } = run.objective;
+      const values = await evaluateTensors(run.net, lossFn, metrics, run.inputs, run.y, run.batchSize);
+      const out: Record<string, number> = { loss: values[0] };
+      metricNames.forEach((m, i) => {
+        out[m] = values[i + 1];
+      });
+      return out as EvaluateResult;
+    });
+  }
+
+  /** Rows true classes, columns predicted (sklearn's layout), with per-class precision, recall, F1 and a text form. */
+  async confusionMatrix(
+    x: Dataset | NumericInput,
+    y?: LabelInput | EvaluateOptions,
+    options: EvaluateOptions = {},
+  ): Promise<ConfusionMatrix> {
+    return this.labelled('confusionMatrix', x, y, options, (run) => confusionOf(run, this.classNames));
+  }
+
+  /** The checks and data an evaluation runs on (evaluate, confusionMatrix), freed when `body` ends. */
+  private async labelled<T>(
+    what: string,
+    x: Dataset | NumericInput,
+    y: LabelInput | EvaluateOptions | undefined,
+    options: EvaluateOptions,
+    body: (run: LabelledRun) => Promise<T>,
+  ): Promise<T> {
+    this.lifecycle.usable(what);
     const isDataset = x instanceof Dataset;
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
@@ -273,20 +302,15 @@ export class Model<P extends Prediction = Prediction> {
     try {
       await backends.ensure();
       await raw.validate();
-      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'evaluate'));
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, what));
       const info = await data.labels();
-      if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
+      if (!info) throw new GraftError('INVALID_LABEL', `${what} needs labels`);
       const net = this.net;
       checkSample(this.stage, data.sampleShape, 'x');
-      const { lossFn, metricNames, metrics } = resolveObjective(this.objective, net, info);
+      const objective = resolveObjective(this.objective, net, info);
       const inputs = await this.stage.inference(data.x);
       if (inputs !== data.x) scope.own(inputs);
-      const values = await evaluateTensors(net, lossFn, metrics, inputs, data.y as tf.Tensor, batchSize);
-      const out: Record<string, number> = { loss: values[0] };
-      metricNames.forEach((m, i) => {
-        out[m] = values[i + 1];
-      });
-      return out as EvaluateResult;
+      return await body({ net, objective, inputs, y: data.y as tf.Tensor, batchSize, classNames: data.classNames });
     } finally {
       scope.dispose();
     }
