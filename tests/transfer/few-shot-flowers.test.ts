@@ -24,7 +24,9 @@ describe.skipIf(!HAVE_ASSETS)('few-shot kNN on real flower photos', () => {
     const rng = createRng(15);
     const testPaths: string[] = [];
     for (const [c, name] of CLASSES.entries()) {
-      const files = readdirSync(`${ASSETS}/flowers/${name}`).filter((f) => f.endsWith('.jpg')).sort();
+      const files = readdirSync(`${ASSETS}/flowers/${name}`)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort();
       for (let i = files.length - 1; i > 0; i--) {
         const j = rng.int(i + 1);
         [files[i], files[j]] = [files[j], files[i]];
@@ -48,7 +50,11 @@ describe.skipIf(!HAVE_ASSETS)('few-shot kNN on real flower photos', () => {
   for (const backend of ['cpu', 'wasm']) {
     it(`fewShot(mobilenetV1 0.25, { k: 3 }) from ${SHOTS} photos per class on ${backend}`, async () => {
       await useBackend(backend);
-      const base = await mobilenetV1({ alpha: 0.25, weights: 'imagenet', from: `${ASSETS}/mobilenet_v1_0.25_224/layers` });
+      const base = await mobilenetV1({
+        alpha: 0.25,
+        weights: 'imagenet',
+        from: `${ASSETS}/mobilenet_v1_0.25_224/layers`,
+      });
       const before = tf.memory().numTensors;
       const knn = fewShot(base, { k: 3 });
       for (const [c, name] of CLASSES.entries()) await knn.addExample(shots[c], name);
