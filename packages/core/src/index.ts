@@ -10,6 +10,7 @@ export { SequentialModel, sequential } from './builder/sequential';
 export type { DatasetOptions, SplitOptions } from './data/dataset';
 export { Dataset, dataset } from './data/dataset';
 export type { ImageDatasetOptions } from './data/image-dataset';
+export type { ImageBatch, ImageStream } from './data/images/image-stream';
 export { fromDirectory, fromImages } from './data/image-dataset';
 export * from './data/images';
 export type { LabelInfo, LabelInput } from './data/labels';

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'INDEX_OUT_OF_RANGE',
   'EMPTY_TEXT',
   'TEXT_TOO_LONG',
+  'STREAM_UNSUPPORTED',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',

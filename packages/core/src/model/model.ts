@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
 import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
+import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
 import { GraftError, isGraftError } from '../errors/graft-error';
@@ -43,6 +44,8 @@ import { type ImageInput, type PredictInput, toPredictBatch } from './predict-in
 import { formatPredictions, type Prediction, taskFor } from './predictions';
 import { resumeFrom } from './resume';
 import { RuntimeRouter } from './runtime-routing';
+import { streamedCall } from './stream-call';
+import { streamOutputs } from './stream-predict';
 import { holdTrainingBackend } from './training-backend';
 
 export type { FitArgs, FitOptions } from './fit-options';
@@ -182,22 +185,23 @@ export class Model<P extends Prediction = Prediction> {
    * the feature stage, the loop, the callbacks, the history (docs/architecture.md).
    */
   async fit(...args: FitArgs): Promise<this> {
-    const call = parseFitArgs(args);
+    const parsed = parseFitArgs(args);
     const endFit = this.lifecycle.beginFit();
     const scope = new Scope();
     let release = () => {};
     try {
       const backend = await holdTrainingBackend();
       release = backend.release;
-      if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
-      if (!this.isBuilt && call.opts.seed !== undefined) this.fitSeed ??= call.opts.seed;
+      if (parsed.opts.checkpoint) await checkCheckpointTarget(parsed.opts.checkpoint.to);
+      if (!this.isBuilt && parsed.opts.seed !== undefined) this.fitSeed ??= parsed.opts.seed;
+      const progress = progressFor(parsed.options);
+      const call = await streamedCall(parsed, this.stage, progress, scope);
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
       const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
       const start = call.opts.resume
         ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
         : { epoch: 0, history: this.history };
-      const progress = progressFor(call.options);
       const staged = await stageInputs(this.stage, data, call.opts, progress, scope);
       const plan = await planFit(call, { stage: this.stage, data, inputs: staged, objective }, progress, scope);
       const { opts, inputs } = plan;
@@ -299,17 +303,22 @@ export class Model<P extends Prediction = Prediction> {
    * `number[]` is one sample; a tensor or deeper array is one sample when its rank is the model's sample rank and
    * a batch when it has one more dimension (say which with `{ batch }` to get the matching type).
    */
-  async predict(x: Dataset | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
+  async predict(x: Dataset | ImageStream | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
   async predict(x: ImageInput | number[] | tf.Tensor1D, options?: PredictOptions): Promise<P>;
   async predict(x: NumericInput, options: PredictOptions & { batch: true }): Promise<P[]>;
   async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
   async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
     this.lifecycle.usable('predict');
-    const { batch, single } = await toPredictBatch(x, this.stage, options.batch);
+    // a stream is decoded and predicted batch by batch (model/stream-predict.ts)
+    const stream = x instanceof ImageStream ? x : null;
+    const { batch, single } = stream
+      ? { batch: null, single: false }
+      : await toPredictBatch(x, this.stage, options.batch);
     let out: tf.Tensor | null = null;
     try {
-      out = await this.predictTensor(batch, options);
+      const run = (b: tf.Tensor) => this.predictTensor(b, options);
+      out = stream ? await streamOutputs(stream, run) : await run(batch as tf.Tensor);
       let rows = (await out.data()) as Float32Array;
       const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
       const net = this.net;
@@ -319,7 +328,7 @@ export class Model<P extends Prediction = Prediction> {
       const preds = formatPredictions(task, rows, width, this.classNames) as P[];
       return single ? preds[0] : preds;
     } finally {
-      batch.dispose();
+      batch?.dispose();
       out?.dispose();
     }
   }
