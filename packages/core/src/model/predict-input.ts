@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dataset } from '../data/dataset';
-import type { ImageStream } from '../data/images/image-stream';
 import { isImageLike } from '../data/image-dataset';
+import type { ImageStream } from '../data/images/image-stream';
 import { imagesToTensor } from '../data/images/images-to-tensor';
 import { toImageTensor } from '../data/images/to-image-tensor';
 import type { BrowserImageSource, ImageSource, PixelBuffer } from '../data/images/types';
