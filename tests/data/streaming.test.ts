@@ -131,6 +131,10 @@ describe.skipIf(!HAVE_ASSETS)('streamed image sources', () => {
       const pa = await a.predict(testS);
       const pb = await b.predict(testM);
       expect(pa.map((p) => p.label)).toEqual(pb.map((p) => p.label));
+      const ea = await a.evaluate(testS);
+      const eb = await b.evaluate(testM);
+      expect(ea.accuracy).toBe(eb.accuracy);
+      expect(Math.abs(ea.loss - eb.loss)).toBeLessThan(1e-4);
       await a.fit(trainS, { epochs: 2, seed: 3 });
       await b.fit(trainM, { epochs: 2, seed: 3 });
       expect(maxDiff(await trainable(a), await trainable(b))).toBeLessThan(1e-4);
@@ -196,6 +200,10 @@ describe.skipIf(!HAVE_ASSETS)('streamed image sources', () => {
     const m = tinyModel(2);
     await m.fit(s, { epochs: 1 });
     expect((await m.predict(s)).length).toBe(7);
+    const before = tf.memory().numTensors;
+    const scores = await m.evaluate(s);
+    expect(Object.keys(scores).sort()).toEqual(['accuracy', 'loss']);
+    expect(tf.memory().numTensors).toBe(before);
     await m.dispose();
     const paths = [...s.files];
     const out = await Promise.resolve()

@@ -45,6 +45,7 @@ import { formatPredictions, type Prediction, taskFor } from './predictions';
 import { resumeFrom } from './resume';
 import { RuntimeRouter } from './runtime-routing';
 import { streamedCall } from './stream-call';
+import { evaluateStream, streamLabelSet } from './stream-evaluate';
 import { streamOutputs } from './stream-predict';
 import { holdTrainingBackend } from './training-backend';
 
@@ -77,7 +78,7 @@ export type EvaluateResult<M extends string = string> = { loss: number } & Recor
 /** A model compiled with metrics `M`: evaluate reports each of them. */
 export interface Evaluates<M extends MetricName> {
   evaluate(
-    x: Dataset | NumericInput,
+    x: Dataset | ImageStream | NumericInput,
     y?: LabelInput | EvaluateOptions,
     options?: EvaluateOptions,
   ): Promise<EvaluateResult<M>>;
@@ -264,16 +265,22 @@ export class Model<P extends Prediction = Prediction> {
 
   /** Mean loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
   async evaluate(
-    x: Dataset | NumericInput,
+    x: Dataset | ImageStream | NumericInput,
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
     this.lifecycle.usable('evaluate');
-    const isDataset = x instanceof Dataset;
+    // a stream brings its labels up front and is decoded batch by batch (model/stream-evaluate.ts)
+    const stream = x instanceof ImageStream ? x : null;
+    const isDataset = x instanceof Dataset || stream !== null;
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
     checkBatchSize(batchSize);
     const scope = new Scope();
-    const raw = isDataset ? x : scope.own(toDataset(x, y as LabelInput));
+    const raw = stream
+      ? scope.own(streamLabelSet(stream))
+      : x instanceof Dataset
+        ? x
+        : scope.own(toDataset(x as NumericInput, y as LabelInput));
     try {
       await backends.ensure();
       await raw.validate();
@@ -281,11 +288,17 @@ export class Model<P extends Prediction = Prediction> {
       const info = await data.labels();
       if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
       const net = this.net;
-      checkSample(this.stage, data.sampleShape, 'x');
+      checkSample(this.stage, stream ? stream.sampleShape : data.sampleShape, 'x');
       const { lossFn, metricNames, metrics } = resolveObjective(this.objective, net, info);
-      const inputs = await this.stage.inference(data.x);
-      if (inputs !== data.x) scope.own(inputs);
-      const values = await evaluateTensors(net, lossFn, metrics, inputs, data.y as tf.Tensor, batchSize);
+      const spec = { net, loss: lossFn, metrics, batchSize };
+      const inference = (b: tf.Tensor) => this.stage.inference(b);
+      let values: number[];
+      if (stream) values = await evaluateStream(stream, data.y as tf.Tensor, inference, spec);
+      else {
+        const inputs = await inference(data.x);
+        if (inputs !== data.x) scope.own(inputs);
+        values = await evaluateTensors(net, lossFn, metrics, inputs, data.y as tf.Tensor, batchSize);
+      }
       const out: Record<string, number> = { loss: values[0] };
       metricNames.forEach((m, i) => {
         out[m] = values[i + 1];
