@@ -27,7 +27,9 @@ export { deleteCheckpoint, readCheckpoint } from './io/checkpoint';
 export type { ExportSource } from './io/exporters';
 export type { LoadOptions } from './io/save-load';
 export { loadModel } from './io/save-load';
+export type { ClassWeight } from './model/class-weight';
 export type { CompileOptions } from './model/compile';
+export type { ClassReport, ConfusionMatrix } from './model/confusion-matrix';
 export type { LossFn, LossName, MetricName } from './model/losses';
 export { LOSSES } from './model/losses';
 export type {
@@ -67,6 +69,8 @@ export type { OneCycle, OneCycleOptions } from './training/one-cycle';
 export type { ReduceLROnPlateau, ReduceLROnPlateauOptions } from './training/reduce-lr-on-plateau';
 export { callbacks } from './training/schedules';
 export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';
+export type { EmbedOptions } from './transfer/embed';
+export { embed } from './transfer/embed';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';
 export type { HeadOptions, HeadSpec } from './transfer/head-spec';

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'IMAGE_TOO_LARGE',
   'INDEX_OUT_OF_RANGE',
   'EMPTY_TEXT',
+  'NO_EXAMPLES',
   'TEXT_TOO_LONG',
   'STREAM_UNSUPPORTED',
   // options and building

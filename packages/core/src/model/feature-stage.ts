@@ -57,8 +57,11 @@ export interface FeatureStage {
   dispose(): void;
 }
 
+/** What input checks need of a stage: the sample shape it takes and its pixel preprocessing. */
+export type SampleSpec = Pick<FeatureStage, 'preprocessing' | 'sampleShape'>;
+
 /** Refuses a sample whose shape the stage does not take; images get their own wording and code. */
-export function checkSample(stage: FeatureStage, sample: number[], what: string): void {
+export function checkSample(stage: SampleSpec, sample: number[], what: string): void {
   const expected = stage.sampleShape();
   if (stage.preprocessing) {
     if (sample.length !== 3 || sample[2] !== 3) {

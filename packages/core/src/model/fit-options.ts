@@ -9,7 +9,11 @@ import { type ClassWeight, checkClassWeight } from './class-weight';
 import { checkLearningRate } from './optimizers';
 
 export interface FitOptions extends Callbacks {
-  /** Default 1, as Keras. */
+  /**
+   * Default 1, as Keras, for a network that trains whole. Differs on purpose for a head on cached features of a
+   * frozen base: given neither `epochs` nor `learningRate`, a linear head is solved and any other head trains
+   * with early stopping (docs/transfer-learning.md, "What fit does with no options"); `lastFit.solver` says which.
+   */
   epochs?: number;
   /** Default 32, as Keras. */
   batchSize?: number;
@@ -18,7 +22,10 @@ export interface FitOptions extends Callbacks {
   validationData?: Dataset | [NumericInput, LabelInput];
   /** Shuffle every epoch (default true). */
   shuffle?: boolean;
-  /** Seeds shuffling, the validation split and dropout: same seed, same backend, same weights. */
+  /**
+   * Seeds shuffling, the validation split, dropout, the head solver's folds and, on a model not built yet whose
+   * builder got no seed, the initial weights: same seed, same backend, same weights.
+   */
   seed?: number;
   /** Overrides the compiled learning rate (rebuilds the optimizer). */
   learningRate?: number;

@@ -15,8 +15,10 @@ import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
 import { restoringRate } from '../training/learning-rate';
+import { refuseStream } from '../transfer/stream-features';
 import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
+import { type ConfusionMatrix, confusionOf, type LabelledRun } from './confusion-matrix';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
 import { type FitData, own, resolveFitData, toDataset } from './fit-data';
@@ -263,14 +265,46 @@ export class Model<P extends Prediction = Prediction> {
     await this.runtimes.invalidate();
   }
 
-  /** Mean loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
+  /** Loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
   async evaluate(
     x: Dataset | ImageStream | NumericInput,
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
-    this.lifecycle.usable('evaluate');
-    // a stream brings its labels up front and is decoded batch by batch (model/stream-evaluate.ts)
+    return this.labelled('evaluate', x, y, options, async (run) => {
+      const { lossFn, metricNames, metrics } = run.objective;
+      const spec = { net: run.net, loss: lossFn, metrics, batchSize: run.batchSize };
+      // a stream brings its labels up front and is decoded batch by batch (model/stream-evaluate.ts)
+      const values = run.stream
+        ? await evaluateStream(run.stream, run.y, (b) => this.stage.inference(b), spec)
+        : await evaluateTensors(run.net, lossFn, metrics, run.inputs, run.y, run.batchSize);
+      const out: Record<string, number> = { loss: values[0] };
+      metricNames.forEach((m, i) => {
+        out[m] = values[i + 1];
+      });
+      return out as EvaluateResult;
+    });
+  }
+
+  /** Rows true classes, columns predicted (sklearn's layout), with per-class precision, recall, F1 and a text form. */
+  async confusionMatrix(
+    x: Dataset | NumericInput,
+    y?: LabelInput | EvaluateOptions,
+    options: EvaluateOptions = {},
+  ): Promise<ConfusionMatrix> {
+    if (x instanceof ImageStream) refuseStream('confusionMatrix reads a Dataset in memory');
+    return this.labelled('confusionMatrix', x, y, options, (run) => confusionOf(run, this.classNames));
+  }
+
+  /** The checks and data an evaluation runs on (evaluate, confusionMatrix), freed when `body` ends. */
+  private async labelled<T>(
+    what: string,
+    x: Dataset | ImageStream | NumericInput,
+    y: LabelInput | EvaluateOptions | undefined,
+    options: EvaluateOptions,
+    body: (run: LabelledRun & { stream: ImageStream | null }) => Promise<T>,
+  ): Promise<T> {
+    this.lifecycle.usable(what);
     const stream = x instanceof ImageStream ? x : null;
     const isDataset = x instanceof Dataset || stream !== null;
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
@@ -284,26 +318,17 @@ export class Model<P extends Prediction = Prediction> {
     try {
       await backends.ensure();
       await raw.validate();
-      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'evaluate'));
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, what));
       const info = await data.labels();
-      if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
+      if (!info) throw new GraftError('INVALID_LABEL', `${what} needs labels`);
       const net = this.net;
-      checkSample(this.stage, stream ? stream.sampleShape : data.sampleShape, 'x');
-      const { lossFn, metricNames, metrics } = resolveObjective(this.objective, net, info);
-      const spec = { net, loss: lossFn, metrics, batchSize };
-      const inference = (b: tf.Tensor) => this.stage.inference(b);
-      let values: number[];
-      if (stream) values = await evaluateStream(stream, data.y as tf.Tensor, inference, spec);
-      else {
-        const inputs = await inference(data.x);
-        if (inputs !== data.x) scope.own(inputs);
-        values = await evaluateTensors(net, lossFn, metrics, inputs, data.y as tf.Tensor, batchSize);
-      }
-      const out: Record<string, number> = { loss: values[0] };
-      metricNames.forEach((m, i) => {
-        out[m] = values[i + 1];
-      });
-      return out as EvaluateResult;
+      checkSample(this.stage, stream?.sampleShape ?? data.sampleShape, 'x');
+      const objective = resolveObjective(this.objective, net, info);
+      // a stream's pixels are read by the body, batch by batch; its Dataset holds labels only
+      const inputs = stream ? data.x : await this.stage.inference(data.x);
+      if (inputs !== data.x) scope.own(inputs);
+      const labels = data.y as tf.Tensor;
+      return await body({ net, objective, inputs, y: labels, batchSize, classNames: data.classNames, stream });
     } finally {
       scope.dispose();
     }

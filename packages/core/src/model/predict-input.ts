@@ -8,7 +8,7 @@ import type { BrowserImageSource, ImageSource, PixelBuffer } from '../data/image
 import { type NumericInput, toTensor } from '../data/tensorize';
 import { textRows } from '../data/text';
 import { describe, GraftError } from '../errors/graft-error';
-import { checkSample, type FeatureStage } from './feature-stage';
+import { checkSample, type SampleSpec } from './feature-stage';
 
 /** One image that is not a tensor: a path or URL, encoded bytes, decoded pixels, a browser image. */
 export type ImageInput = string | Uint8Array | ArrayBuffer | PixelBuffer | BrowserImageSource;
@@ -27,7 +27,7 @@ export interface PredictBatch {
  * or an array of images is a batch; one image is one sample; a tensor or nested array is one sample when its rank
  * is the sample's (e.g. `[4]` numbers for `inputShape: [4]`), else a batch `[n, ...sample]`.
  */
-export async function toPredictBatch(x: unknown, stage: FeatureStage, batch?: boolean): Promise<PredictBatch> {
+export async function toPredictBatch(x: unknown, stage: SampleSpec, batch?: boolean): Promise<PredictBatch> {
   if (batch !== undefined && typeof batch !== 'boolean')
     throw new GraftError('INVALID_OPTION', `expected predict's batch option as true or false, got ${describe(batch)}`);
   if (x instanceof Dataset) {
@@ -63,7 +63,7 @@ export async function toPredictBatch(x: unknown, stage: FeatureStage, batch?: bo
 /** The batch, once its samples fit the stage (freed if they do not). */
 function checked(
   b: PredictBatch,
-  stage: FeatureStage,
+  stage: SampleSpec,
   batch: boolean | undefined,
   sampleShape: (number | null)[],
   given = b.batch.shape,

@@ -21,22 +21,27 @@ export function metricValues(metrics: NamedMetric[], values: EpochValues): numbe
   return [values.means[0], ...metrics.map((m, i) => (m.result ? m.result(values.sums[i + 1]) : values.means[i + 1]))];
 }
 
-/** Runs `net` over (x, y) in batches without training: loss and metrics over all of it. */
-export async function evaluateTensors(
+/** Runs `net` over (x, y) in batches without training: the loss and each metric's accumulated values. */
+export async function evaluateSums(
   net: LayersModel,
   loss: LossFn,
   metrics: NamedMetric[],
   x: tf.Tensor,
   y: tf.Tensor,
   batchSize: number,
-): Promise<number[]> {
+): Promise<EpochValues> {
   const acc = new Accumulator();
   try {
     addEvaluation(acc, { net, loss, metrics, batchSize }, x, y);
-    return metricValues(metrics, await acc.read());
+    return await acc.read();
   } finally {
     acc.clear();
   }
+}
+
+/** The loss and metrics over all of (x, y), by batches without training. */
+export async function evaluateTensors(...args: Parameters<typeof evaluateSums>): Promise<number[]> {
+  return metricValues(args[2], await evaluateSums(...args));
 }
 
 /** What one evaluation runs: the network, its loss and metrics, and the batch size. */

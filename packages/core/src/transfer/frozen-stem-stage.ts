@@ -8,6 +8,7 @@ import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '
 import { dropoutLayers } from '../training/random-layers';
 import type { Backbone, Preprocessing } from './backbone';
 import { computeFeatures, FEATURE_BATCH } from './compute-features';
+import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
 import { refuseStream, streamFeatures, streamRefusal } from './stream-features';
@@ -163,20 +164,8 @@ export class FrozenStemStage implements FeatureStage {
     return computeFeatures(x, (rows) => this.extract(rows), report);
   }
 
-  private async extract(rows: tf.Tensor): Promise<tf.Tensor> {
-    const input = this.runtime(rows);
-    try {
-      if (this.backbone.kind === 'layers') {
-        const stem = this.nets.stem();
-        return tf.tidy(() => stem.apply(input, { training: false }) as tf.Tensor);
-      }
-      const f = await this.backbone.extract(input);
-      if (f.rank <= 2) return f;
-      const flat = tf.reshape(f, [f.shape[0], -1]);
-      f.dispose();
-      return flat;
-    } finally {
-      if (input !== rows) input.dispose();
-    }
+  /** Features of one batch of raw rows (the base frozen or not: this is inference). */
+  extract(rows: tf.Tensor): Promise<tf.Tensor> {
+    return extractRows(this.backbone, () => this.nets.stem(), this.pre, rows);
   }
 }

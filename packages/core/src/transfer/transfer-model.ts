@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
@@ -5,10 +6,12 @@ import type { FitOptions } from '../model/fit-options';
 import { setBatchNormMode } from '../model/frozen-batchnorm';
 import { Model } from '../model/model';
 import { checkLearningRate } from '../model/optimizers';
+import type { PredictInput } from '../model/predict-input';
 import type { PredictionFor } from '../model/prediction-types';
 import type { ClassPrediction, Prediction, Task } from '../model/predictions';
 import { OneCycle, type OneCycleOptions } from '../training/one-cycle';
 import type { Backbone, Preprocessing } from './backbone';
+import { type EmbedSource, embedInput, rawSampleSpec } from './embed-input';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
 import { checkUnits, classifier, type HeadSpec, isHeadSpec } from './head-spec';
@@ -205,6 +208,21 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     const lr = fineTuneLearningRate ?? headRate / 200;
     await this.fit(data, { ...fit, epochs, learningRate: lr, callbacks: scheduled({ pctStart: 0.3, div: 5 }) });
     return this;
+  }
+
+  /**
+   * Base features of images or texts, as `embed(model, x)`: the base up to the cut, pooled and preprocessed as this
+   * model's is, in batches; [n, d] float32, the caller's to dispose. Needs no head.
+   */
+  async embed(x: PredictInput): Promise<tf.Tensor2D> {
+    return (await embedInput(x, this.embedSource())).embeddings;
+  }
+
+  /** @internal What `embed` runs: this model's base, cut, pooling and preprocessing. */
+  embedSource(): EmbedSource {
+    this.lifecycle.usable('embed');
+    const stage = this.frozenStem;
+    return { spec: rawSampleSpec(this.backbone, stage.preprocessing), extract: (rows) => stage.extract(rows) };
   }
 
   /** Drops cached base features (changes to the base are detected without this; it frees the memory). */
