@@ -6,7 +6,7 @@
  * the tokenizer's own share is measured apart (it runs in plain JavaScript on every backend).
  *
  * Run: node --conditions=graft-source --import tsx bench/text-embed.ts
- * Env: BENCH_BACKENDS (default cpu,wasm), BENCH_TEXTS (default 256), BENCH_BATCH (default 32), BENCH_ROUNDS (default 3)
+ * Env: BENCH_BACKENDS (default cpu,wasm), BENCH_TEXTS (default 32: cpu is slow), BENCH_BATCH (default 32), BENCH_ROUNDS (default 3)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +17,7 @@ import { backends } from '@graftjs/core';
 import { type SentenceEncoder, sentenceEncoder } from '@graftjs/zoo';
 
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
-const TEXTS = Number(process.env.BENCH_TEXTS ?? 256);
+const TEXTS = Number(process.env.BENCH_TEXTS ?? 32);
 const BATCH = Number(process.env.BENCH_BATCH ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -15,7 +15,7 @@ export async function runTextSpam(): Promise<SmsRow[] | null> {
     console.log(`text: SKIPPED, ${SMS} is absent (the SMS Spam Collection, see ../shared/assets/README.md)`);
     return null;
   }
-  // the encoder runs on wasm where it is registered (cpu embeds several times slower)
+  // the encoder runs on wasm where it is registered (cpu embeds about 30x slower, docs/benchmarks.md)
   if ((await backends.list()).some((b) => b.name === 'wasm' && b.available)) await backends.use('wasm');
   const encoder = await sentenceEncoder();
   const rows = await compareOnSms(encoder, sms, { perClass: [10, 50], test: TEST });

@@ -9,7 +9,7 @@ import { FUZZ_MAX_PIXELS, loadMutatedImage } from './fuzz/image-bytes';
 import { loadMutated } from './fuzz/model-json';
 import { loadMutatedOnnx, type OnnxSeed } from './fuzz/onnx-bytes';
 import { runCase } from './fuzz/outcome';
-import { type FuzzSeeds, fuzzImages, fuzzModelJson, fuzzOnnx, prepareFuzz } from './fuzz/run-fuzz';
+import { type FuzzSeeds, fuzzCheckpoints, fuzzImages, fuzzModelJson, fuzzOnnx, prepareFuzz } from './fuzz/run-fuzz';
 import { prepareBackend, RELIABILITY_BACKENDS, releaseBackend } from './training-backends';
 
 // Hostile files (model folders, ONNX, PNG/JPEG headers): every load ends in success or a GraftError, never another error, a hang, a leak or a
@@ -76,6 +76,17 @@ describe.each(RELIABILITY_BACKENDS)('fuzzing the file readers on %s', (backend) 
     expect(tally.total).toBe(RUNS);
     expect(tally.counts.get('IMAGE_TOO_LARGE') ?? 0).toBeGreaterThan(0); // the mutations reach the bound
     expect(tally.counts.get('INVALID_IMAGE') ?? 0).toBeGreaterThan(0);
+  });
+
+  // every resume ends resumed, or refused with the weights untouched (the checksum, then the whole header and
+  // every tensor spec checked before a weight is written); half the cases reseal the checksum to reach past it
+  it(`${RUNS} mutated checkpoints through fit({ resume })`, async () => {
+    const tally = await fuzzCheckpoints(seeds.dir, RUNS, SEED);
+    console.log(`[reliability] fuzz checkpoints on ${backend}: ${tally.total} cases (seed ${SEED}): ${tally}`);
+    expect(tally.total).toBe(RUNS + 1);
+    expect(tally.counts.get('ok') ?? 0).toBeGreaterThan(0); // the unmutated seed resumes
+    expect(tally.counts.get('CHECKSUM_MISMATCH') ?? 0).toBeGreaterThan(0);
+    expect(tally.counts.size).toBeGreaterThan(3); // resealed cases reach the checks behind the checksum
   });
 
   // tfjs builds layers one by one; when a later one fails, the weights of the earlier ones must be freed too.

@@ -167,8 +167,8 @@ const switches: LifecycleCase[] = [
   },
 ];
 
-/** Data whose loss overflows at once: finite inputs near float32's limit (beyond it, the data check refuses them). */
-const overflowing = (ctx: LifecycleContext) => ctx.x.map((r) => r.map((v) => (v < 0 ? -3e38 : 3e38)));
+/** Data whose loss overflows at once: every input at ±3e38, within float32 (so accepted), overflowing in the first layer. */
+const overflowing = (ctx: LifecycleContext) => ctx.x.map((r) => r.map((v) => (v >= 0 ? 3e38 : -3e38)));
 
 const afterErrors: LifecycleCase[] = [
   {

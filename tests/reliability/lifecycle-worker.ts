@@ -16,7 +16,11 @@ function data(): TrainingData {
 function silentWorker() {
   const { port1, port2 } = new MessageChannel();
   port1.start();
-  return { port: port2, close: () => (port1.close(), port2.close()) };
+  const close = () => {
+    port1.close();
+    port2.close();
+  };
+  return { port: port2, close };
 }
 
 /** A worker that says it is working every few ms but never finishes and ignores aborts. */

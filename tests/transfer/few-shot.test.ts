@@ -78,7 +78,7 @@ describe('fewShot against brute-force nearest neighbours on random vectors', () 
       const e = d.map((v) => Math.exp(-v / 2));
       const sum = e.reduce((a, b) => a + b, 0);
       expect(got[i].index).toBe(d.indexOf(Math.min(...d)));
-      got[i].probabilities.forEach((p, j) => expect(p).toBeCloseTo(e[j] / sum, 5));
+      for (const [j, p] of got[i].probabilities.entries()) expect(p).toBeCloseTo(e[j] / sum, 5);
     }
   });
 
@@ -186,7 +186,14 @@ describe('embed on a layers base', () => {
     expect(tf.memory().numTensors).toBe(before);
     // one sample [8, 8, 3]: one prediction; a batch [n, 8, 8, 3]: a list
     expect(Array.isArray(one)).toBe(false);
-    expect((all as { label: string }[]).map((p) => p.label)).toEqual(['left', 'left', 'left', 'right', 'right', 'right']);
+    expect((all as { label: string }[]).map((p) => p.label)).toEqual([
+      'left',
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+    ]);
     expect(knn.save().base).toBe(model.name);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { checkpointMutations, mutateCheckpoint, resumeMutated } from './checkpoint-bytes';
 import { type ImageSeed, imageMutations, imageSeeds, loadMutatedImage, mutateImage } from './image-bytes';
 import { loadMutated, type ModelFiles, modelJsonMutations, readModelFiles } from './model-json';
 import { loadMutatedOnnx, type OnnxSeed, onnxMutations } from './onnx-bytes';
@@ -70,5 +71,33 @@ export async function fuzzImages(seeds: FuzzSeeds, runs: number, seed: number): 
     }),
     { numRuns: runs, seed },
   );
+  return tally;
+}
+
+/**
+ * `runs` mutated checkpoints through `fit({ resume })` of a tiny model trained two epochs (so a resume has nothing
+ * left to train): each ends resumed or in a GraftError with the weights untouched, and no leak.
+ */
+export async function fuzzCheckpoints(dir: string, runs: number, seed: number): Promise<Tally> {
+  const { blobs } = await import('../../helpers/data');
+  const { tinyClassifier } = await import('../fixtures');
+  const { readFileSync } = await import('node:fs');
+  const data = blobs(12);
+  const model = tinyClassifier();
+  const path = join(dir, 'seed.ckpt');
+  const tally = new Tally();
+  try {
+    await model.fit(data.x, data.y, { epochs: 2, batchSize: 8, checkpoint: { to: path } });
+    const valid = new Uint8Array(readFileSync(path));
+    tally.add(await resumeMutated(model, join(dir, 'as-is.ckpt'), valid, data));
+    await fc.assert(
+      fc.asyncProperty(checkpointMutations, async (m) => {
+        tally.add(await resumeMutated(model, join(dir, 'case.ckpt'), await mutateCheckpoint(valid, m), data));
+      }),
+      { numRuns: runs, seed },
+    );
+  } finally {
+    model.dispose();
+  }
   return tally;
 }

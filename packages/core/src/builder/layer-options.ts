@@ -1,16 +1,26 @@
 import type { Activation } from './activations';
 
-type Initializer =
-  | 'glorotUniform'
-  | 'glorotNormal'
-  | 'heNormal'
-  | 'heUniform'
-  | 'zeros'
-  | 'ones'
-  | 'randomNormal'
-  | 'randomUniform'
-  | 'leCunNormal'
-  | 'leCunUniform';
+/**
+ * tfjs' initializer names (Keras' in camelCase), each with its tfjs/Keras default arguments. Not 'constant': it
+ * needs a value, which a name cannot carry (tfjs refuses it too).
+ */
+export const INITIALIZERS = [
+  'glorotNormal',
+  'glorotUniform',
+  'heNormal',
+  'heUniform',
+  'identity',
+  'leCunNormal',
+  'leCunUniform',
+  'ones',
+  'orthogonal',
+  'randomNormal',
+  'randomUniform',
+  'truncatedNormal',
+  'varianceScaling',
+  'zeros',
+] as const;
+type Initializer = (typeof INITIALIZERS)[number];
 type Regularizer = { l1?: number; l2?: number };
 export type Padding = 'valid' | 'same';
 type Pair = number | [number, number];
@@ -48,6 +58,18 @@ export interface DepthwiseConv2dOptions extends Named {
   depthwiseInitializer?: Initializer;
 }
 
+/** Keras SeparableConv2D options: a depthwise convolution, then a pointwise 1x1 one. */
+export interface SeparableConv2dOptions extends Named {
+  depthMultiplier?: number;
+  strides?: Pair;
+  padding?: Padding;
+  activation?: Activation;
+  useBias?: boolean;
+  depthwiseInitializer?: Initializer;
+  pointwiseInitializer?: Initializer;
+  biasInitializer?: Initializer;
+}
+
 export interface PoolOptions extends Named {
   /** Default: the pool size, as Keras. */
   strides?: Pair;
@@ -80,6 +102,11 @@ export interface Conv2dConfig extends Conv2dOptions {
 }
 
 export interface DepthwiseConv2dConfig extends DepthwiseConv2dOptions {
+  kernelSize: Pair;
+}
+
+export interface SeparableConv2dConfig extends SeparableConv2dOptions {
+  filters: number;
   kernelSize: Pair;
 }
 

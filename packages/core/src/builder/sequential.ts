@@ -13,11 +13,15 @@ import {
   type DepthwiseConv2dOptions,
   type DropoutConfig,
   type DropoutOptions,
+  INITIALIZERS,
   isConfig,
   type Pair,
   type PoolConfig,
   type PoolOptions,
+  type SeparableConv2dConfig,
+  type SeparableConv2dOptions,
 } from './layer-options';
+import { buildFunctional, type LayerFactory, type SeededInit, type Step } from './residual';
 
 export interface SequentialOptions {
   /** Shape of one sample, without the batch dimension (Keras `input_shape`). */
@@ -27,10 +31,35 @@ export interface SequentialOptions {
   name?: string;
 }
 
-type LayerFactory = (
-  first: { inputShape?: number[] },
-  init: (i: number, kind: 'kernel' | 'depthwise') => unknown,
-) => tfl.layers.Layer;
+/** What a residual block's callback gets: the layer methods of a sequential model (its other methods do not count). */
+export type LayerStack = Pick<
+  SequentialModel,
+  | 'dense'
+  | 'conv2d'
+  | 'separableConv2d'
+  | 'depthwiseConv2d'
+  | 'maxPool2d'
+  | 'avgPool2d'
+  | 'globalAvgPool2d'
+  | 'globalMaxPool2d'
+  | 'batchNorm'
+  | 'dropout'
+  | 'activation'
+  | 'flatten'
+  | 'reshape'
+  | 'residual'
+>;
+
+/** Refuses an initializer name tfjs does not have, at the call that names it. */
+function initializers(options: object, layer: string): void {
+  for (const [key, v] of Object.entries(options)) {
+    if (key.endsWith('Initializer') && v !== undefined && !(INITIALIZERS as readonly unknown[]).includes(v))
+      throw new GraftError(
+        'INVALID_LAYER',
+        `expected ${layer} ${key} among ${INITIALIZERS.join(', ')}, got ${describe(v)}`,
+      );
+  }
+}
 
 function positiveInt(v: unknown, what: string): void {
   if (!(typeof v === 'number' && Number.isInteger(v) && v > 0)) {
@@ -57,7 +86,7 @@ function padding(v: unknown): void {
  * Built on tfjs-layers on first use; layers cannot be added after that.
  */
 export class SequentialModel<P extends Prediction = Prediction> extends Model<P> {
-  private readonly factories: LayerFactory[] = [];
+  private readonly factories: Step[] = [];
   private readonly options: SequentialOptions;
 
   constructor(options: SequentialOptions) {
@@ -75,7 +104,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
     this.options = { ...options, inputShape: [...options.inputShape] };
   }
 
-  private add(factory: LayerFactory): this {
+  private add(factory: Step): this {
     this.lifecycle.idle('adding a layer');
     if (this.isBuilt) {
       throw new GraftError(
@@ -110,6 +139,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
     }
     positiveInt(units, 'dense units');
     checkActivation(options.activation, 'dense');
+    initializers(options, 'dense');
     return this.add((first, init) =>
       tfl.layers.dense({
         ...first,
@@ -136,6 +166,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
     padding(options.padding);
     undilated(options, 'conv2d', 'tfjs 4.22 has no gradient for dilated convolutions');
     checkActivation(options.activation, 'conv2d');
+    initializers(options, 'conv2d');
     const idx = this.factories.length;
     return this.add((first, init) =>
       tfl.layers.conv2d({
@@ -163,6 +194,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
     padding(options.padding);
     undilated(options, 'depthwiseConv2d', 'tfjs-layers 4.22 ignores it, which would build an undilated layer');
     checkActivation(options.activation, 'depthwiseConv2d');
+    initializers(options, 'depthwiseConv2d');
     const idx = this.factories.length;
     return this.add((first, init) =>
       tfl.layers.depthwiseConv2d({
@@ -172,6 +204,60 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
         depthwiseInitializer: (options.depthwiseInitializer ?? init(idx, 'depthwise')) as never,
       } as never),
     );
+  }
+
+  /**
+   * Depthwise-separable 2D convolution (Keras SeparableConv2D): a depthwise convolution, then a 1x1 one to
+   * `filters` channels. Also `separableConv2d({ filters, kernelSize, ...options })`.
+   */
+  separableConv2d(filters: number, kernelSize: Pair, options?: SeparableConv2dOptions): this;
+  separableConv2d(config: SeparableConv2dConfig): this;
+  separableConv2d(
+    filters: number | SeparableConv2dConfig,
+    kernelSize?: Pair,
+    options: SeparableConv2dOptions = {},
+  ): this {
+    if (isConfig<SeparableConv2dConfig>(filters)) {
+      const { filters: f, kernelSize: k, ...rest } = filters;
+      return this.separableConv2d(f, k, rest);
+    }
+    positiveInt(filters, 'separableConv2d filters');
+    pair(kernelSize, 'separableConv2d kernelSize');
+    if (options.strides !== undefined) pair(options.strides, 'separableConv2d strides');
+    if (options.depthMultiplier !== undefined) positiveInt(options.depthMultiplier, 'depthMultiplier');
+    padding(options.padding);
+    undilated(options, 'separableConv2d', 'tfjs 4.22 has no gradient for dilated convolutions');
+    checkActivation(options.activation, 'separableConv2d');
+    initializers(options, 'separableConv2d');
+    const idx = this.factories.length;
+    return this.add((first, init) =>
+      tfl.layers.separableConv2d({
+        ...first,
+        filters,
+        kernelSize,
+        ...options,
+        depthwiseInitializer: (options.depthwiseInitializer ?? init(idx, 'depthwise')) as never,
+        pointwiseInitializer: (options.pointwiseInitializer ?? init(idx, 'pointwise')) as never,
+      } as never),
+    );
+  }
+
+  /**
+   * A residual block (Keras' functional `layers.add([block(x), x])`): the layers `block` adds to the stack it gets,
+   * then their output plus the block's input. When the block changes the shape, the input is projected first, as in
+   * Keras' mini-Xception: a 1x1 convolution to the block's channels strided to its size (a dense layer on vectors).
+   * A model with a residual block is built as a tfjs functional model; saved and loaded as any other.
+   */
+  residual(block: (b: LayerStack) => LayerStack, options: { name?: string } = {}): this {
+    if (typeof block !== 'function')
+      throw new GraftError('INVALID_LAYER', `expected residual((b) => b.conv2d(...)...), got ${describe(block)}`);
+    const stack = new SequentialModel({ inputShape: this.options.inputShape });
+    const out = block(stack);
+    if (out !== stack)
+      throw new GraftError('INVALID_LAYER', 'expected the residual callback to return the stack it was given (b)');
+    if (stack.factories.length === 0)
+      throw new GraftError('INVALID_LAYER', 'expected a residual block with at least one layer, got none');
+    return this.add({ block: [...stack.factories], name: options.name });
   }
 
   /** Max pooling (Keras MaxPooling2D); strides default to the pool size. Also `maxPool2d({ poolSize })`. */
@@ -283,13 +369,17 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
       throw new GraftError('NOT_BUILT', 'the sequential model has no layers: add at least one (e.g. .dense(10))');
     }
     const seed = this.options.seed ?? this.fitSeed;
-    const init = (i: number, _kind: 'kernel' | 'depthwise') =>
-      seed === undefined ? undefined : tfl.initializers.glorotUniform({ seed: seed * 7919 + i });
+    // pointwise kernels draw from their own seed range, apart from the depthwise kernel of the same layer
+    const init: SeededInit = (i, kind) =>
+      seed === undefined
+        ? undefined
+        : tfl.initializers.glorotUniform({ seed: seed * 7919 + i + (kind === 'pointwise' ? 104729 : 0) });
+    if (this.factories.some((f) => typeof f !== 'function')) return this.buildResidual(init);
     const model = tfl.sequential({ name: this.options.name });
     let pending: tfl.layers.Layer | null = null;
     try {
       this.factories.forEach((f, i) => {
-        pending = f(i === 0 ? { inputShape: this.options.inputShape } : {}, init);
+        pending = (f as LayerFactory)(i === 0 ? { inputShape: this.options.inputShape } : {}, init);
         model.add(pending);
         pending = null;
       });
@@ -304,6 +394,18 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
       throw new GraftError('INVALID_LAYER', `the layers do not fit together: ${(e as Error).message}`);
     }
     return model;
+  }
+
+  /** The functional build of a stack with residual blocks; frees every layer made if the layers do not fit. */
+  private buildResidual(init: SeededInit): tfl.LayersModel {
+    const made: tfl.layers.Layer[] = [];
+    try {
+      return buildFunctional(this.factories, this.options.inputShape, init, made, this.options.name);
+    } catch (e) {
+      for (const l of made) for (const w of l.weights) w.dispose();
+      if (e instanceof GraftError) throw e;
+      throw new GraftError('INVALID_LAYER', `the layers do not fit together: ${(e as Error).message}`);
+    }
   }
 }
 

@@ -31,18 +31,8 @@ export async function evaluateSums(
   batchSize: number,
 ): Promise<EpochValues> {
   const acc = new Accumulator();
-  const n = x.shape[0];
-  const source = batchSource(x, y);
-  const order = identityOrder(n);
   try {
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      tf.tidy(() => {
-        const { xb, yb } = source.take(order.subarray(start, start + size));
-        const pred = net.apply(xb, { training: false }) as tf.Tensor;
-        acc.add([loss(yb, pred), ...metrics.map((m) => m.fn(yb, pred))], size);
-      });
-    }
+    addEvaluation(acc, { net, loss, metrics, batchSize }, x, y);
     return await acc.read();
   } finally {
     acc.clear();
@@ -52,4 +42,28 @@ export async function evaluateSums(
 /** The loss and metrics over all of (x, y), by batches without training. */
 export async function evaluateTensors(...args: Parameters<typeof evaluateSums>): Promise<number[]> {
   return metricValues(args[2], await evaluateSums(...args));
+}
+
+/** What one evaluation runs: the network, its loss and metrics, and the batch size. */
+export interface EvaluationSpec {
+  net: LayersModel;
+  loss: LossFn;
+  metrics: NamedMetric[];
+  batchSize: number;
+}
+
+/** Adds the loss and metrics of `net` over (x, y), batch by batch, to `acc` (read once all parts are in). */
+export function addEvaluation(acc: Accumulator, spec: EvaluationSpec, x: tf.Tensor, y: tf.Tensor): void {
+  const { net, loss, metrics, batchSize } = spec;
+  const n = x.shape[0];
+  const source = batchSource(x, y);
+  const order = identityOrder(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    tf.tidy(() => {
+      const { xb, yb } = source.take(order.subarray(start, start + size));
+      const pred = net.apply(xb, { training: false }) as tf.Tensor;
+      acc.add([loss(yb, pred), ...metrics.map((m) => m.fn(yb, pred))], size);
+    });
+  }
 }
