@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
 
@@ -22,6 +23,16 @@ const nodeOnlyImports: EsbuildPlugin = {
     });
   },
 };
+
+/** Rollup (treeshake) appends its own sourceMappingURL comment after esbuild's: keep one. */
+function oneMapComment(outDir: string): void {
+  for (const file of readdirSync(outDir).filter((f) => /\.c?js$/.test(f))) {
+    const path = `${outDir}/${file}`;
+    const code = readFileSync(path, 'utf8');
+    const once = code.replace(/(\/\/# sourceMappingURL=[^\n]+)\n\1\s*$/, '$1\n');
+    if (once !== code) writeFileSync(path, once);
+  }
+}
 
 // One config builds every package to ESM + CJS, each with its own declarations (.d.ts for `import`,
 // .d.cts for `require`, as the exports map's nested `types` conditions name them). Dependencies stay
@@ -67,8 +78,12 @@ export default defineConfig(
       outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
       tsconfig: 'tsconfig.json',
       esbuildPlugins: [nodeOnlyImports],
-      // the .wasm binaries travel in @graftjs/backend-wasm's dist, next to the module that names them
-      onSuccess: name === 'backend-wasm' ? 'node packages/backend-wasm/scripts/copy-wasm.mjs' : undefined,
+      onSuccess: async () => {
+        oneMapComment(`packages/${name}/dist`);
+        // the .wasm binaries travel in @graftjs/backend-wasm's dist, next to the module that names them
+        if (name === 'backend-wasm')
+          execFileSync('node', ['packages/backend-wasm/scripts/copy-wasm.mjs'], { stdio: 'inherit' });
+      },
     };
   }),
 );

@@ -1,15 +1,16 @@
 /**
  * Hostile-file fuzzing at scale (issue 7, item 5): the same properties as tests/reliability/fuzz-files.test.ts,
- * 10,000 cases each by default. Every mutated model.json/weights.bin folder (core `loadModel`) and every mutated
- * ONNX file (`onnxBackbone`) must load or throw a GraftError: never another error type, a hang (10 s), or a
- * polluted prototype, or a leaked tensor. A failure prints fast-check's counterexample and exits 1.
+ * 10,000 cases each by default. Every mutated model.json/weights.bin folder (core `loadModel`), every mutated
+ * ONNX file (`onnxBackbone`) and every PNG/JPEG with mutated headers (`toImageTensor`) must load or throw a
+ * GraftError: never another error type, a hang (10 s), or a polluted prototype, or a leaked tensor. A failure prints fast-check's counterexample and exits 1.
  *
  * Run: node --conditions=graft-source --import tsx bench/fuzz.ts
- * Env: FUZZ_RUNS (cases per reader, default 10000), FUZZ_SEED (default 20261128), FUZZ_ONLY (model-json | onnx).
+ * Env: FUZZ_RUNS (cases per reader, default 10000), FUZZ_SEED (default 20261128),
+ * FUZZ_ONLY (model-json | onnx | image).
  */
 import '@graftjs/backend-onnx';
 import { backends } from '@graftjs/core';
-import { fuzzModelJson, fuzzOnnx, prepareFuzz } from '../tests/reliability/fuzz/run-fuzz';
+import { fuzzImages, fuzzModelJson, fuzzOnnx, prepareFuzz } from '../tests/reliability/fuzz/run-fuzz';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
@@ -25,6 +26,7 @@ try {
   for (const [name, run] of [
     ['model.json (loadModel)', fuzzModelJson],
     ['ONNX (onnxBackbone)', fuzzOnnx],
+    ['image headers (toImageTensor, PNG/JPEG)', fuzzImages],
   ] as const) {
     if (ONLY && !name.toLowerCase().startsWith(ONLY.replace('-', '.'))) continue;
     const started = performance.now();

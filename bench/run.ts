@@ -21,6 +21,7 @@ const DEFAULT_SCRIPTS = [
   'onnx-predict.ts',
   'feature-cache.ts',
   'bundle-size.ts',
+  'text-embed.ts',
 ];
 
 function resolveScript(arg: string): string | null {

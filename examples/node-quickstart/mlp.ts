@@ -1,5 +1,4 @@
-import { backends, type ClassPrediction, Dataset, sequential } from 'graftjs';
-import { confusionMatrix } from './confusion';
+import { backends, Dataset, sequential } from 'graftjs';
 import { loadDigits } from './digits';
 import { progressBar } from './progress-bar';
 
@@ -22,7 +21,7 @@ export async function runMlp(): Promise<number> {
     .dense(10, { activation: 'softmax' });
 
   const t0 = performance.now();
-  await mlp.fit(train, { epochs: 10, batchSize: 32, seed: 1, onProgress: progressBar('MLP') });
+  await mlp.fit(train, { epochs: 10, batchSize: 32, seed: 1, callbacks: [progressBar('MLP')] });
   const seconds = (performance.now() - t0) / 1000;
 
   const { loss, accuracy } = await mlp.evaluate(test);
@@ -31,15 +30,7 @@ export async function runMlp(): Promise<number> {
     `test accuracy: ${(accuracy * 100).toFixed(2)}% (loss ${loss.toFixed(4)}) on ${test.size} held-out digits`,
   );
 
-  const predictions = (await mlp.predict(test.x)) as ClassPrediction[];
-  const truth = await test.classIndices();
-  console.log(
-    confusionMatrix(
-      truth,
-      predictions.map((p) => p.index),
-      classNames,
-    ),
-  );
+  console.log(String(await mlp.confusionMatrix(test)));
   train.dispose();
   test.dispose();
   await mlp.dispose();

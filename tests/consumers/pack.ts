@@ -217,11 +217,27 @@ async function deriveLock(
   } as never;
 }
 
+/**
+ * The registry's tarball URL where the repo's lockfile leaves it out (it records only version and integrity):
+ * with it, `npm ci --offline` reads the tarball from the cache by that URL and needs no registry metadata, which
+ * the cache may hold only in another form (a packument fetched by `npm install` rather than `npm ci`).
+ */
+function withTarballUrl(path: string, entry: LockEntry): LockEntry {
+  if (entry.resolved || entry.link || !entry.version) return entry;
+  // an alias (`"string-width-cjs": "npm:string-width@4"`) records the real name
+  const name =
+    typeof entry.name === 'string'
+      ? entry.name
+      : path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  const file = `${name.split('/').pop()}-${entry.version}.tgz`;
+  return { ...entry, resolved: `https://registry.npmjs.org/${name}/-/${file}` };
+}
+
 async function lockEntry(root: Lock, path: string, tarballs: Tarballs): Promise<LockEntry> {
   const { dev, devOptional, peer, ...entry } = root.packages[path];
   if (devOptional) entry.optional = true;
   const name = Object.keys(workspaces).find((n) => workspaces[n] === path);
-  if (!name) return entry;
+  if (!name) return withTarballUrl(path, entry);
   // A graft package: resolved from its tarball, with the dependencies the packed manifest declares.
   const tarball = tarballs[name];
   const integrity = `sha512-${createHash('sha512')

@@ -6,7 +6,7 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 
-function crc32(bytes: Uint8Array): number {
+export function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
   for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -21,19 +21,23 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return out;
 }
 
-/** A real PNG file of one solid RGB colour (for folder-reading tests that need no photos). */
-export function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
+/** A PNG file from raw scanlines (each row led by its filter byte), `depth`-bit samples of `colourType` (0 grey, 2 RGB). */
+export function pngFile(width: number, height: number, depth: number, colourType: number, raw: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const row = [0, ...Array.from({ length: width }, () => rgb).flat()];
-  const raw = Buffer.from(Array.from({ length: height }, () => row).flat());
+  ihdr.set([depth, colourType, 0, 0, 0], 8); // deflate, no filter method, no interlace
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([
     signature,
     chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
     chunk('IEND', new Uint8Array()),
   ]);
+}
+
+/** A real PNG file of one solid RGB colour (for folder-reading tests that need no photos). */
+export function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const row = [0, ...Array.from({ length: width }, () => rgb).flat()];
+  return pngFile(width, height, 8, 2, Buffer.from(Array.from({ length: height }, () => row).flat()));
 }

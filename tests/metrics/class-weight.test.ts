@@ -3,20 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
-
-/** dense(3) softmax with an identity kernel: the input rows are log-probabilities, the output those probabilities. */
-function softmaxScorer() {
-  const model = sequential({ inputShape: [3], seed: 1 }).dense(3, { activation: 'softmax' });
-  model.net.layers[0].setWeights([tf.eye(3), tf.zeros([3])]);
-  return model;
-}
-
-/** dense(1) with weight 1 and bias 0: the input is the logit. */
-function binaryScorer(activation: 'sigmoid' | 'linear') {
-  const model = sequential({ inputShape: [1], seed: 1 }).dense(1, { activation });
-  model.net.layers[0].setWeights([tf.tensor2d([[1]]), tf.tensor1d([0])]);
-  return model;
-}
+import { binaryScorer, softmaxScorer } from './scorers';
 
 /** Six samples, predicted class 0 0 1 2 2 1 with probability 0.6 (0.2 elsewhere); true classes below. */
 const PREDICTED = [0, 0, 1, 2, 2, 1];
@@ -136,7 +123,7 @@ describe('classWeight: what it refuses, with nothing changed', () => {
   });
 
   it.each([
-    ['an unknown class name', { dog: 2 }, 'LABEL_OUT_OF_RANGE', /class names \[ant, bee, cat\].*"dog"/],
+    ['an unknown class name', { dog: 2 }, 'UNKNOWN_CLASS', /class names \[ant, bee, cat\].*"dog"/],
     ['an index past the classes', { 3: 2 }, 'LABEL_OUT_OF_RANGE', /0\.\.2.*"3"/],
     ['a negative weight', { 0: -1 }, 'INVALID_OPTION', /finite numbers >= 0.*-1/],
     ['a non-finite weight', { 1: Number.POSITIVE_INFINITY }, 'INVALID_OPTION', /finite numbers >= 0/],

@@ -1,24 +1,14 @@
-import { isGraftError, sequential } from '@graftjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isGraftError, loadModel, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 import { blobs } from '../helpers/data';
+import { binaryScorer, softmaxScorer } from './scorers';
 
 const logit = (p: number) => Math.log(p / (1 - p));
-
-/** dense(1) with weight 1 and bias 0: the input is the logit, so each sample's score is chosen exactly. */
-function binaryScorer(activation: 'sigmoid' | 'linear') {
-  const model = sequential({ inputShape: [1], seed: 1 }).dense(1, { activation });
-  model.net.layers[0].setWeights([tf.tensor2d([[1]]), tf.tensor1d([0])]);
-  return model;
-}
-
-/** dense(3) softmax with an identity kernel: the input rows are log-probabilities, the output those probabilities. */
-function softmaxScorer() {
-  const model = sequential({ inputShape: [3], seed: 1 }).dense(3, { activation: 'softmax' });
-  model.net.layers[0].setWeights([tf.eye(3), tf.zeros([3])]);
-  return model;
-}
 
 /*
  * Binary, by hand. Scores 0.9 0.6 0.3 0.2 0.7, labels 1 0 1 0 0. At 0.5 the decisions are 1 1 0 0 1:
@@ -160,6 +150,24 @@ describe('count metrics: what they refuse', () => {
     expect(err.message).toMatch(/precision.*cross-entropy.*meanSquaredError/);
     expect(await model.net.layers[0].getWeights()[0].data()).toEqual(before);
     await model.dispose();
+  });
+
+  it('a saved model keeps the count metrics: the loaded one reports the same values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-metrics-'));
+    try {
+      const model = binaryScorer('sigmoid').compile({ metrics: ['precision', 'prAuc', 'falseNegatives'] });
+      const x = SCORES.map(logit);
+      await model.save(dir);
+      const loaded = await loadModel(dir);
+      const r = await loaded.evaluate(x, LABELS);
+      expect(Object.keys(r).sort()).toEqual(['falseNegatives', 'loss', 'prAuc', 'precision']);
+      expect(r.prAuc).toBeCloseTo(BINARY.prAuc, 5);
+      expect(r.falseNegatives).toBe(BINARY.falseNegatives);
+      await model.dispose();
+      await loaded.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown metric name is INVALID_OPTION listing the known ones', () => {

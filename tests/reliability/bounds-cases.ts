@@ -144,9 +144,9 @@ const byteBounds: BoundsCase[] = [
   },
   {
     area: 'metadata',
-    name: "saved metrics ['f1']",
+    name: "saved metrics ['f2'] (no such metric)",
     code: 'INVALID_MODEL_FILE',
-    run: (c) => freed(loadModel(model(c, 'metrics-f1'))),
+    run: (c) => freed(loadModel(model(c, 'metrics-unknown'))),
   },
   {
     area: 'metadata',

@@ -63,8 +63,8 @@ export function writeModelFixtures(dir: string, valid: string, outside: string):
   folder('quant-tostring', (j) => {
     j.weightsManifest[0].weights[0].quantization = { dtype: 'toString', scale: 1, min: 0 };
   });
-  folder('metrics-f1', (j) => {
-    j.userDefinedMetadata.graft.metrics = ['f1'];
+  folder('metrics-unknown', (j) => {
+    j.userDefinedMetadata.graft.metrics = ['f2'];
   });
   folder('loss-unknown', (j) => {
     j.userDefinedMetadata.graft.loss = 'huber';

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataset, decodeImage, fromDirectory, loadModel, toImageTensor } from '@graftjs/core';
 import '@graftjs/backend-onnx';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
 import { useBackend } from '../helpers/backends';
 import { blobs } from '../helpers/data';
 import { BOUNDS_CASES, type BoundsContext } from './bounds-cases';
@@ -117,10 +118,56 @@ describe('pixel bounds at the edge', () => {
     expect(() => decodeImage(png.slice(0, 20))).toThrow(/INVALID_IMAGE/);
   });
 
+  // the header is read by graft, the pixels by fast-png / jpeg-js: the two must agree on every real photo
+  it.skipIf(!HAVE_ASSETS)('on every real photo in the assets, the bound is the decoded size exactly', () => {
+    const images = readdirSync(ASSETS, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(jpe?g|png)$/i.test(f));
+    expect(images.length).toBeGreaterThan(300);
+    for (const f of images) {
+      const bytes = new Uint8Array(readFileSync(join(ASSETS, f)));
+      const { width, height } = decodeImage(bytes);
+      expect(decodeImage(bytes, { maxPixels: width * height }).width, f).toBe(width);
+      expect(() => decodeImage(bytes, { maxPixels: width * height - 1 }), f).toThrow(/IMAGE_TOO_LARGE/);
+    }
+  });
+
   it('a size of exactly maxPixels resizes', async () => {
     const t = await toImageTensor(blackPng(8, 8), { size: [50, 20], maxPixels: 1000 });
     expect(t.shape).toEqual([50, 20, 3]);
     t.dispose();
+  });
+});
+
+describe('loading from a URL reads no more than the manifest declares', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('an endless weights body behind a small manifest: FILE_TOO_LARGE after at most one chunk past the bound', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graft-url-'));
+    const model = tinyClassifier();
+    let pulled = 0;
+    const chunk = new Uint8Array(64 * 1024);
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+    try {
+      model.net;
+      await model.save(join(dir, 'm'));
+      const json = readFileSync(join(dir, 'm', 'model.json'));
+      vi.stubGlobal('fetch', async (url: string) =>
+        String(url).endsWith('model.json') ? new Response(json) : new Response(endless()),
+      );
+      const n = tf.memory().numTensors;
+      expect(await outcome(() => loadModel('https://example.invalid/m/model.json'))).toBe('FILE_TOO_LARGE');
+      expect(tf.memory().numTensors).toBe(n);
+      expect(pulled).toBeLessThanOrEqual(4 * chunk.byteLength); // the stream was cancelled, not drained
+    } finally {
+      vi.unstubAllGlobals();
+      await model.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

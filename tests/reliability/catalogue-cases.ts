@@ -341,7 +341,8 @@ export const CASES: BadInput[] = [
     area: 'options',
     name: 'unknown metric',
     code: 'INVALID_OPTION',
-    run: (c) => c.model.compile({ metrics: ['f1'] as never }),
+    // f1 is a metric now; f2 is not
+    run: (c) => c.model.compile({ metrics: ['f2'] as never }),
   },
   {
     area: 'options',
@@ -496,16 +497,18 @@ export const CASES: BadInput[] = [
     area: 'transfer',
     name: '1-channel images into an RGB transfer model',
     code: 'CHANNEL_MISMATCH',
-    run: async () => {
-      const m = transfer(smallImageBase(), { preprocessing: PRE }).freeze().addHead(2);
-      const x = tf.zeros([2, 8, 8, 1]);
-      try {
-        await m.fit(x, [0, 1], fit1);
-      } finally {
-        x.dispose();
-        await m.dispose();
-      }
-    },
+    // the base stays the caller's (a transfer model never frees it), so withBase frees it after the model
+    run: () =>
+      withBase(async (base) => {
+        const m = transfer(base, { preprocessing: PRE }).freeze().addHead(2);
+        const x = tf.zeros([2, 8, 8, 1]);
+        try {
+          await m.fit(x, [0, 1], fit1);
+        } finally {
+          x.dispose();
+          await m.dispose();
+        }
+      }),
   },
   // model files
   { area: 'files', name: 'a missing model directory', code: 'LOAD_FAILED', run: (c) => loadModel(join(c.dir, 'nope')) },
@@ -757,12 +760,18 @@ export const CASES: BadInput[] = [
     area: 'training',
     name: 'a loss that overflows to Infinity (weights rolled back)',
     code: 'NON_FINITE_LOSS',
+    // a model of its own: the error drops the optimizer's moments on purpose (they would overflow the next fit
+    // too), which would count as a change on the shared model; the rollback is checked here instead
     run: (c) =>
-      c.model.fit(
-        col(4, 0).map(() => [3e38, 3e38, -3e38, 3e38]),
-        [0, 1, 2, 0],
-        fit1,
-      ),
+      withModel(async (m) => {
+        await m.fit(c.data, fit1);
+        const weights = () => Promise.all(m.net.weights.map(async (w) => Array.from(await w.read().data())));
+        const before = JSON.stringify(await weights());
+        const bad = col(4, 0).map(() => [3e38, 3e38, -3e38, 3e38]);
+        const error = await m.fit(bad, [0, 1, 2, 0], fit1).catch((e: unknown) => e);
+        if (JSON.stringify(await weights()) !== before) throw new Error('weights not rolled back');
+        throw error;
+      }),
   },
   // checkpoints: every bad location is refused before the first epoch, and a checkpoint that does not fit the model
   // is refused before any weight is written

@@ -1,17 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onnxBackbone } from '@graftjs/backend-onnx';
-import { isGraftError, loadModel } from '@graftjs/core';
+import { isGraftError, loadModel, toImageTensor } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../helpers/backends';
+import { FUZZ_MAX_PIXELS, loadMutatedImage } from './fuzz/image-bytes';
 import { loadMutated } from './fuzz/model-json';
 import { loadMutatedOnnx, type OnnxSeed } from './fuzz/onnx-bytes';
 import { runCase } from './fuzz/outcome';
-import { type FuzzSeeds, fuzzModelJson, fuzzOnnx, prepareFuzz } from './fuzz/run-fuzz';
+import { type FuzzSeeds, fuzzCheckpoints, fuzzImages, fuzzModelJson, fuzzOnnx, prepareFuzz } from './fuzz/run-fuzz';
 import { prepareBackend, RELIABILITY_BACKENDS, releaseBackend } from './training-backends';
 
-// Hostile files: every load ends in success or a GraftError, never another error, a hang, a leak or a
+// Hostile files (model folders, ONNX, PNG/JPEG headers): every load ends in success or a GraftError, never another error, a hang, a leak or a
 // polluted prototype. CI runs a small count; `bench/fuzz.ts` runs 10,000 of each.
 const RUNS = Number(process.env.GRAFT_FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.GRAFT_FUZZ_SEED ?? 20261128);
@@ -59,6 +60,33 @@ describe.each(RELIABILITY_BACKENDS)('fuzzing the file readers on %s', (backend) 
     console.log(`[reliability] fuzz onnx on ${backend}: ${tally.total} cases (seed ${SEED}): ${tally}`);
     expect(tally.total).toBe(RUNS);
     expect(tally.counts.size).toBeGreaterThan(1);
+  });
+
+  it('the unmutated image seeds decode, and the checker refuses an image above the bound', async () => {
+    for (const s of seeds.images) expect(await loadMutatedImage(s.bytes), s.name).toBe('ok');
+    const t = await toImageTensor(seeds.images[0].bytes, { size: [65, 64] });
+    expect(t.shape[0] * t.shape[1]).toBeGreaterThan(FUZZ_MAX_PIXELS);
+    t.dispose();
+  });
+
+  // every read ends in an image within maxPixels or a GraftError
+  it(`${RUNS} PNG/JPEG files with mutated headers through toImageTensor`, async () => {
+    const tally = await fuzzImages(seeds, RUNS, SEED);
+    console.log(`[reliability] fuzz image headers on ${backend}: ${tally.total} cases (seed ${SEED}): ${tally}`);
+    expect(tally.total).toBe(RUNS);
+    expect(tally.counts.get('IMAGE_TOO_LARGE') ?? 0).toBeGreaterThan(0); // the mutations reach the bound
+    expect(tally.counts.get('INVALID_IMAGE') ?? 0).toBeGreaterThan(0);
+  });
+
+  // every resume ends resumed, or refused with the weights untouched (the checksum, then the whole header and
+  // every tensor spec checked before a weight is written); half the cases reseal the checksum to reach past it
+  it(`${RUNS} mutated checkpoints through fit({ resume })`, async () => {
+    const tally = await fuzzCheckpoints(seeds.dir, RUNS, SEED);
+    console.log(`[reliability] fuzz checkpoints on ${backend}: ${tally.total} cases (seed ${SEED}): ${tally}`);
+    expect(tally.total).toBe(RUNS + 1);
+    expect(tally.counts.get('ok') ?? 0).toBeGreaterThan(0); // the unmutated seed resumes
+    expect(tally.counts.get('CHECKSUM_MISMATCH') ?? 0).toBeGreaterThan(0);
+    expect(tally.counts.size).toBeGreaterThan(3); // resealed cases reach the checks behind the checksum
   });
 
   // tfjs builds layers one by one; when a later one fails, the weights of the earlier ones must be freed too.

@@ -159,3 +159,27 @@ describe('solveLinearHead', () => {
     expect(solveLinearHead(p, { seed: 1 }).kernel).toEqual(s.kernel);
   });
 });
+
+describe('the row-space solve (more features than rows)', () => {
+  it('gives the same head as the solve on the features themselves', () => {
+    const wide = blobs(30, 80, 3, 8);
+    const reduced = solveLinearHead(wide, { grid: [0.01] });
+    const { problem, mean, scale } = standardise(wide);
+    const direct = lbfgs(headObjective(problem, 0.01), new Float64Array(parameterCount(wide)), {
+      gradientTolerance: 1e-9,
+    });
+    expect(reduced.converged).toBe(true);
+    // compare predictions: logits on the raw rows from both kernels
+    for (let r = 0; r < wide.n; r++) {
+      for (let c = 0; c < wide.k; c++) {
+        let a = reduced.bias[c];
+        let b = direct.x[wide.d * wide.k + c];
+        for (let i = 0; i < wide.d; i++) {
+          a += wide.x[r * wide.d + i] * reduced.kernel[i * wide.k + c];
+          b += ((wide.x[r * wide.d + i] - mean[i]) / scale[i]) * direct.x[c * wide.d + i];
+        }
+        expect(a).toBeCloseTo(b, 3);
+      }
+    }
+  });
+});

@@ -19,11 +19,15 @@ export function memoEncoder(base: ExtractorBackbone): ExtractorBackbone & { embe
         const e = await base.extract(freshRows).finally(() => freshRows.dispose());
         const data = (await e.data()) as Float32Array;
         e.dispose();
-        fresh.forEach((t, i) => seen.set(t, data.slice(i * 512, (i + 1) * 512)));
+        fresh.forEach((t, i) => {
+          seen.set(t, data.slice(i * 512, (i + 1) * 512));
+        });
         memo.embedded += fresh.length;
       }
       const out = new Float32Array(texts.length * 512);
-      texts.forEach((t, i) => out.set(seen.get(t) as Float32Array, i * 512));
+      texts.forEach((t, i) => {
+        out.set(seen.get(t) as Float32Array, i * 512);
+      });
       return tf.tensor2d(out, [texts.length, 512]);
     },
   };

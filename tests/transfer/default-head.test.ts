@@ -144,6 +144,19 @@ describe.each(TRAINING_BACKENDS)('the no-options head fit on %s', (backend) => {
     await model.dispose();
   });
 
+  it('with too few samples to hold any out, an unsolvable head stops on its training loss', async () => {
+    const tiny = blobs4(8, 3);
+    const model = transfer(base(), { seed: 4 })
+      .freeze()
+      .addHead(classifier(4, { hidden: [8] }));
+    await model.fit(tiny, { seed: 4 });
+    expect(model.lastFit?.reason).toMatch(/too few samples to hold out/);
+    expect(model.lastFit?.history.valLoss).toBeUndefined();
+    expect(model.lastFit?.epochs).toBeGreaterThan(1);
+    tiny.dispose();
+    await model.dispose();
+  });
+
   it('a model that trains whole keeps Keras one epoch', async () => {
     const model = sequential({ inputShape: [6], seed: 1 }).dense(4, { activation: 'softmax' });
     await model.fit(train);

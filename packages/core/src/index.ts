@@ -12,6 +12,7 @@ export { Dataset, dataset } from './data/dataset';
 export type { ImageDatasetOptions } from './data/image-dataset';
 export { fromDirectory, fromImages } from './data/image-dataset';
 export * from './data/images';
+export type { ImageBatch, ImageStream } from './data/images/image-stream';
 export type { LabelInfo, LabelInput } from './data/labels';
 export { createRng } from './data/rng';
 export type { NumericInput } from './data/tensorize';
@@ -26,7 +27,9 @@ export { deleteCheckpoint, readCheckpoint } from './io/checkpoint';
 export type { ExportSource } from './io/exporters';
 export type { LoadOptions } from './io/save-load';
 export { loadModel } from './io/save-load';
+export type { ClassWeight } from './model/class-weight';
 export type { CompileOptions } from './model/compile';
+export type { ClassReport, ConfusionMatrix } from './model/confusion-matrix';
 export type { LossFn, LossName, MetricName } from './model/losses';
 export { LOSSES } from './model/losses';
 export type {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { checkpointMutations, mutateCheckpoint, resumeMutated } from './checkpoint-bytes';
+import { type ImageSeed, imageMutations, imageSeeds, loadMutatedImage, mutateImage } from './image-bytes';
 import { loadMutated, type ModelFiles, modelJsonMutations, readModelFiles } from './model-json';
 import { loadMutatedOnnx, type OnnxSeed, onnxMutations } from './onnx-bytes';
 import { Tally } from './outcome';
@@ -10,6 +12,7 @@ import { onnxSeeds, seedModel } from './seeds';
 export interface FuzzSeeds {
   files: ModelFiles;
   onnx: OnnxSeed[];
+  images: ImageSeed[];
   /** Where mutated model folders are written; removed by `dispose`. */
   dir: string;
   dispose(): void;
@@ -24,6 +27,7 @@ export async function prepareFuzz(): Promise<FuzzSeeds> {
     return {
       files: readModelFiles(join(dir, 'valid')),
       onnx: await onnxSeeds(model),
+      images: imageSeeds(),
       dir,
       dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -55,5 +59,45 @@ export async function fuzzOnnx(seeds: FuzzSeeds, runs: number, seed: number): Pr
     }),
     { numRuns: runs, seed },
   );
+  return tally;
+}
+
+/** `runs` PNG/JPEG files with mutated headers through toImageTensor, under a small maxPixels. */
+export async function fuzzImages(seeds: FuzzSeeds, runs: number, seed: number): Promise<Tally> {
+  const tally = new Tally();
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: seeds.images.length - 1 }), imageMutations, async (which, mutations) => {
+      tally.add(await loadMutatedImage(mutateImage(seeds.images[which].bytes, mutations)));
+    }),
+    { numRuns: runs, seed },
+  );
+  return tally;
+}
+
+/**
+ * `runs` mutated checkpoints through `fit({ resume })` of a tiny model trained two epochs (so a resume has nothing
+ * left to train): each ends resumed or in a GraftError with the weights untouched, and no leak.
+ */
+export async function fuzzCheckpoints(dir: string, runs: number, seed: number): Promise<Tally> {
+  const { blobs } = await import('../../helpers/data');
+  const { tinyClassifier } = await import('../fixtures');
+  const { readFileSync } = await import('node:fs');
+  const data = blobs(12);
+  const model = tinyClassifier();
+  const path = join(dir, 'seed.ckpt');
+  const tally = new Tally();
+  try {
+    await model.fit(data.x, data.y, { epochs: 2, batchSize: 8, checkpoint: { to: path } });
+    const valid = new Uint8Array(readFileSync(path));
+    tally.add(await resumeMutated(model, join(dir, 'as-is.ckpt'), valid, data));
+    await fc.assert(
+      fc.asyncProperty(checkpointMutations, async (m) => {
+        tally.add(await resumeMutated(model, join(dir, 'case.ckpt'), await mutateCheckpoint(valid, m), data));
+      }),
+      { numRuns: runs, seed },
+    );
+  } finally {
+    model.dispose();
+  }
   return tally;
 }

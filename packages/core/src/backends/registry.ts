@@ -110,11 +110,8 @@ function refuseDuringFit(name: string): void {
  */
 async function use(name: string): Promise<BackendChoice> {
   refuseDuringFit(name);
-  return serial(async () => {
-    // a fit may have started while this switch waited for an earlier one
-    refuseDuringFit(name);
-    return switchTo(name);
-  });
+  // a fit called after this (busy) waits for the queue, so the switch never runs under it
+  return serial(() => switchTo(name));
 }
 
 async function switchTo(name: string): Promise<BackendChoice> {
@@ -159,7 +156,8 @@ async function switchTo(name: string): Promise<BackendChoice> {
     throw new GraftError(
       'UNKNOWN_BACKEND',
       `expected one of ${['auto', ...entries.keys()].map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}` +
-        ' (adapters register when imported: import the adapter package, or "graftjs" for all of them)',
+        ' (adapters register when imported: import the adapter package; "graftjs" registers the training backends and' +
+        ' "graftjs/<name>" an opt-in inference one)',
     );
   }
   const ok = await probe(name, entry);

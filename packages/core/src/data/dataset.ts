@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../errors/graft-error';
 import { type LabelInfo, type LabelInput, parseLabels, parseLabelTensor } from './labels';
 import { createRng, permutation } from './rng';
+import { splitRows } from './split-rows';
 import { checkFinite, type NumericInput, toTensor } from './tensorize';
 
 export interface DatasetOptions {
@@ -172,31 +173,10 @@ export class Dataset {
   /** Indices of a seeded (stratified) split: [kept, heldOut]. */
   async splitIndices(fraction: number, options: SplitOptions = {}): Promise<[number[], number[]]> {
     await this.validate();
-    const rng = createRng(options.seed);
     const info = this.info;
     const classLabels = this.y && info && info.rank === 1 && info.integral && info.min >= 0;
-    const stratify = options.stratify ?? Boolean(classLabels);
-    if (!stratify || !this.y) {
-      const order = Array.from(permutation(this.size, rng));
-      const nTest = Math.round(this.size * fraction);
-      return [order.slice(0, this.size - nTest), order.slice(this.size - nTest)];
-    }
-    const labels = await this.classIndices();
-    const groups = new Map<number, number[]>();
-    labels.forEach((c, i) => {
-      const g = groups.get(c);
-      if (g) g.push(i);
-      else groups.set(c, [i]);
-    });
-    const kept: number[] = [];
-    const held: number[] = [];
-    for (const c of [...groups.keys()].sort((p, q) => p - q)) {
-      const members = groups.get(c) as number[];
-      const order = permutation(members.length, rng);
-      const nTest = Math.round(members.length * fraction);
-      for (let i = 0; i < members.length; i++) (i < members.length - nTest ? kept : held).push(members[order[i]]);
-    }
-    return [kept, held];
+    const stratify = (options.stratify ?? Boolean(classLabels)) && this.y !== null;
+    return splitRows(this.size, fraction, options.seed, stratify ? await this.classIndices() : null);
   }
 
   /** Class index per sample (argmax for one-hot rows). */
@@ -239,7 +219,7 @@ function validateClassNames(names: unknown): void {
 const ORIGINS = new WeakMap<tf.Tensor, { source: tf.Tensor; rows: Int32Array }>();
 
 /** `indices` as int32 rows, refused whole unless every one is an integer in [0, size) and there is at least one. */
-function checkIndices(indices: unknown, size: number): Int32Array {
+export function checkIndices(indices: unknown, size: number): Int32Array {
   if (typeof indices !== 'object' || indices === null || typeof (indices as ArrayLike<number>).length !== 'number') {
     throw new GraftError(
       'INVALID_DATA',

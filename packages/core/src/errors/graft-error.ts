@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'EMPTY_TEXT',
   'NO_EXAMPLES',
   'TEXT_TOO_LONG',
+  'STREAM_UNSUPPORTED',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',

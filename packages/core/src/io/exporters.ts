@@ -10,7 +10,7 @@ export function getExporter(format: string) {
     throw new GraftError(
       'UNKNOWN_EXPORT_FORMAT',
       `expected an export format in [${[...exportFormats().keys()].join(', ')}], got ${JSON.stringify(format)}` +
-        ' (export formats come with their adapter: import it, or "graftjs" for all of them)',
+        ' (export formats come with their adapter: import the adapter package, or its "graftjs/<name>" subpath)',
     );
   }
   return spec.run;

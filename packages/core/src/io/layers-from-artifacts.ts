@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { GraftError } from '../errors/graft-error';
 
 /**
  * Builds a tfjs LayersModel from loaded artifacts, leaving nothing alive when it fails.
@@ -64,6 +65,16 @@ function loadWeights(
   specs: tf.io.WeightsManifestEntry[],
   strict: boolean,
 ): void {
+  // decodeWeights keys its result by name: a name given twice would leave the first tensor alive and unreachable
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.name))
+      throw new GraftError(
+        'INVALID_MODEL_FILE',
+        `expected each weight name once in the manifest, got ${JSON.stringify(s.name)} twice`,
+      );
+    seen.add(s.name);
+  }
   const decoded = tf.io.decodeWeights(data, specs);
   try {
     const modelWeights: tf.NamedTensorMap = {};

@@ -24,7 +24,7 @@ export interface LoadOptions {
 /** Loads a model saved by `model.save` (or any tfjs Layers model): directory, URL, indexeddb://, handler. */
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadOptions = {}): Promise<Model> {
   if (typeof options !== 'object' || options === null) {
-    throw new GraftError('INVALID_OPTION', `expected load options { maxBytes? }, got ${describe(options)}`);
+    throw new GraftError('INVALID_OPTION', `expected load options { maxBytes?, base? }, got ${describe(options)}`);
   }
   const maxBytes = checkMaxBytes(options.maxBytes, 'options.maxBytes');
   let net: tfl.LayersModel;

@@ -43,13 +43,21 @@ function classCount(loss: LossName | null, units: number): number {
 function classIndex(key: string, k: number, classNames?: string[]): number {
   const named = classNames?.indexOf(key) ?? -1;
   if (named >= 0) return named;
-  const i = Number(key);
-  if (/^\d+$/.test(key) && i < k) return i;
-  const known = classNames ? `names [${classNames.join(', ')}] or indices` : 'indices';
-  throw new GraftError(
-    'LABEL_OUT_OF_RANGE',
-    `expected classWeight keys among the class ${known} 0..${k - 1}, got ${JSON.stringify(key)}`,
-  );
+  if (!/^\d+$/.test(key)) {
+    const known = classNames ? `[${classNames.join(', ')}]` : 'none (give classNames, or use indices)';
+    throw new GraftError(
+      'UNKNOWN_CLASS',
+      `expected classWeight keys among the class names ${known}, got ${JSON.stringify(key)}`,
+      { classNames, label: key },
+    );
+  }
+  if (Number(key) >= k) {
+    throw new GraftError(
+      'LABEL_OUT_OF_RANGE',
+      `expected classWeight class indices in 0..${k - 1} (${k} classes), got ${JSON.stringify(key)}`,
+    );
+  }
+  return Number(key);
 }
 
 /** Each training label's class: the index, the 0/1 value, or the row's argmax. */

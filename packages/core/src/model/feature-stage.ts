@@ -1,5 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset';
+import type { ImageStream } from '../data/images/image-stream';
 import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { Preprocessing } from '../transfer/backbone';
@@ -21,6 +23,11 @@ export interface TrainingRequest {
   featurePass?: (total: number, batches: number) => (batch: number, done: number) => void;
 }
 
+/** A feature pass over a streamed image source: a training request that can be aborted between batches. */
+export interface StreamRequest extends TrainingRequest {
+  signal?: AbortSignal;
+}
+
 /**
  * The step between data and the network, held by the model: identity, preprocessing of raw pixels, or a frozen
  * base whose features are cached. It owns whatever it caches and decides itself when that is stale.
@@ -38,6 +45,13 @@ export interface FeatureStage {
   runtime(x: tf.Tensor): tf.Tensor;
   /** What an exporter or outside runtime needs besides the class names. */
   exportSource(): Omit<ExportSource, 'classNames'>;
+  /**
+   * Base features of a streamed image source as a Dataset the head trains on, computed in one pass (stages that
+   * cache features only; without this method a stream is refused).
+   */
+  streamDataset?(stream: ImageStream, request: StreamRequest): Promise<Dataset>;
+  /** True for inputs that are already what `training` returns (features made by `streamDataset`). */
+  isFeatures?(x: tf.Tensor): boolean;
   /** Called after every fit, whether it succeeded or not. */
   afterFit(): void;
   dispose(): void;

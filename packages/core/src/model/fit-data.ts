@@ -55,8 +55,9 @@ export async function resolveFitData(
     train = scope.own(a);
     val = scope.own(b);
   }
-  checkSample(stage, train.sampleShape, 'x');
-  if (val) checkSample(stage, val.sampleShape, 'validation x');
+  // feature rows from a stream were checked as images when the stage made them
+  if (!stage.isFeatures?.(train.x)) checkSample(stage, train.sampleShape, 'x');
+  if (val && !stage.isFeatures?.(val.x)) checkSample(stage, val.sampleShape, 'validation x');
   return { train, val, info, classNames: target };
 }
 

@@ -1,4 +1,5 @@
 import { Dataset } from '../data/dataset';
+import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
@@ -8,7 +9,11 @@ import { type ClassWeight, checkClassWeight } from './class-weight';
 import { checkLearningRate } from './optimizers';
 
 export interface FitOptions extends Callbacks {
-  /** Default 1, as Keras. */
+  /**
+   * Default 1, as Keras, for a network that trains whole. Differs on purpose for a head on cached features of a
+   * frozen base: given neither `epochs` nor `learningRate`, a linear head is solved and any other head trains
+   * with early stopping (docs/transfer-learning.md, "What fit does with no options"); `lastFit.solver` says which.
+   */
   epochs?: number;
   /** Default 32, as Keras. */
   batchSize?: number;
@@ -17,7 +22,10 @@ export interface FitOptions extends Callbacks {
   validationData?: Dataset | [NumericInput, LabelInput];
   /** Shuffle every epoch (default true). */
   shuffle?: boolean;
-  /** Seeds shuffling, the validation split and dropout: same seed, same backend, same weights. */
+  /**
+   * Seeds shuffling, the validation split, dropout, the head solver's folds and, on a model not built yet whose
+   * builder got no seed, the initial weights: same seed, same backend, same weights.
+   */
   seed?: number;
   /** Overrides the compiled learning rate (rebuilds the optimizer). */
   learningRate?: number;
@@ -123,7 +131,7 @@ function checkedOptions(o: FitOptions): NormalisedFitOptions {
   };
 }
 
-export type FitArgs = [Dataset | NumericInput, (LabelInput | FitOptions)?, FitOptions?];
+export type FitArgs = [Dataset | ImageStream | NumericInput, (LabelInput | FitOptions)?, FitOptions?];
 
 /** One fit call, its arguments told apart and checked: nothing has run when this throws. */
 export interface FitCall {
@@ -134,9 +142,14 @@ export interface FitCall {
   opts: NormalisedFitOptions;
 }
 
+/** A fit call as given: its data may still be a streamed image source (model/stream-call.ts resolves it). */
+export interface ParsedFitCall extends Omit<FitCall, 'data'> {
+  data: FitCall['data'] | ImageStream;
+}
+
 /** `fit(x, y, options)` or `fit(dataset, options)`, with every option checked before any state changes. */
-export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): FitCall {
-  const isDataset = x instanceof Dataset;
+export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): ParsedFitCall {
+  const isDataset = x instanceof Dataset || x instanceof ImageStream;
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);

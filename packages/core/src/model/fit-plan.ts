@@ -94,9 +94,15 @@ export async function planFit(
   const reason = `${head}: trains until held-out loss stops improving (at most ${DEFAULT_HEAD_EPOCHS} epochs)`;
   if (data.val) return { opts: planned, data, inputs, choice: { solver: 'gradient', reason } };
   // hold out part of the training data; its features come from the cache the first staging filled
-  const [train, val] = await data.train.split(DEFAULT_HOLDOUT, { seed: opts.seed });
-  scope.own(train);
-  scope.own(val);
+  const [keptRows, heldRows] = await data.train.splitIndices(DEFAULT_HOLDOUT, { seed: opts.seed });
+  if (keptRows.length === 0 || heldRows.length === 0) {
+    // too few samples to hold any out: stop when the training loss stops improving
+    const onLoss = { ...planned, earlyStopping: { ...earlyStopping, monitor: opts.earlyStopping?.monitor ?? 'loss' } };
+    const why = `${head}: too few samples to hold out, trains until the training loss stops improving`;
+    return { opts: onLoss, data, inputs, choice: { solver: 'gradient', reason: why } };
+  }
+  const train = scope.own(data.train.take(keptRows));
+  const val = scope.own(data.train.take(heldRows));
   const held = { ...data, train, val };
   const restaged = await stageInputs(parts.stage, held, planned, progress, scope);
   return { opts: planned, data: held, inputs: restaged, choice: { solver: 'gradient', reason } };

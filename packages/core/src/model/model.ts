@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
 import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
+import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
 import { GraftError, isGraftError } from '../errors/graft-error';
@@ -14,8 +15,10 @@ import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback, type HistoryRecord } from '../training/history';
 import { restoringRate } from '../training/learning-rate';
+import { refuseStream } from '../transfer/stream-features';
 import { classWeightedLoss } from './class-weight';
 import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
+import { type ConfusionMatrix, confusionOf, type LabelledRun } from './confusion-matrix';
 import { checkSample, type FeatureStage } from './feature-stage';
 import { fitCallbacks, progressFor } from './fit-callbacks';
 import { type FitData, own, resolveFitData, toDataset } from './fit-data';
@@ -43,6 +46,9 @@ import { type ImageInput, type PredictInput, toPredictBatch } from './predict-in
 import { formatPredictions, type Prediction, taskFor } from './predictions';
 import { resumeFrom } from './resume';
 import { RuntimeRouter } from './runtime-routing';
+import { streamedCall } from './stream-call';
+import { evaluateStream, streamLabelSet } from './stream-evaluate';
+import { streamOutputs } from './stream-predict';
 import { holdTrainingBackend } from './training-backend';
 
 export type { FitArgs, FitOptions } from './fit-options';
@@ -74,7 +80,7 @@ export type EvaluateResult<M extends string = string> = { loss: number } & Recor
 /** A model compiled with metrics `M`: evaluate reports each of them. */
 export interface Evaluates<M extends MetricName> {
   evaluate(
-    x: Dataset | NumericInput,
+    x: Dataset | ImageStream | NumericInput,
     y?: LabelInput | EvaluateOptions,
     options?: EvaluateOptions,
   ): Promise<EvaluateResult<M>>;
@@ -182,22 +188,23 @@ export class Model<P extends Prediction = Prediction> {
    * the feature stage, the loop, the callbacks, the history (docs/architecture.md).
    */
   async fit(...args: FitArgs): Promise<this> {
-    const call = parseFitArgs(args);
+    const parsed = parseFitArgs(args);
     const endFit = this.lifecycle.beginFit();
     const scope = new Scope();
     let release = () => {};
     try {
       const backend = await holdTrainingBackend();
       release = backend.release;
-      if (call.opts.checkpoint) await checkCheckpointTarget(call.opts.checkpoint.to);
-      if (!this.isBuilt && call.opts.seed !== undefined) this.fitSeed ??= call.opts.seed;
+      if (parsed.opts.checkpoint) await checkCheckpointTarget(parsed.opts.checkpoint.to);
+      if (!this.isBuilt && parsed.opts.seed !== undefined) this.fitSeed ??= parsed.opts.seed;
+      const progress = progressFor(parsed.options);
+      const call = await streamedCall(parsed, this.stage, progress, scope);
       const data = await resolveFitData(call, this.stage, this.classNames, scope);
       const objective = await resolveFitObjective(this.objective, this.net, data);
       const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
       const start = call.opts.resume
         ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
         : { epoch: 0, history: this.history };
-      const progress = progressFor(call.options);
       const staged = await stageInputs(this.stage, data, call.opts, progress, scope);
       const plan = await planFit(call, { stage: this.stage, data, inputs: staged, objective }, progress, scope);
       const { opts, inputs } = plan;
@@ -258,35 +265,70 @@ export class Model<P extends Prediction = Prediction> {
     await this.runtimes.invalidate();
   }
 
-  /** Mean loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
+  /** Loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
   async evaluate(
-    x: Dataset | NumericInput,
+    x: Dataset | ImageStream | NumericInput,
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
-    this.lifecycle.usable('evaluate');
-    const isDataset = x instanceof Dataset;
-    const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
-    checkBatchSize(batchSize);
-    const scope = new Scope();
-    const raw = isDataset ? x : scope.own(toDataset(x, y as LabelInput));
-    try {
-      await backends.ensure();
-      await raw.validate();
-      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'evaluate'));
-      const info = await data.labels();
-      if (!info) throw new GraftError('INVALID_LABEL', 'evaluate needs labels');
-      const net = this.net;
-      checkSample(this.stage, data.sampleShape, 'x');
-      const { lossFn, metricNames, metrics } = resolveObjective(this.objective, net, info);
-      const inputs = await this.stage.inference(data.x);
-      if (inputs !== data.x) scope.own(inputs);
-      const values = await evaluateTensors(net, lossFn, metrics, inputs, data.y as tf.Tensor, batchSize);
+    return this.labelled('evaluate', x, y, options, async (run) => {
+      const { lossFn, metricNames, metrics } = run.objective;
+      const spec = { net: run.net, loss: lossFn, metrics, batchSize: run.batchSize };
+      // a stream brings its labels up front and is decoded batch by batch (model/stream-evaluate.ts)
+      const values = run.stream
+        ? await evaluateStream(run.stream, run.y, (b) => this.stage.inference(b), spec)
+        : await evaluateTensors(run.net, lossFn, metrics, run.inputs, run.y, run.batchSize);
       const out: Record<string, number> = { loss: values[0] };
       metricNames.forEach((m, i) => {
         out[m] = values[i + 1];
       });
       return out as EvaluateResult;
+    });
+  }
+
+  /** Rows true classes, columns predicted (sklearn's layout), with per-class precision, recall, F1 and a text form. */
+  async confusionMatrix(
+    x: Dataset | NumericInput,
+    y?: LabelInput | EvaluateOptions,
+    options: EvaluateOptions = {},
+  ): Promise<ConfusionMatrix> {
+    if (x instanceof ImageStream) refuseStream('confusionMatrix reads a Dataset in memory');
+    return this.labelled('confusionMatrix', x, y, options, (run) => confusionOf(run, this.classNames));
+  }
+
+  /** The checks and data an evaluation runs on (evaluate, confusionMatrix), freed when `body` ends. */
+  private async labelled<T>(
+    what: string,
+    x: Dataset | ImageStream | NumericInput,
+    y: LabelInput | EvaluateOptions | undefined,
+    options: EvaluateOptions,
+    body: (run: LabelledRun & { stream: ImageStream | null }) => Promise<T>,
+  ): Promise<T> {
+    this.lifecycle.usable(what);
+    const stream = x instanceof ImageStream ? x : null;
+    const isDataset = x instanceof Dataset || stream !== null;
+    const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
+    checkBatchSize(batchSize);
+    const scope = new Scope();
+    const raw = stream
+      ? scope.own(streamLabelSet(stream))
+      : x instanceof Dataset
+        ? x
+        : scope.own(toDataset(x as NumericInput, y as LabelInput));
+    try {
+      await backends.ensure();
+      await raw.validate();
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, what));
+      const info = await data.labels();
+      if (!info) throw new GraftError('INVALID_LABEL', `${what} needs labels`);
+      const net = this.net;
+      checkSample(this.stage, stream?.sampleShape ?? data.sampleShape, 'x');
+      const objective = resolveObjective(this.objective, net, info);
+      // a stream's pixels are read by the body, batch by batch; its Dataset holds labels only
+      const inputs = stream ? data.x : await this.stage.inference(data.x);
+      if (inputs !== data.x) scope.own(inputs);
+      const labels = data.y as tf.Tensor;
+      return await body({ net, objective, inputs, y: labels, batchSize, classNames: data.classNames, stream });
     } finally {
       scope.dispose();
     }
@@ -299,17 +341,22 @@ export class Model<P extends Prediction = Prediction> {
    * `number[]` is one sample; a tensor or deeper array is one sample when its rank is the model's sample rank and
    * a batch when it has one more dimension (say which with `{ batch }` to get the matching type).
    */
-  async predict(x: Dataset | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
+  async predict(x: Dataset | ImageStream | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
   async predict(x: ImageInput | number[] | tf.Tensor1D, options?: PredictOptions): Promise<P>;
   async predict(x: NumericInput, options: PredictOptions & { batch: true }): Promise<P[]>;
   async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
   async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
     this.lifecycle.usable('predict');
-    const { batch, single } = await toPredictBatch(x, this.stage, options.batch);
+    // a stream is decoded and predicted batch by batch (model/stream-predict.ts)
+    const stream = x instanceof ImageStream ? x : null;
+    const { batch, single } = stream
+      ? { batch: null, single: false }
+      : await toPredictBatch(x, this.stage, options.batch);
     let out: tf.Tensor | null = null;
     try {
-      out = await this.predictTensor(batch, options);
+      const run = (b: tf.Tensor) => this.predictTensor(b, options);
+      out = stream ? await streamOutputs(stream, run) : await run(batch as tf.Tensor);
       let rows = (await out.data()) as Float32Array;
       const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
       const net = this.net;
@@ -319,7 +366,7 @@ export class Model<P extends Prediction = Prediction> {
       const preds = formatPredictions(task, rows, width, this.classNames) as P[];
       return single ? preds[0] : preds;
     } finally {
-      batch.dispose();
+      batch?.dispose();
       out?.dispose();
     }
   }

@@ -5,6 +5,7 @@ import {
   copyOptimizer,
   createOptimizer,
   defaultLearningRate,
+  disposeOptimizer,
   OPTIMIZER_CLASSES,
   type OptimizerName,
 } from './optimizers';
@@ -46,7 +47,7 @@ export class OptimizerSlot {
 
   /** Forgets optimizer state; `nextDefault` sets the rate of the next fit that names none. */
   reset(nextDefault?: number): void {
-    this.optimizer?.dispose();
+    if (this.optimizer) disposeOptimizer(this.optimizer);
     this.optimizer = null;
     this.key = '';
     if (nextDefault !== undefined) this.nextDefault = nextDefault;
@@ -74,7 +75,7 @@ export class OptimizerSlot {
     const vars = trainable.map((v) => v.name).join(',');
     const key = `${typeof this.spec === 'string' ? this.spec : 'instance'}:${lr ?? 'default'}:${vars}`;
     if (!this.optimizer || this.key !== key) {
-      this.optimizer?.dispose();
+      if (this.optimizer) disposeOptimizer(this.optimizer);
       this.optimizer = typeof this.spec === 'string' ? createOptimizer(this.spec, lr) : copyOptimizer(this.spec, lr);
       this.key = key;
     }

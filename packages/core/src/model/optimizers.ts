@@ -82,3 +82,13 @@ export function copyOptimizer(instance: tf.Optimizer, learningRate?: number): tf
   if (learningRate !== undefined) config.learningRate = learningRate;
   return cls.fromConfig(cls, config);
 }
+
+/**
+ * Frees an optimizer. tfjs' MomentumOptimizer.dispose skips its parent's (SGD's) learning-rate scalar `c`, one
+ * tensor per optimizer: freed here too when still alive.
+ */
+export function disposeOptimizer(o: tf.Optimizer): void {
+  o.dispose();
+  const c = (o as unknown as { c?: tf.Tensor }).c;
+  if (c instanceof tf.Tensor && !c.isDisposed) c.dispose();
+}

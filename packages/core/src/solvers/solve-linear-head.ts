@@ -1,6 +1,7 @@
 import { foldRows, stratifiedFolds } from './cross-validate';
 import { lbfgs } from './lbfgs';
 import { headObjective, type LinearProblem, meanLoss, parameterCount } from './linear-head-objective';
+import { rowSpace, toPrimal } from './row-space';
 
 /** L2 weight decays tried, strongest first (each fold's solution warm-starts the next, weaker one). */
 export const WEIGHT_DECAY_GRID = [3e-1, 1e-1, 3e-2, 1e-2, 3e-3, 1e-3];
@@ -19,7 +20,7 @@ export interface HeadSolution {
   kernel: Float32Array;
   bias: Float32Array;
   weightDecay: number;
-  /** L-BFGS iterations of the final fit on all rows. */
+  /** L-BFGS iterations of the final fit on all rows (in the row space, then on the features). */
   iterations: number;
   converged: boolean;
   /** Mean held-out loss of every decay tried, in grid order (empty when too few rows to cross-validate). */
@@ -99,12 +100,23 @@ export function solveLinearHead(raw: LinearProblem, options: HeadSolveOptions = 
   const folds = Math.min(options.folds ?? 5, smallestClass(p));
   let weightDecay = grid[Math.floor(grid.length / 2)];
   let scores: HeadSolution['scores'] = [];
+  // more features than rows: solve in the row space (exact, cheaper), then polish on the features
+  const space = p.d > p.n ? rowSpace(p) : null;
+  const q = space?.problem ?? p;
   if (folds >= 2 && grid.length > 1) {
-    scores = crossValidate(p, grid, folds, options.seed ?? 0, maxIterations);
+    scores = crossValidate(q, grid, folds, options.seed ?? 0, maxIterations);
     weightDecay = scores.reduce((a, b) => (b.loss < a.loss ? b : a)).weightDecay;
   } else if (grid.length === 1) weightDecay = grid[0];
-  const result = lbfgs(headObjective(p, weightDecay), new Float64Array(parameterCount(p)), { maxIterations: 1000 });
+  let start: Float64Array = new Float64Array(parameterCount(p));
+  let reducedIterations = 0;
+  if (space) {
+    const reduced = lbfgs(headObjective(q, weightDecay), new Float64Array(parameterCount(q)), { maxIterations: 1000 });
+    reducedIterations = reduced.iterations;
+    start = toPrimal(reduced.x, p, space);
+  }
+  const result = lbfgs(headObjective(p, weightDecay), start, { maxIterations: 1000 });
   const { kernel, bias } = unstandardise(result.x, p.d, p.k, mean, scale);
-  const { iterations, converged } = result;
+  const { converged } = result;
+  const iterations = reducedIterations + result.iterations;
   return { kernel, bias, weightDecay, iterations, converged, scores, folds: folds >= 2 ? folds : 0 };
 }

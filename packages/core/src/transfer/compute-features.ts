@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { joinRows } from '../data/join-rows';
 
 /** Samples per feature batch. */
 export const FEATURE_BATCH = 32;
@@ -26,10 +27,7 @@ export async function computeFeatures(
       report?.(i / FEATURE_BATCH, i + size);
       await new Promise((r) => setTimeout(r, 0));
     }
-    const out = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    if (parts.length > 1) for (const p of parts) p.dispose();
-    parts.length = 0;
-    return out;
+    return joinRows(parts);
   } finally {
     for (const p of parts) p.dispose();
   }

@@ -23,8 +23,8 @@ const stems = new WeakMap<Backbone, Map<Pooling, tfl.LayersModel>>();
  * Feature extraction on a base (Keras `base.predict(x)` on a headless base): embeddings [n, d] of images (paths,
  * bytes, pixels, raw 0..255 tensors, a Dataset) or texts, in batches, as a float32 tensor the caller owns (free it
  * with `dispose()`, or read it with `await t.array()`). One sample gives [1, d]. The base is any `transfer()` takes:
- * a zoo or ONNX backbone, a GraphModel, a tfjs LayersModel or graft Model (its output), or a TransferModel (its base
- * up to the cut, with its pooling and preprocessing; the same as `model.embed(x)`).
+ * a zoo or adapter backbone, a GraphModel, a tfjs LayersModel or graft Model (its output), or a TransferModel (its
+ * base up to the cut, with its pooling and preprocessing; the same as `model.embed(x)`).
  */
 export async function embed(base: unknown, x: PredictInput, options: EmbedOptions = {}): Promise<tf.Tensor2D> {
   return (await embedInput(x, embedSource(base, options))).embeddings;

@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { originOf } from '../data/dataset';
+import { Dataset, originOf } from '../data/dataset';
+import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
 import type { ExportSource } from '../io/exporters';
-import type { FeatureStage, StageInputs, TrainingRequest } from '../model/feature-stage';
+import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
 import type { Backbone, Preprocessing } from './backbone';
 import { computeFeatures, FEATURE_BATCH } from './compute-features';
 import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
+import { refuseStream, streamFeatures, streamRefusal } from './stream-features';
 
 /** The networks a transfer model is made of, built lazily by its graph surgery. */
 export interface TransferNetworks {
@@ -30,6 +32,8 @@ export interface TransferNetworks {
  */
 export class FrozenStemStage implements FeatureStage {
   private readonly cache = new FeatureCache();
+  /** Feature rows made from a stream for one fit: already what the head trains on. */
+  private readonly streamed = new WeakSet<tf.Tensor>();
 
   constructor(
     private readonly backbone: Backbone,
@@ -63,6 +67,7 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   async training(x: tf.Tensor, request: TrainingRequest): Promise<StageInputs> {
+    if (this.isFeatures(x)) return { net: this.nets.head(), x, owned: false, featureCache: true };
     const layers = this.backbone.kind === 'layers';
     if (layers && (!this.frozen || !request.cache)) {
       // through the whole network: the base trains, or the fit asked for no cache
@@ -82,6 +87,27 @@ export class FrozenStemStage implements FeatureStage {
     const all = await this.cache.get(origin.source, key, () => this.features(origin.source, request));
     const features = tf.tidy(() => tf.gather(all, tf.tensor1d(origin.rows, 'int32')));
     return { net: head, x: features, owned: true, featureCache: true };
+  }
+
+  /** True for feature rows this stage made from a stream (or rows taken from them by a split). */
+  isFeatures(x: tf.Tensor): boolean {
+    const origin = originOf(x);
+    return this.streamed.has(x) || (origin !== undefined && this.streamed.has(origin.source));
+  }
+
+  /** A Dataset of base features of every streamed image, in one pass; refused when the base is not frozen. */
+  async streamDataset(stream: ImageStream, request: StreamRequest): Promise<Dataset> {
+    const refusal = streamRefusal(this.frozen, request.cache);
+    if (refusal) refuseStream(refusal);
+    const report = request.featurePass?.(stream.size, Math.ceil(stream.size / FEATURE_BATCH));
+    const features = await streamFeatures(stream, (rows) => this.extract(rows), report, request.signal);
+    try {
+      const data = Dataset.from(features, [...stream.labels], { classNames: [...stream.classNames] });
+      this.streamed.add(data.x);
+      return data;
+    } finally {
+      features.dispose();
+    }
   }
 
   async inference(x: tf.Tensor): Promise<tf.Tensor> {

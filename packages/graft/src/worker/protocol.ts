@@ -1,4 +1,12 @@
-import type { BackendChoice, FitSummary, Logs, loadModel, ProgressEvent, UnfreezeOptions } from '@graftjs/core';
+import type {
+  BackendChoice,
+  ClassWeight,
+  FitSummary,
+  Logs,
+  loadModel,
+  ProgressEvent,
+  UnfreezeOptions,
+} from '@graftjs/core';
 
 /** tfjs model artifacts (topology + weight specs + weight bytes), typed from loadModel's handler so no tfjs import. */
 export type IOHandlerLike = Exclude<Parameters<typeof loadModel>[0], string>;
@@ -62,6 +70,8 @@ export interface WorkerFitOptions {
   learningRate?: number;
   featureCache?: boolean;
   classNames?: string[];
+  /** As fit's: a record of class -> weight or 'balanced' (plain data, so it crosses). */
+  classWeight?: ClassWeight;
   earlyStopping?: boolean | { monitor?: string; patience?: number; minDelta?: number; mode?: 'auto' | 'min' | 'max' };
 }
 

@@ -79,6 +79,19 @@ function pinClasses(folders: string[], given: string[] | undefined, dir: string)
  * are skipped. Node only.
  */
 export async function readImageFolder(dir: string, options: ReadImageFolderOptions): Promise<ImageFolder> {
+  const listing = await listImageFolder(dir, options);
+  const x = await imagesToTensor(listing.files, { size: listing.size, maxPixels: listing.maxPixels });
+  return { x, labels: listing.labels, classNames: listing.classNames, files: listing.files };
+}
+
+/** What a folder holds, without reading an image: the files, their labels and classes, the checked options. */
+export interface ImageFolderListing extends Omit<ImageFolder, 'x'> {
+  size: ImageSize;
+  maxPixels: number;
+}
+
+/** Lists an image folder as `readImageFolder` reads it (same classes, order and refusals), decoding nothing. */
+export async function listImageFolder(dir: string, options: ReadImageFolderOptions): Promise<ImageFolderListing> {
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new GraftError('INVALID_DATA', `expected a folder path string, got ${describe(dir)}`);
   }
@@ -140,6 +153,5 @@ export async function readImageFolder(dir: string, options: ReadImageFolderOptio
       { path: dir, classNames },
     );
   }
-  const x = await imagesToTensor(files, { size, maxPixels });
-  return { x, labels, classNames, files };
+  return { labels, classNames, files, size, maxPixels };
 }

@@ -1,0 +1,106 @@
+/**
+ * Data at scale (issue 18): peak RSS, decode+feature throughput and fit time of a frozen MobileNet v1 0.25 with a
+ * 5-class head (the default fit: features cached, head solved) on N flower photos, streamed
+ * (`fromDirectory(dir, { stream: true })`) vs in memory (`fromDirectory(dir)`, one float32 [N, 224, 224, 3] tensor).
+ * The N photos are hard links (copies where linking fails) of the 300 shared flowers in a temp folder, 5 classes.
+ * Each (N, mode) runs in its own Node process, so its peak RSS (process.resourceUsage().maxRSS) is its own.
+ *
+ * Run: node --conditions=graft-source --import tsx bench/data-scale.ts
+ * Env: BENCH_SIZES (default 300,1200), BENCH_MODES (default stream,memory), BENCH_BACKEND (default wasm).
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ASSETS = path.resolve(here, '..', '../shared/assets');
+const FLOWERS = path.join(ASSETS, 'flowers');
+const WEIGHTS = path.join(ASSETS, 'mobilenet_v1_0.25_224/layers');
+
+/** `n` photos in class folders under a new temp folder: the shared flowers linked round-robin. */
+function linkedFolder(n: number): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), `graft-scale-${n}-`));
+  const classes = readdirSync(FLOWERS).filter((c) => !c.includes('.'));
+  const files = classes.flatMap((c) => readdirSync(path.join(FLOWERS, c)).map((f) => [c, f]));
+  for (const c of classes) mkdirSync(path.join(root, c));
+  for (let i = 0; i < n; i++) {
+    const [c, f] = files[i % files.length];
+    const from = path.join(FLOWERS, c, f);
+    const to = path.join(root, c, `${Math.floor(i / files.length)}-${f}`);
+    try {
+      linkSync(from, to);
+    } catch {
+      copyFileSync(from, to);
+    }
+  }
+  return root;
+}
+
+async function child(dir: string, mode: string, backend: string): Promise<void> {
+  await import('@graftjs/backend-wasm');
+  const { backends, fromDirectory, transfer } = await import('@graftjs/core');
+  const { mobilenetV1 } = await import('@graftjs/zoo');
+  await backends.use(backend);
+  const base = await mobilenetV1({ alpha: 0.25, weights: 'imagenet', from: WEIGHTS });
+  const rssBefore = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  const data = mode === 'stream' ? await fromDirectory(dir, { stream: true }) : await fromDirectory(dir);
+  const tLoad = performance.now();
+  let featuresEnd = tLoad;
+  const onProgress = (e: { phase?: string }) => {
+    if (e.phase === 'features') featuresEnd = performance.now();
+  };
+  const model = await transfer(base).freeze().addHead(5).fit(data, { seed: 1, onProgress });
+  const tFit = performance.now();
+  const n = data.size;
+  const out = {
+    n,
+    mode,
+    backend,
+    rssBeforeMB: Math.round(rssBefore / 1024),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    decodeFeaturesS: +((featuresEnd - t0) / 1000).toFixed(1),
+    imagesPerS: +(n / ((featuresEnd - t0) / 1000)).toFixed(1),
+    headS: +((tFit - featuresEnd) / 1000).toFixed(1),
+    totalS: +((tFit - t0) / 1000).toFixed(1),
+    solver: model.lastFit?.solver,
+  };
+  console.log(JSON.stringify(out));
+}
+
+function main(): void {
+  if (!existsSync(FLOWERS) || !existsSync(WEIGHTS)) {
+    console.log(`[data-scale] SKIPPED: ${FLOWERS} or ${WEIGHTS} is absent`);
+    return;
+  }
+  const sizes = (process.env.BENCH_SIZES ?? '300,1200').split(',').map(Number);
+  const modes = (process.env.BENCH_MODES ?? 'stream,memory').split(',');
+  const backend = process.env.BENCH_BACKEND ?? 'wasm';
+  console.log(`data-scale on ${backend}, node ${process.version}, ${os.cpus().length} cores`);
+  console.log('N | mode | peak RSS MB (before data) | decode+features s | images/s | head s | fit total s');
+  for (const n of sizes) {
+    const dir = linkedFolder(n);
+    try {
+      for (const mode of modes) {
+        const args = ['--conditions=graft-source', '--import', 'tsx', fileURLToPath(import.meta.url)];
+        const r = spawnSync(process.execPath, [...args, 'child', dir, mode, backend], { encoding: 'utf8' });
+        const line = r.stdout.trim().split('\n').at(-1) ?? '';
+        if (r.status !== 0 || !line.startsWith('{')) {
+          console.log(`${n} | ${mode} | failed (exit ${r.status}): ${r.stderr.trim().split('\n').at(-1)}`);
+          continue;
+        }
+        const o = JSON.parse(line);
+        console.log(
+          `${o.n} | ${o.mode} | ${o.peakRssMB} (${o.rssBeforeMB}) | ${o.decodeFeaturesS} | ${o.imagesPerS} | ${o.headS} | ${o.totalS}`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+if (process.argv[2] === 'child') await child(process.argv[3], process.argv[4], process.argv[5]);
+else main();
