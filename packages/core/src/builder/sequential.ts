@@ -1,3 +1,4 @@
+import './orthogonal';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
