@@ -38,7 +38,7 @@ async function transferRun(encoder: ExtractorBackbone, sms: Sms, split: { train:
   const t = performance.now();
   const model = await transfer(encoder, { seed: 2 })
     .addHead(2)
-    .fit(pickAll(sms.texts, split.train), pickAll(sms.spam, split.train), FIT);
+    .fit(pickAll(sms.texts, split.train), pickAll(sms.spam, split.train), { seed: 1 });
   const predictions = await model.predict(pickAll(sms.texts, split.test));
   await model.dispose();
   return { predicted: predictions.map((p) => p.index), seconds: (performance.now() - t) / 1000 };

@@ -3,11 +3,13 @@
  * neighbours and class means computed here with tfjs, `embed(base, x)` against the base run by hand, save/load,
  * coded errors, and no leaks.
  */
-import { createRng, embed, GraftError, transfer } from '@graftjs/core';
+import { readFileSync } from 'node:fs';
+import { createRng, embed, GraftError, toImageTensor, transfer } from '@graftjs/core';
 import { FewShotClassifier, fewShot } from '@graftjs/heads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
 import { useBackend } from '../helpers/backends';
 
 const DIM = 16;
@@ -195,5 +197,32 @@ describe('embed on a layers base', () => {
       'right',
     ]);
     expect(knn.save().base).toBe(model.name);
+  });
+
+  it.skipIf(!HAVE_ASSETS)('images in: a path, its bytes and its decoded pixels give the same embedding', async () => {
+    const pre = { size: [8, 8] as [number, number], range: [-1, 1] as [number, number] };
+    const base = {
+      kind: 'layers' as const,
+      name: 'tiny',
+      model: convBase(),
+      featureLayer: 'features',
+      inputShape: [8, 8, 3],
+      preprocessing: pre,
+    };
+    const path = `${ASSETS}/photos/chelsea.png`;
+    const pixels = await toImageTensor(path, { size: [8, 8] });
+    const before = tf.memory().numTensors;
+    const [fromPath, fromBytes, fromPixels, two] = [
+      await embed(base, path),
+      await embed(base, new Uint8Array(readFileSync(path))),
+      await embed(base, pixels),
+      await embed(base, [path, path]),
+    ];
+    expect(tf.memory().numTensors).toBe(before + 4);
+    expect(fromPath.shape).toEqual([1, 4]);
+    expect(two.shape).toEqual([2, 4]);
+    expect(await fromBytes.array()).toEqual(await fromPath.array());
+    expect(tf.max(tf.abs(tf.sub(fromPixels, fromPath))).dataSync()[0]).toBeLessThan(1e-5);
+    tf.dispose([fromPath, fromBytes, fromPixels, two, pixels]);
   });
 });

@@ -2,7 +2,8 @@ import type { Activation } from './activations';
 
 /**
  * tfjs' initializer names (Keras' in camelCase), each with its tfjs/Keras default arguments. Not 'constant': it
- * needs a value, which a name cannot carry (tfjs refuses it too).
+ * needs a value, which a name cannot carry (tfjs refuses it too). Not 'orthogonal': tfjs-layers 4.22's one calls
+ * chained tensor methods (`rMat.flatten()`) that graft does not load, so it fails at build.
  */
 export const INITIALIZERS = [
   'glorotNormal',
@@ -13,7 +14,6 @@ export const INITIALIZERS = [
   'leCunNormal',
   'leCunUniform',
   'ones',
-  'orthogonal',
   'randomNormal',
   'randomUniform',
   'truncatedNormal',

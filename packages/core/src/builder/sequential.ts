@@ -1,4 +1,3 @@
-import './orthogonal';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
