@@ -88,7 +88,12 @@ function main(): void {
         const r = spawnSync(process.execPath, [...args, 'child', dir, mode, backend], { encoding: 'utf8' });
         const line = r.stdout.trim().split('\n').at(-1) ?? '';
         if (r.status !== 0 || !line.startsWith('{')) {
-          const why = r.stderr.trim().split('\n').filter((l) => /Error|error|heap|memory/.test(l)).slice(0, 3).join(' / ');
+          const why = r.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => /Error|error|heap|memory/.test(l))
+            .slice(0, 3)
+            .join(' / ');
           console.log(`${n} | ${mode} | failed (exit ${r.status}): ${why || r.stderr.trim().split('\n').at(-1)}`);
           continue;
         }
