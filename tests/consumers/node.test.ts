@@ -44,3 +44,29 @@ describe.each(SETUPS)('installed from tarballs: %s', (_title, setup) => {
     expectTrained(await runProgram(dir, join('cjs', 'app.cjs')));
   });
 });
+
+describe('the umbrella subpaths (installed from the graftjs tarball alone)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    const probe = (kind: 'esm' | 'cjs') => {
+      const load = (spec: string) => (kind === 'esm' ? `await import('${spec}')` : `require('${spec}')`);
+      const body = `const heads = ${load('graftjs/heads')}; const zoo = ${load('graftjs/zoo')}; const core = ${load('graftjs/core')};
+console.log(JSON.stringify({ fewShot: typeof heads.fewShot, binary: typeof heads.binary, onnxEncoder: typeof zoo.onnxEncoder, embed: typeof core.embed }));`;
+      return kind === 'esm' ? body : `(async () => { ${body} })();`;
+    };
+    dir = await makeProject(['graftjs'], { files: { 'subpaths.mjs': probe('esm'), 'cjs/subpaths.cjs': probe('cjs') } });
+  });
+
+  it.each([['ESM', 'subpaths.mjs'], ['CJS', join('cjs', 'subpaths.cjs')]])(
+    'graftjs/heads, graftjs/zoo and graftjs/core give the scoped packages whole (%s)',
+    async (_kind, file) => {
+      const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 120_000 });
+      expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toEqual({
+        fewShot: 'function',
+        binary: 'function',
+        onnxEncoder: 'function',
+        embed: 'function',
+      });
+    },
+  );
+});
