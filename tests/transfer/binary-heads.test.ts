@@ -54,9 +54,14 @@ describe('binary heads', () => {
   it('multiLabel(n) names every output; multiLabel(1) on two classes points to binary()', async () => {
     const ml = transfer(base(), { seed: 1 }).freeze().addHead(multiLabel(2));
     const rows = y.map((c) => (c === 0 ? [1, 0] : [0, 1]));
-    await ml.fit(x, rows, { classNames: ['daisy', 'roses'], epochs: 40, learningRate: 0.05 });
+    await ml.fit(x, rows, { classNames: ['daisy', 'roses'] }); // a linear sigmoid head: solved, converged
+    expect(ml.lastFit?.solver).toBe('lbfgs');
     const p: MultiLabelPrediction = await ml.predict(x[1], { batch: false });
     expect(p.labels).toEqual([names[1]]);
+    // every output is named by its own class: each row's labels are the classes whose probability passes 0.5
+    const ps: MultiLabelPrediction[] = await ml.predict(x.slice(0, 8), { batch: true });
+    for (const q of ps) expect(q.labels).toEqual(['daisy', 'roses'].filter((_, i) => q.probabilities[i] > 0.5));
+    expect(ps.filter((q, i) => q.labels.length === 1 && q.labels[0] === names[i]).length).toBeGreaterThanOrEqual(7);
     const one = transfer(base(), { seed: 1 }).freeze().addHead(multiLabel(1));
     await expect(one.fit(x, names, { epochs: 1 })).rejects.toMatchObject({
       code: 'INCOMPATIBLE_LOSS',
