@@ -57,16 +57,16 @@ console.log(JSON.stringify({ fewShot: typeof heads.fewShot, binary: typeof heads
     dir = await makeProject(['graftjs'], { files: { 'subpaths.mjs': probe('esm'), 'cjs/subpaths.cjs': probe('cjs') } });
   });
 
-  it.each([['ESM', 'subpaths.mjs'], ['CJS', join('cjs', 'subpaths.cjs')]])(
-    'graftjs/heads, graftjs/zoo and graftjs/core give the scoped packages whole (%s)',
-    async (_kind, file) => {
-      const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 120_000 });
-      expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toEqual({
-        fewShot: 'function',
-        binary: 'function',
-        onnxEncoder: 'function',
-        embed: 'function',
-      });
-    },
-  );
+  it.each([
+    ['ESM', 'subpaths.mjs'],
+    ['CJS', join('cjs', 'subpaths.cjs')],
+  ])('graftjs/heads, graftjs/zoo and graftjs/core give the scoped packages whole (%s)', async (_kind, file) => {
+    const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 120_000 });
+    expect(JSON.parse(stdout.trim().split('\n').pop() as string)).toEqual({
+      fewShot: 'function',
+      binary: 'function',
+      onnxEncoder: 'function',
+      embed: 'function',
+    });
+  });
 });
