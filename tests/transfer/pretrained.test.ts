@@ -27,8 +27,10 @@ describe.skipIf(!HAVE_ASSETS)('transfer learning on real photos', () => {
     expect(train.size).toBe(200);
   });
 
-  for (const backend of ['cpu', 'wasm']) {
-    it(`MobileNet v1 0.25 (zoo, layers) + head reaches 80% on ${backend}`, async () => {
+  // the same base with no options, on cpu and wasm, is default-head-flowers.test.ts (84%); here explicit options
+  // train as asked (Keras), on wasm only: a second cpu feature pass over 300 photos would add minutes to npm test
+  for (const backend of ['wasm']) {
+    it(`MobileNet v1 0.25 (zoo, layers) + head with explicit epochs and rate reaches 80% on ${backend}`, async () => {
       await useBackend(backend);
       const base = await mobilenetV1({
         alpha: 0.25,
@@ -39,6 +41,8 @@ describe.skipIf(!HAVE_ASSETS)('transfer learning on real photos', () => {
       const model = transfer(base, { seed: 1 }).freeze().addHead(5);
       await model.fit(train, { epochs: 15, batchSize: 32, learningRate: 0.003, seed: 1 });
       expect(model.lastFit?.featureCache).toBe(true);
+      expect(model.lastFit?.solver).toBe('gradient');
+      expect(model.lastFit?.epochs).toBe(15);
       const { accuracy } = await model.evaluate(test);
       console.log(`[transfer] mobilenet_v1_0.25 layers on ${backend}: test accuracy ${(accuracy * 100).toFixed(1)}%`);
       expect(accuracy).toBeGreaterThanOrEqual(0.8);
