@@ -83,7 +83,9 @@ export async function runOn(backend: string, c: Case): Promise<Run> {
   });
   const losses = [...model.history.loss];
   ds.dispose();
-  await model.dispose();
+  model.dispose();
+  // the base is the caller's (a transfer model never frees it): freed here, before its backend is released
+  if (model instanceof TransferModel && model.backbone.kind === 'layers') model.backbone.model.dispose();
   return { forward, losses };
 }
 
