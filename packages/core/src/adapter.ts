@@ -18,6 +18,7 @@ export type { AdapterErrorCodes } from './errors/graft-error';
 export { describe, errorCodes, GraftError, registerErrorCodes } from './errors/graft-error';
 export { exportFormatForPath, getExporter } from './io/exporters';
 export { layersModelFromArtifacts } from './io/layers-from-artifacts';
+export { readStreamCapped } from './io/read-bounds';
 export { getRuntime } from './io/runtimes';
 export { enforceFrozenBatchNorm } from './model/frozen-batchnorm';
 export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Preprocessing } from './transfer/backbone';

@@ -39,7 +39,20 @@ export async function readBodyCapped(res: Response, limit: number, what: string,
     checkReadSize(all.byteLength, limit, what, why);
     return all;
   }
-  const reader = res.body.getReader();
+  const read = await readStreamCapped(res.body, limit);
+  if (read.bytes === null) checkReadSize(read.total, limit, what, why);
+  return read.bytes as Uint8Array;
+}
+
+/**
+ * A stream's bytes, or `bytes: null` once they pass `limit` (the stream is cancelled there, so no more is
+ * downloaded; `total` is what had arrived). Callers say what "too large" means for them.
+ */
+export async function readStreamCapped(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<{ bytes: Uint8Array | null; total: number }> {
+  const reader = body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
   for (;;) {
@@ -48,7 +61,7 @@ export async function readBodyCapped(res: Response, limit: number, what: string,
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel();
-      checkReadSize(total, limit, what, why);
+      return { bytes: null, total };
     }
     parts.push(value);
   }
@@ -58,5 +71,5 @@ export async function readBodyCapped(res: Response, limit: number, what: string,
     out.set(p, o);
     o += p.byteLength;
   }
-  return out;
+  return { bytes: out, total };
 }

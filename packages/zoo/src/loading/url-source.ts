@@ -1,5 +1,6 @@
 import type { FileCache } from '@graftjs/core';
 import { GraftError } from '@graftjs/core';
+import { readStreamCapped } from '@graftjs/core/adapter';
 import { type FileSource, missing, tooLarge } from './file-source';
 import { sha256Hex } from './sha256';
 
@@ -11,26 +12,9 @@ async function readBounded(res: Response, name: string, limit: number): Promise<
     throw tooLarge(name, limit, `a declared length of ${declared} bytes`);
   }
   if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw tooLarge(name, limit, `more than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  const read = await readStreamCapped(res.body, limit);
+  if (read.bytes === null) throw tooLarge(name, limit, `more than ${limit} bytes`);
+  return read.bytes;
 }
 
 /**
