@@ -7,24 +7,31 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@graftjs/backend-wasm';
 import { mobilenetV2 } from '@graftjs/zoo';
 
+/** BENCH_SPLIT=1: each kernel's calls split by their largest input (weights-sized or activation-sized). */
+const split = process.env.BENCH_SPLIT === '1';
+const sizeClass = (inputs: Record<string, tf.TensorInfo | undefined>) => {
+  const largest = Math.max(0, ...Object.values(inputs).map((t) => (t ? t.shape.reduce((a, b) => a * b, 1) : 0)));
+  return largest < 16384 ? '(< 16k elements)' : '(>= 16k elements)';
+};
 const stats = new Map<string, { calls: number; ms: number }>();
 let depth = 0;
 for (const config of tf.getKernelsForBackend('wasm')) {
   const inner = config.kernelFunc;
   const name = config.kernelName;
   // Only the outermost kernel counts: graft's kernels call stock ones directly, not through the registry.
-  config.kernelFunc = ((args: never) => {
-    if (depth > 0) return inner(args);
+  config.kernelFunc = ((args: { inputs: Record<string, tf.TensorInfo | undefined> }) => {
+    if (depth > 0) return inner(args as never);
     depth++;
     const t0 = performance.now();
     try {
-      return inner(args);
+      return inner(args as never);
     } finally {
       depth--;
-      const s = stats.get(name) ?? { calls: 0, ms: 0 };
+      const key = split ? `${name} ${sizeClass(args.inputs)}` : name;
+      const s = stats.get(key) ?? { calls: 0, ms: 0 };
       s.calls++;
       s.ms += performance.now() - t0;
-      stats.set(name, s);
+      stats.set(key, s);
     }
   }) as typeof inner;
 }
