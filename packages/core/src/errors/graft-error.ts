@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'UNKNOWN_OPTIMIZER',
   'UNKNOWN_LOSS',
   'UNKNOWN_ACTIVATION',
+  'NOT_ADAPTED',
   // training
   'FIT_IN_PROGRESS',
   'MODEL_DISPOSED',
@@ -41,6 +42,8 @@ export const ERROR_CODES = [
   'GRAPH_MODEL_NOT_TRAINABLE',
   'INVALID_BASE',
   'BASE_REQUIRED',
+  // explanations
+  'NO_FEATURE_MAP',
   // zoo and loading
   'UNKNOWN_BACKBONE',
   'CHECKSUM_MISMATCH',
