@@ -42,8 +42,6 @@ export const ERROR_CODES = [
   'GRAPH_MODEL_NOT_TRAINABLE',
   'INVALID_BASE',
   'BASE_REQUIRED',
-  // explanations
-  'NO_FEATURE_MAP',
   // zoo and loading
   'UNKNOWN_BACKBONE',
   'CHECKSUM_MISMATCH',
