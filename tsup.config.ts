@@ -79,7 +79,7 @@ export default defineConfig(
       // Keep `node:` specifiers as written: tsup strips them by default, and a bare `fs/promises` reads to a
       // bundler as a package to resolve, where `node:fs/promises` is plainly Node's (engines: node >= 20).
       removeNodeProtocol: false,
-      external: [...Object.keys(pkg.dependencies ?? {}), /^node:/, /^@tensorflow\//],
+      external: [...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }), /^node:/, /^@tensorflow\//],
       outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
       tsconfig: 'tsconfig.json',
       esbuildPlugins: [nodeOnlyImports],
