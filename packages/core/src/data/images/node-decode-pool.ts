@@ -6,8 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GraftError, type GraftErrorCode } from '../../errors/graft-error';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
-import type { PixelSource } from './pixel-source';
-import type { DecodedImage } from './types';
+import type { DecodedImage, PixelSource } from './types';
 
 /** Default pool size: one core stays for the main thread (the base's forward pass), at least one worker. */
 export function defaultDecodeWorkers(): number {
