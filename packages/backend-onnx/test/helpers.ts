@@ -13,6 +13,13 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const ASSETS = path.resolve(REPO_ROOT, '../shared/assets');
 export const INT8_MODEL = path.join(ASSETS, 'mobilenetv2-12-int8/mobilenetv2-12-int8.onnx');
 
+/** Whether onnxruntime-node can be imported here (it is the repo's devDependency; an optional peer). */
+export const NATIVE_INSTALLED = await import('onnxruntime-node').then(
+  () => true,
+  () => false,
+);
+if (!NATIVE_INSTALLED) console.warn('[backend-onnx] onnxruntime-node is not installed: native runtime tests skipped');
+
 // Two shared cores: one onnxruntime thread keeps timings honest and avoids a worker pool.
 ort.env.wasm.numThreads = 1;
 

@@ -2,10 +2,10 @@ import { backends, ERROR_CODES, isGraftError } from '@graftjs/core';
 import { errorCodes, getExporter, getRuntime } from '@graftjs/core/adapter';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportOnnx } from '../src';
-import { maxAbsDiff, randomArray, seedWeights } from './helpers';
+import { loadOrt } from '../src/runtime/load-ort';
+import { maxAbsDiff, NATIVE_INSTALLED, randomArray, seedWeights } from './helpers';
 
 function smallConvNet(): tfl.LayersModel {
   const model = tfl.sequential({
@@ -52,7 +52,8 @@ describe('registration with core', () => {
     const auto = await backends.use('auto');
     expect(auto.name).not.toBe('onnx');
     const chosen = await backends.use('onnx');
-    expect(chosen.reason).toContain('onnxruntime-web');
+    // onnxruntime-node where it is installed (the repo's devDependency), else onnxruntime-web
+    expect(chosen.reason).toContain(NATIVE_INSTALLED ? 'onnxruntime-node 1.' : 'onnxruntime-web 1.');
   });
 });
 
@@ -65,7 +66,7 @@ describe('the "onnx" runtime', () => {
   afterAll(() => model.dispose());
 
   it('exports once, builds one session, and matches tfjs predict within 1e-4 for batches 1 and 5', async () => {
-    const create = vi.spyOn(ort.InferenceSession, 'create');
+    const create = vi.spyOn((await loadOrt()).ort.InferenceSession, 'create');
     const prepared = await getRuntime('onnx')!.prepare({ net: model });
     for (const n of [1, 5]) {
       const x = tf.tensor(randomArray(n * 8 * 8 * 3, n), [n, 8, 8, 3]);

@@ -12,8 +12,8 @@ describe('onnx settings and loading', () => {
     expect(loadedOrt()).toBeUndefined();
     expect((await backends.list()).find((b) => b.name === 'onnx')?.reason).toContain('loaded on first use');
     await backends.use('onnx');
-    expect(loadedOrt()?.InferenceSession).toBeTypeOf('function');
-    expect(backends.current()?.reason).toMatch(/onnxruntime-web \d+\.\d+/);
+    expect(loadedOrt()?.ort.InferenceSession).toBeTypeOf('function');
+    expect(backends.current()?.reason).toMatch(/onnxruntime-(node|web) \d+\.\d+/);
   });
 
   it('configureOnnx writes env.backends.onnx, and a bad value changes nothing', () => {

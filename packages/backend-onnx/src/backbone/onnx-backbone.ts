@@ -1,10 +1,9 @@
 import { describe, GraftError, type Preprocessing } from '@graftjs/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { decodeOnnx } from '../onnx/decode';
-import { rewriteOnnx } from '../onnx/rewrite';
-import { DATA_TYPE } from '../onnx/schema';
 import { createSession } from '../runtime/ort-env';
 import { checkBatch, runBatch, type SessionIO } from '../runtime/run-session';
+import { backboneGraphs } from './backbone-graphs';
 import { planFeatureOutput } from './feature-output';
 import { graphInput } from './graph-input';
 import { loadBytes } from './load-bytes';
@@ -46,26 +45,18 @@ export async function onnxBackbone(
   const { bytes, what } = await loadBytes(src);
   const model = decodeOnnx(bytes, what);
 
-  const { input, image, layout, inputShape } = graphInput(model, options);
+  const graph = graphInput(model, options);
+  const { input, layout, inputShape } = graph;
 
   const plan = planFeatureOutput(model, options.featureOutput);
-  const edited = plan.isOutput
-    ? bytes
-    : rewriteOnnx(bytes, model, {
-        appendNodes: plan.nodes,
-        addOutputs: [
-          plan.auto
-            ? { name: plan.name, elemType: DATA_TYPE.float, dims: ['N', 'graft_features'] }
-            : { name: plan.name, dims: null },
-        ],
-      });
-  const session = await createSession(edited, what);
+  const graphs = backboneGraphs(bytes, model, plan, graph);
+  const created = await createSession(graphs.session, what);
+  const { session } = created;
   const io: SessionIO = {
-    session,
-    inputName: input.name,
+    ...created,
+    inputName: graphs.sessionInput,
     outputName: plan.name,
     sampleShape: inputShape,
-    nchwInput: image && layout === 'nchw',
     nchwOutput: layout === 'nchw',
     batchOfOne: input.dims?.[0] === 1,
   };
@@ -75,7 +66,7 @@ export async function onnxBackbone(
   const name = options.name ?? defaultName(what);
   const source: OnnxGraphSource = {
     format: 'onnx',
-    bytes: edited,
+    bytes: graphs.exposed,
     inputName: input.name,
     featureOutput: plan.name,
     layout,
@@ -87,7 +78,7 @@ export async function onnxBackbone(
     inputShape,
     featureShape,
     preprocessing: options.preprocessing,
-    frozenReason: `"${name}" is an ONNX model run by onnxruntime-web, which computes no gradients: it can only extract features`,
+    frozenReason: `"${name}" is an ONNX model run by onnxruntime-${created.kind === 'native' ? 'node' : 'web'}, which computes no gradients: it can only extract features`,
     source,
     async extract(batch: tf.Tensor): Promise<tf.Tensor> {
       checkBatch(batch, inputShape, `ONNX backbone "${name}"`);

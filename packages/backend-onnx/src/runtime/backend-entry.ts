@@ -4,12 +4,24 @@ import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
 import { loadedOrt } from './load-ort';
 import { onnxRuntime } from './onnx-runtime';
-import { executionProviders } from './onnx-settings';
+import { executionProviders, nativeSessionOptions } from './onnx-settings';
 import { createSession } from './ort-env';
+
+/** Which ONNX Runtime runs sessions and why, e.g. "onnxruntime-node 1.30.0 (cpu, 16 threads): onnxruntime-node found". */
+function describeRuntime(): string {
+  const chosen = loadedOrt();
+  if (!chosen)
+    return 'ONNX Runtime (loaded on first use: onnxruntime-node in Node when installed, else onnxruntime-web)';
+  const where =
+    chosen.kind === 'native'
+      ? `cpu, ${nativeSessionOptions(chosen.cores ?? 1).intraOpNumThreads} threads`
+      : `${executionProviders().join(', ')}, ${chosen.ort.env.wasm?.numThreads ?? '?'} threads`;
+  return `onnxruntime-${chosen.kind === 'native' ? 'node' : 'web'} ${chosen.version} (${where}): ${chosen.reason}`;
+}
 
 let ready: Promise<void> | null = null;
 
-/** Loads the onnxruntime WebAssembly once, with a one-node model, so init failures surface here. */
+/** Loads onnxruntime (native, or the WebAssembly) once, with a one-node model, so init failures surface here. */
 function warmUp(): Promise<void> {
   ready ??= (async () => {
     const probe = encodeModel({
@@ -21,7 +33,7 @@ function warmUp(): Promise<void> {
       opsets: [{ domain: '', version: OPSET_VERSION }],
       irVersion: IR_VERSION,
     });
-    const session = await createSession(probe, 'the start-up probe');
+    const { session } = await createSession(probe, 'the start-up probe');
     await session.release();
   })().catch((e) => {
     ready = null;
@@ -43,8 +55,5 @@ export const onnxBackendEntry: BackendEntry = {
   tfjsBackend: null,
   runtime: onnxRuntime,
   exports: { onnx: { extensions: ['.onnx'], run: exportOnnx } },
-  describe: () => {
-    const version = loadedOrt()?.env.versions?.web;
-    return `onnxruntime-web ${version ?? '(loaded on first use)'} (${executionProviders().join(', ')})`;
-  },
+  describe: describeRuntime,
 };

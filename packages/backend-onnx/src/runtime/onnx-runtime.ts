@@ -12,15 +12,15 @@ export const onnxRuntime: InferenceRuntime = {
   async prepare(source: ExportSource): Promise<PreparedRuntime> {
     const net = checkNet(source);
     const bytes = await exportOnnx(source);
-    const session = await createSession(bytes, `the exported model "${net.name}"`);
+    const created = await createSession(bytes, `the exported model "${net.name}"`);
+    const { session } = created;
     const sampleShape = (source.extractor?.inputShape ?? net.inputs[0].shape.slice(1)) as number[];
     const fixed = session.inputMetadata?.[0];
     const io: SessionIO = {
-      session,
+      ...created,
       inputName: session.inputNames[0],
       outputName: session.outputNames[0],
       sampleShape,
-      nchwInput: false,
       nchwOutput: false,
       batchOfOne: !!fixed && fixed.isTensor && fixed.shape[0] === 1,
     };

@@ -15,6 +15,14 @@ export interface OnnxSettings {
    * wasm when a session cannot use it. Default 'wasm'.
    */
   executionProvider: 'wasm' | 'webgpu';
+  /**
+   * Which ONNX Runtime runs sessions. 'auto' (default): onnxruntime-node in Node when it is installed (an
+   * optional peer dependency: native threads and MLAS kernels), else onnxruntime-web. 'native' insists on
+   * onnxruntime-node (BACKEND_UNAVAILABLE without it); 'web' always uses onnxruntime-web.
+   */
+  runtime: 'auto' | 'native' | 'web';
+  /** onnxruntime-node intra-op threads (`undefined`: one per core). onnxruntime-web ignores it. */
+  nativeThreads: number | undefined;
 }
 
 /** What configureOnnx accepts: any subset of the settings. */
@@ -26,12 +34,28 @@ declare module '@graftjs/core' {
   }
 }
 
-env.backends.onnx = { wasmPaths: undefined, numThreads: undefined, executionProvider: 'wasm' };
+env.backends.onnx = {
+  wasmPaths: undefined,
+  numThreads: undefined,
+  executionProvider: 'wasm',
+  runtime: 'auto',
+  nativeThreads: undefined,
+};
+
+const RUNTIMES = ['auto', 'native', 'web'];
+
+function checkThreads(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+    throw new GraftError('INVALID_OPTION', `${name} must be a positive integer, got ${String(value)}`);
+  }
+}
 
 function check(options: OnnxOptions): void {
-  const { numThreads, executionProvider } = options;
-  if (numThreads !== undefined && !(Number.isInteger(numThreads) && numThreads >= 1)) {
-    throw new GraftError('INVALID_OPTION', `numThreads must be a positive integer, got ${String(numThreads)}`);
+  const { numThreads, nativeThreads, executionProvider, runtime } = options;
+  checkThreads('numThreads', numThreads);
+  checkThreads('nativeThreads', nativeThreads);
+  if (runtime !== undefined && !RUNTIMES.includes(runtime)) {
+    throw new GraftError('INVALID_OPTION', `runtime must be "auto", "native" or "web", got ${JSON.stringify(runtime)}`);
   }
   if (executionProvider !== undefined && executionProvider !== 'wasm' && executionProvider !== 'webgpu') {
     throw new GraftError(
@@ -41,7 +65,7 @@ function check(options: OnnxOptions): void {
   }
 }
 
-/** Configures onnxruntime-web for every session graft creates afterwards (same as setting `env.backends.onnx`). */
+/** Configures ONNX Runtime (native or web) for every session graft creates afterwards (same as setting `env.backends.onnx`). */
 export function configureOnnx(options: OnnxOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new GraftError('INVALID_OPTION', `configureOnnx expects an options object, got ${String(options)}`);
@@ -51,10 +75,12 @@ export function configureOnnx(options: OnnxOptions): void {
   if (options.wasmPaths !== undefined) s.wasmPaths = options.wasmPaths;
   if (options.numThreads !== undefined) s.numThreads = options.numThreads;
   if (options.executionProvider !== undefined) s.executionProvider = options.executionProvider;
+  if (options.runtime !== undefined) s.runtime = options.runtime;
+  if (options.nativeThreads !== undefined) s.nativeThreads = options.nativeThreads;
 }
 
-/** Hands the settings to onnxruntime (which reads them when its wasm first initialises). */
-export function applyOnnxSettings(ort: OrtModule): void {
+/** Hands the settings to onnxruntime-web (which reads them when its wasm first initialises). */
+export function applyWebSettings(ort: OrtModule): void {
   const s = env.backends.onnx;
   check(s);
   if (s.wasmPaths !== undefined) ort.env.wasm.wasmPaths = s.wasmPaths;
@@ -64,4 +90,23 @@ export function applyOnnxSettings(ort: OrtModule): void {
 export function executionProviders(): string[] {
   const gpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
   return env.backends.onnx.executionProvider === 'webgpu' && gpu ? ['webgpu', 'wasm'] : ['wasm'];
+}
+
+/** onnxruntime-node's session options: MLAS on the CPU, every graph optimisation, threads as configured. */
+export function nativeSessionOptions(cores: number): NativeSessionOptions {
+  const s = env.backends.onnx;
+  check(s);
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: s.nativeThreads ?? cores,
+    interOpNumThreads: 1,
+  };
+}
+
+export interface NativeSessionOptions {
+  executionProviders: string[];
+  graphOptimizationLevel: 'all';
+  intraOpNumThreads: number;
+  interOpNumThreads: number;
 }

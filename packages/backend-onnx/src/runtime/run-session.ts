@@ -1,30 +1,17 @@
 import { describe, GraftError } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { InferenceSession } from 'onnxruntime-web';
-import { loadOrt } from './load-ort';
+import type { OrtSession } from './ort-env';
 
-/** How one graph input is fed from graft's NHWC float batches. */
-export interface SessionIO {
-  session: InferenceSession;
+/** How one graph input is fed from graft's NHWC float batches (on the session's own runtime). */
+export interface SessionIO extends OrtSession {
   inputName: string;
   outputName: string;
   /** Shape of one sample as graft passes it (NHWC for images). */
   sampleShape: number[];
-  /** The graph wants NCHW: transpose rank-4 batches on the way in. */
-  nchwInput: boolean;
   /** The graph's batch dimension is fixed at 1: run larger batches one sample at a time. */
   batchOfOne: boolean;
   /** Rank-4 outputs are NCHW: transpose them back to NHWC. */
   nchwOutput: boolean;
-}
-
-function nhwcToNchw(x: Float32Array, n: number, h: number, w: number, c: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let b = 0; b < n; b++)
-    for (let y = 0; y < h; y++)
-      for (let xx = 0; xx < w; xx++)
-        for (let ch = 0; ch < c; ch++) out[((b * c + ch) * h + y) * w + xx] = x[((b * h + y) * w + xx) * c + ch];
-  return out;
 }
 
 function nchwToNhwc(x: Float32Array, n: number, c: number, h: number, w: number): Float32Array {
@@ -54,14 +41,15 @@ async function runOnce(
   data: Float32Array,
   dims: number[],
 ): Promise<{ data: Float32Array; dims: number[]; type: string }> {
-  const ort = await loadOrt();
-  const feed = new ort.Tensor('float32', data, dims);
+  const feed = new io.ort.Tensor('float32', data, dims);
   const results = await io.session.run({ [io.inputName]: feed }, [io.outputName]);
   const out = results[io.outputName];
   try {
     const values = out.data as ArrayLike<number>;
+    // onnxruntime-node hands over a fresh array of its own; keep a copy of anything else
+    const owned = io.kind === 'native' && values instanceof Float32Array;
     return {
-      data: out.type === 'float32' ? (values as Float32Array).slice() : Float32Array.from(values),
+      data: out.type !== 'float32' ? Float32Array.from(values) : owned ? values : (values as Float32Array).slice(),
       dims: [...out.dims],
       type: out.type,
     };
@@ -84,11 +72,7 @@ export async function runBatch(
       const n = batch.shape[0];
       let x = (await batch.data()) as Float32Array;
       if (!(x instanceof Float32Array)) x = Float32Array.from(x);
-      let dims = [...batch.shape];
-      if (io.nchwInput && dims.length === 4) {
-        x = nhwcToNchw(x, n, dims[1], dims[2], dims[3]);
-        dims = [n, dims[3], dims[1], dims[2]];
-      }
+      const dims = [...batch.shape];
       let result: { data: Float32Array; dims: number[]; type: string };
       if (io.batchOfOne && n > 1) {
         const per = x.length / n;

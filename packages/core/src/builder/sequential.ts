@@ -1,4 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset';
+import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
 import type { BinaryPrediction, ClassPrediction, Prediction } from '../model/predictions';
@@ -24,6 +26,15 @@ import {
   type SeparableConv2dConfig,
   type SeparableConv2dOptions,
 } from './layer-options';
+import { adaptModel } from './preprocess/adapt';
+import {
+  centerCropStep,
+  type NormalizationOptions,
+  normalizationStep,
+  type ResizingOptions,
+  rescalingStep,
+  resizingStep,
+} from './preprocess/steps';
 import { buildFunctional, type LayerFactory, type SeededInit, type Step } from './residual';
 
 export interface SequentialOptions {
@@ -365,6 +376,36 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
       );
     }
     return this.add((first) => tfl.layers.reshape({ ...first, targetShape, ...options }));
+  }
+
+  /** Keras Rescaling: `x * scale + offset`; `rescaling(1 / 255)` takes 0..255 pixels to 0..1. */
+  rescaling(scale: number, offset = 0, options: { name?: string } = {}): this {
+    return this.add(rescalingStep(scale, offset, options));
+  }
+
+  /** Keras Normalization: `(x - mean) / sqrt(variance)`, statistics given or computed by `adapt(data)`. */
+  normalization(options: NormalizationOptions = {}): this {
+    return this.add(normalizationStep(options));
+  }
+
+  /** Keras Resizing: images to `height` x `width` (bilinear or nearest, half-pixel centres as TF2). */
+  resizing(height: number, width: number, options: ResizingOptions = {}): this {
+    return this.add(resizingStep(height, width, options));
+  }
+
+  /** Keras CenterCrop: the central `height` x `width` window of each image. */
+  centerCrop(height: number, width: number, options: { name?: string } = {}): this {
+    return this.add(centerCropStep(height, width, options));
+  }
+
+  /**
+   * Keras `Normalization.adapt`: every normalization layer takes the mean and variance of the data as it reaches
+   * the layer (after the layers before it). Builds the model; resolves to it.
+   */
+  async adapt(data: Dataset | NumericInput, options: { batchSize?: number } = {}): Promise<this> {
+    this.lifecycle.idle('adapt');
+    await adaptModel(this.net, data, this.stage, options);
+    return this;
   }
 
   /* Augmentation (Keras' random preprocessing layers): active only in fit, the identity at predict and evaluate. */
