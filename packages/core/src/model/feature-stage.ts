@@ -14,6 +14,10 @@ export interface StageInputs {
   owned: boolean;
   /** Whether `x` holds cached features of a frozen base (so `net` is the head alone). */
   featureCache: boolean;
+  /** Rows of `x` per sample (1 + K with K augmented views, view-major): the labels repeat as many times. */
+  views?: number;
+  /** Applied to each training batch of `x` before the network (per-batch augmentation; inside the batch's tidy). */
+  transform?: (xb: tf.Tensor) => tf.Tensor;
 }
 
 export interface TrainingRequest {
@@ -21,6 +25,10 @@ export interface TrainingRequest {
   cache: boolean;
   /** Reports a feature pass over `total` samples in `batches` batches; returns a per-batch reporter. */
   featurePass?: (total: number, batches: number) => (batch: number, done: number) => void;
+  /** These are training inputs: a stage with augmentation augments them (validation inputs never are). */
+  augment?: boolean;
+  /** The fit's seed, for augmentation draws that have none of their own. */
+  seed?: number;
 }
 
 /** A feature pass over a streamed image source: a training request that can be aborted between batches. */

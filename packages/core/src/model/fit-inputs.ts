@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { TrainSpec } from '../training/loop';
 import type { Progress } from '../training/progress';
 import type { FeatureStage, StageInputs } from './feature-stage';
@@ -10,6 +10,8 @@ import type { ResolvedObjective } from './objective';
 export interface FitInputs {
   train: StageInputs;
   val: StageInputs | null;
+  /** The training labels repeated once per view, where the stage made augmented views. */
+  trainY?: tf.Tensor;
 }
 
 /**
@@ -24,11 +26,16 @@ export async function stageInputs(
   scope: Scope,
 ): Promise<FitInputs> {
   const featurePass = (total: number, batches: number) => progress.featurePass(total, batches);
-  const train = await stage.training(data.train.x, { cache: opts.featureCache, featurePass });
+  const request = { cache: opts.featureCache, featurePass, augment: true, seed: opts.seed };
+  const train = await stage.training(data.train.x, request);
   if (train.owned) scope.own(train.x);
   const val = data.val ? await stage.training(data.val.x, { cache: train.featureCache }) : null;
   if (val?.owned) scope.own(val.x);
-  return { train, val };
+  const views = train.views ?? 1;
+  const y = data.train.y as tf.Tensor;
+  if (views === 1) return { train, val };
+  const trainY = scope.own(tf.tile(y, [views, ...y.shape.slice(1).map(() => 1)]));
+  return { train, val, trainY };
 }
 
 /** What the loop trains: the stage's network and inputs, the labels, the objective and the optimizer. */
@@ -45,8 +52,9 @@ export function trainSpec(
     metrics: objective.metrics,
     optimizer,
     x: train.x,
-    y: data.train.y as tf.Tensor,
+    y: inputs.trainY ?? (data.train.y as tf.Tensor),
     val: val && data.val ? { x: val.x, y: data.val.y as tf.Tensor } : null,
     featureCache: train.featureCache,
+    transform: train.transform,
   };
 }

@@ -24,6 +24,8 @@ export interface TrainSpec {
   y: tf.Tensor;
   val: { x: tf.Tensor; y: tf.Tensor } | null;
   featureCache: boolean;
+  /** Applied to each training batch before the network (per-batch augmentation); validation never sees it. */
+  transform?: (xb: tf.Tensor) => tf.Tensor;
 }
 
 export interface LoopOptions {
@@ -160,7 +162,9 @@ function step(run: Run, rows: Int32Array): tf.Tensor {
   const { net, metrics, optimizer } = run.spec;
   const loss = run.spec.trainLoss ?? run.spec.loss;
   return tf.tidy(() => {
-    const { xb, yb } = run.source.take(rows);
+    const taken = run.source.take(rows);
+    const xb = run.spec.transform ? run.spec.transform(taken.xb) : taken.xb;
+    const yb = taken.yb;
     let pred: tf.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const p = net.apply(xb, { training: true }) as tf.Tensor;

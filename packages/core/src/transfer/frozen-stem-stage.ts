@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Augmentation } from '../builder/augment/pipeline';
 import { Dataset, originOf } from '../data/dataset';
 import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
+import { createRng } from '../data/rng';
 import type { ExportSource } from '../io/exporters';
 import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
@@ -12,6 +14,7 @@ import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
 import { refuseStream, streamFeatures, streamRefusal } from './stream-features';
+import { viewFeatures, viewRows } from './view-features';
 
 /** The networks a transfer model is made of, built lazily by its graph surgery. */
 export interface TransferNetworks {
@@ -40,6 +43,18 @@ export class FrozenStemStage implements FeatureStage {
     private readonly nets: TransferNetworks,
     private pre: Preprocessing | undefined,
   ) {}
+
+  private aug: Augmentation | null = null;
+
+  get augmentation(): Augmentation | null {
+    return this.aug;
+  }
+
+  /** Augmentation for training inputs (null: none); features made under another are freed. */
+  useAugmentation(a: Augmentation | null): void {
+    this.aug = a;
+    this.refresh();
+  }
 
   get preprocessing(): Preprocessing | undefined {
     return this.pre;
@@ -71,6 +86,7 @@ export class FrozenStemStage implements FeatureStage {
     const layers = this.backbone.kind === 'layers';
     if (layers && (!this.frozen || !request.cache)) {
       // through the whole network: the base trains, or the fit asked for no cache
+      if (request.augment && this.aug) return this.perBatch(x, this.aug, request.seed);
       const input = this.runtime(x);
       return { net: this.nets.net(), x: input, owned: input !== x, featureCache: false };
     }
@@ -79,14 +95,43 @@ export class FrozenStemStage implements FeatureStage {
     if (!request.cache) return { net: head, x: await this.features(x, request), owned: true, featureCache: false };
     const key = this.fingerprint();
     const origin = originOf(x);
-    if (!origin) {
-      const features = await this.cache.get(x, key, () => this.features(x, request));
-      return { net: head, x: features, owned: false, featureCache: true };
-    }
     // a split of a Dataset seen before: features of the whole source, computed once, rows gathered
-    const all = await this.cache.get(origin.source, key, () => this.features(origin.source, request));
-    const features = tf.tidy(() => tf.gather(all, tf.tensor1d(origin.rows, 'int32')));
-    return { net: head, x: features, owned: true, featureCache: true };
+    const source = origin?.source ?? x;
+    const views = request.augment && this.aug ? 1 + this.aug.views : 1;
+    const all = await this.cachedViews(source, key, views, request);
+    const n = source.shape[0];
+    if (!origin && all.shape[0] === n * views) return { net: head, x: all, owned: false, featureCache: true, views };
+    const rows = origin?.rows ?? Int32Array.from({ length: n }, (_, i) => i);
+    const features = tf.tidy(() => tf.gather(all, tf.tensor1d(viewRows(rows, n, views), 'int32')));
+    return { net: head, x: features, owned: true, featureCache: true, views };
+  }
+
+  /** A base that trains sees each batch augmented afresh (raw pixels, then preprocessing), one seeded stream. */
+  private perBatch(x: tf.Tensor, aug: Augmentation, seed: number | undefined): StageInputs {
+    const rng = createRng(aug.seed ?? seed);
+    const transform = (xb: tf.Tensor) => {
+      const view = aug.apply(xb as tf.Tensor4D, rng);
+      return this.runtime(view);
+    };
+    return { net: this.nets.net(), x, owned: false, featureCache: false, transform };
+  }
+
+  /**
+   * Cached features of `source`: clean (any entry serves, its first rows are clean), or with the augmentation's
+   * views, drawn with its seed, else the fit's.
+   */
+  private cachedViews(source: tf.Tensor, key: string, views: number, request: TrainingRequest): Promise<tf.Tensor> {
+    const aug = this.aug;
+    if (views === 1 || !aug) {
+      const any = this.cache.find(source, key);
+      if (any) return Promise.resolve(any.features);
+      return this.cache.get(source, key, () => this.features(source, request));
+    }
+    const seed = aug.seed ?? request.seed;
+    const variant = { name: `${aug.views}|${seed ?? 'unseeded'}`, views };
+    const report = request.featurePass?.(source.shape[0] * views, Math.ceil(source.shape[0] / FEATURE_BATCH));
+    const compute = () => viewFeatures(source, (rows) => this.extract(rows), aug, seed, report);
+    return this.cache.get(source, key, compute, variant);
   }
 
   /** True for feature rows this stage made from a stream (or rows taken from them by a split). */
@@ -151,7 +196,7 @@ export class FrozenStemStage implements FeatureStage {
    * setWeights, assign, another model training a shared base), so the storage ids change with the weights.
    */
   private fingerprint(): string {
-    const pre = JSON.stringify(this.pre ?? null);
+    const pre = `${JSON.stringify(this.pre ?? null)}|${this.aug?.key ?? ''}`;
     if (this.backbone.kind !== 'layers') return `extractor|${pre}`;
     const stem = this.nets.stem();
     const storage = stem.weights.map((w) => objectId((w.read() as unknown as { dataId: object }).dataId));

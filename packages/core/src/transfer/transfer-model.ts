@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { type AugmentSpec, augmentation } from '../builder/augment/pipeline';
 import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
 import type { FitOptions } from '../model/fit-options';
@@ -182,6 +183,19 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     if (!Array.isArray(size) || size.length !== 2 || size.some((d) => !(Number.isInteger(d) && d > 0)))
       throw new GraftError('INVALID_OPTION', `expected preprocessing with size [height, width], got ${describe(size)}`);
     this.frozenStem.usePreprocessing({ ...preprocessing });
+    return this;
+  }
+
+  /**
+   * Augments the training images, never validation or test ones (Keras' random layers' factors, on 0..255 pixels):
+   * `augment({ flip: 'horizontal', rotation: 0.1 })`. With a frozen base the features of `views` (default 4)
+   * augmented views per image are computed once, cached beside the clean ones, and the head trains on all of them
+   * (labels repeated), so augmentation costs 1 + views feature passes, not one per epoch; a base that trains sees
+   * each batch augmented afresh. Seeded by `seed`, else the fit's. `augment(null)` turns it off.
+   */
+  augment(spec: AugmentSpec | null): this {
+    this.lifecycle.idle('augment');
+    this.frozenStem.useAugmentation(spec === null ? null : augmentation(spec));
     return this;
   }
 
