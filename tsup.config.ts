@@ -52,12 +52,17 @@ function entries(name: string, exports: Record<string, Target | string>): Record
   return out;
 }
 
+/** Built files no export names: worker entry points a module starts by URL (`new URL('./x.js', import.meta.url)`). */
+const workerEntries: Record<string, Record<string, string>> = {
+  core: { 'decode-worker': 'packages/core/src/data/images/node-decode-worker.ts' },
+};
+
 export default defineConfig(
   packages.map((name): Options => {
     const pkg = JSON.parse(readFileSync(`packages/${name}/package.json`, 'utf8'));
     return {
       name,
-      entry: entries(name, pkg.exports),
+      entry: { ...entries(name, pkg.exports), ...workerEntries[name] },
       // entries share chunks in CJS too, so the registry and GraftError exist once however they are reached
       splitting: true,
       // Rollup (not tsup's sucrase pass) then writes the split CJS: its maps chain to src/ (sucrase's named the

@@ -5,8 +5,13 @@
  * The N photos are hard links (copies where linking fails) of the 300 shared flowers in a temp folder, 5 classes.
  * Each (N, mode) runs in its own Node process, so its peak RSS (process.resourceUsage().maxRSS) is its own.
  *
+ * Streamed sets decode in worker threads (`workers`, default cores - 1). Decode images/s is a decode-only pass
+ * (`stream.batches(32)`, no base) over the first min(N, 600) photos; features images/s is the fit's feature pass
+ * (decode in the workers, the base on the main thread).
+ *
  * Run: node --conditions=graft-source --import tsx bench/data-scale.ts
- * Env: BENCH_SIZES (default 300,1200), BENCH_MODES (default stream,memory), BENCH_BACKEND (default wasm).
+ * Env: BENCH_SIZES (default 300,1200), BENCH_MODES (default stream,memory), BENCH_BACKEND (default wasm),
+ * BENCH_WORKERS (decode workers of a stream; default: graft's default).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -38,6 +43,14 @@ function linkedFolder(n: number): string {
   return root;
 }
 
+/** Decode-only images/s of a stream: its first min(size, 600) photos decoded and resized, no base. */
+async function decodeRate(stream: import('@graftjs/core').ImageStream): Promise<number> {
+  const part = stream.take(Array.from({ length: Math.min(stream.size, 600) }, (_, i) => i));
+  const t0 = performance.now();
+  for await (const b of part.batches(32)) b.x.dispose();
+  return part.size / ((performance.now() - t0) / 1000);
+}
+
 async function child(dir: string, mode: string, backend: string): Promise<void> {
   await import('@graftjs/backend-wasm');
   const { backends, fromDirectory, transfer } = await import('@graftjs/core');
@@ -45,8 +58,10 @@ async function child(dir: string, mode: string, backend: string): Promise<void> 
   await backends.use(backend);
   const base = await mobilenetV1({ alpha: 0.25, weights: 'imagenet', from: WEIGHTS });
   const rssBefore = process.resourceUsage().maxRSS;
+  const workers = process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS);
+  const decodePerS = mode === 'stream' ? await decodeRate(await fromDirectory(dir, { stream: true, workers })) : 0;
   const t0 = performance.now();
-  const data = mode === 'stream' ? await fromDirectory(dir, { stream: true }) : await fromDirectory(dir);
+  const data = mode === 'stream' ? await fromDirectory(dir, { stream: true, workers }) : await fromDirectory(dir);
   const tLoad = performance.now();
   let featuresEnd = tLoad;
   const onProgress = (e: { phase?: string }) => {
@@ -61,6 +76,7 @@ async function child(dir: string, mode: string, backend: string): Promise<void> 
     backend,
     rssBeforeMB: Math.round(rssBefore / 1024),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    decodePerS: +decodePerS.toFixed(1),
     decodeFeaturesS: +((featuresEnd - t0) / 1000).toFixed(1),
     imagesPerS: +(n / ((featuresEnd - t0) / 1000)).toFixed(1),
     headS: +((tFit - featuresEnd) / 1000).toFixed(1),
@@ -79,7 +95,11 @@ function main(): void {
   const modes = (process.env.BENCH_MODES ?? 'stream,memory').split(',');
   const backend = process.env.BENCH_BACKEND ?? 'wasm';
   console.log(`data-scale on ${backend}, node ${process.version}, ${os.cpus().length} cores`);
-  console.log('N | mode | peak RSS MB (before data) | decode+features s | images/s | head s | fit total s');
+  const w = process.env.BENCH_WORKERS ?? 'default';
+  console.log(`decode workers: ${w}`);
+  console.log(
+    'N | mode | peak RSS MB (before data) | decode images/s | decode+features s | features images/s | head s | fit total s',
+  );
   for (const n of sizes) {
     const dir = linkedFolder(n);
     try {
@@ -99,7 +119,7 @@ function main(): void {
         }
         const o = JSON.parse(line);
         console.log(
-          `${o.n} | ${o.mode} | ${o.peakRssMB} (${o.rssBeforeMB}) | ${o.decodeFeaturesS} | ${o.imagesPerS} | ${o.headS} | ${o.totalS}`,
+          `${o.n} | ${o.mode} | ${o.peakRssMB} (${o.rssBeforeMB}) | ${o.decodePerS || '-'} | ${o.decodeFeaturesS} | ${o.imagesPerS} | ${o.headS} | ${o.totalS}`,
         );
       }
     } finally {

@@ -7,16 +7,8 @@ import { type SentenceEncoder, sentenceEncoder } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import '../helpers/backends';
+import { LABELS, TEXTS } from './toy-texts';
 
-const TEXTS = [
-  'win a free prize now, call this number',
-  'claim your cash reward today, text WIN',
-  'urgent! you have won a holiday, reply now',
-  'are we still meeting for lunch tomorrow?',
-  'I will be home late, start dinner without me',
-  'thanks for the lovely evening, see you soon',
-];
-const LABELS = ['spam', 'spam', 'spam', 'ham', 'ham', 'ham'];
 const FIT = { epochs: 40, batchSize: 6, learningRate: 0.05, seed: 1 };
 const code = (c: string) => expect.objectContaining({ code: c });
 

@@ -43,4 +43,13 @@ describe('WordPiece tokenizer', () => {
     expect(cased.encode('playing')).toEqual([1]);
     expect(() => new WordPieceTokenizer(['a', 'b'])).toThrow(expect.objectContaining({ code: 'INVALID_MODEL_FILE' }));
   });
+
+  it('takes a token-to-id map (tokenizer.json), its own continuation prefix, and accents kept when asked', () => {
+    const map = new Map(VOCAB.map((t, i) => [t.replace(/^##/, '@@'), i + 100] as [string, number]));
+    const wp2 = new WordPieceTokenizer(map, { continuingPrefix: '@@', stripAccents: false });
+    expect(wp2.encode('unaffable plays')).toEqual([104, 105, 106, 107, 114]);
+    expect(wp2.encode('Café')).toEqual([101]);
+    expect(wp2.idOf('[CLS]')).toBe(102);
+    expect(wp2.idOf('nope')).toBeUndefined();
+  });
 });

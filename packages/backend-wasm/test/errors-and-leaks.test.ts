@@ -28,12 +28,15 @@ describe('graft wasm kernels: registration', () => {
       'Conv2DBackpropFilter',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
+      'GraftClipByValueGrad',
+      'GraftBatchNormSums',
     ]);
     expect(replaced.sort()).toEqual([
       'BatchMatMul',
       'Cast',
       'Conv2D',
       'Conv2DBackpropInput',
+      'FusedBatchNorm',
       'Identity',
       'MaxPoolGrad',
       'Mean',

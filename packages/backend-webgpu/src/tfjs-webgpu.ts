@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeAdapter } from './adapter-info';
 import type { GpuDeviceLike, GpuLike } from './gpu-types';
+import { hasSyncReads, keepSmallHostCopies } from './host-copies';
 
 type WebGPUBackendClass = new (device: GpuDeviceLike, adapterInfo?: unknown) => tf.KernelBackend;
 
@@ -45,7 +46,10 @@ export async function registerTfjsWebGPU(): Promise<void> {
       const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
       device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
       adapterDescription = describeAdapter(adapter);
-      return new mod.WebGPUBackend(device, adapter.info);
+      const backend = new mod.WebGPUBackend(device, adapter.info);
+      // without sync reads (Node), graphs whose shape ops read small int32 tensors still run (host-copies.ts)
+      if (!hasSyncReads()) keepSmallHostCopies(backend);
+      return backend;
     },
     3,
   );

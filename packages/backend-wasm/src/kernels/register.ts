@@ -1,12 +1,16 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { fusedBatchNormConfig } from './batch-norm';
+import { batchNormSumsConfig } from './batch-norm-grad';
 import { castConfig } from './cast';
+import { clipByValueGradConfig } from './clip-grad';
 import { conv2DConfig } from './conv2d';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
+import { registerGraftGradients } from './gradients';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { meanConfig } from './mean';
@@ -19,6 +23,9 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
+  // graft's own kernels, behind the ClipByValue and FusedBatchNorm gradients of gradients.ts
+  clipByValueGradConfig,
+  batchNormSumsConfig,
 ];
 
 /** Stock kernels graft replaces with faster ones (measured in bench/wasm-kernels.ts). */
@@ -32,6 +39,7 @@ export const REPLACED_KERNELS: readonly KernelConfig[] = [
   identityConfig,
   castConfig,
   conv2DConfig,
+  fusedBatchNormConfig,
 ];
 
 /** Marks configs graft registered, so a second copy of this module (e.g. ESM and CJS builds both loaded)
@@ -59,6 +67,7 @@ for (const config of REPLACED_KERNELS) {
   }
 }
 useGraftWasmKernels(true);
+registerGraftGradients();
 
 /**
  * Switches between graft's replacements and the stock wasm kernels (benchmarks and tests compare both).

@@ -12,7 +12,7 @@ const I32 = 0x7f;
 const V128 = 0x7b;
 
 /** Function-body builder: each method appends one instruction. Pointers and sizes are byte offsets (i32). */
-class Body {
+export class Body {
   readonly code: number[] = [];
   private op(...bytes: number[]): this {
     for (const b of bytes) this.code.push(b);
@@ -75,10 +75,15 @@ class Body {
   vSelect = () => this.simd(0x52);
   fGt = () => this.simd(0x44);
   fAdd = () => this.simd(0xe4);
+  fSub = () => this.simd(0xe5);
   fMul = () => this.simd(0xe6);
+  fGe = () => this.simd(0x46);
+  fLe = () => this.simd(0x45);
+  /** i32x4.splat: with an f32's bit pattern as the i32, a float splat (v128 is untyped). */
+  iSplat = () => this.simd(0x11);
 }
 
-type FnSpec = { name: string; params: number; i32Locals: number; v128Locals: number; body: (b: Body) => void };
+export type FnSpec = { name: string; params: number; i32Locals: number; v128Locals: number; body: (b: Body) => void };
 
 function section(id: number, payload: number[], out: number[]): void {
   out.push(id);
@@ -99,7 +104,7 @@ function pushName(out: number[], s: string): void {
   for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
 }
 
-function assemble(fns: FnSpec[], shared: boolean): Uint8Array<ArrayBuffer> {
+export function assemble(fns: FnSpec[], shared: boolean): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   // Types: one per function (all parameters i32, no results).
   const types: number[] = [];
@@ -162,7 +167,7 @@ function assemble(fns: FnSpec[], shared: boolean): Uint8Array<ArrayBuffer> {
  * counted loop: `for (local[i] = count; local[i] > 0; local[i]--) body` (count > 0 is checked first).
  * Branch depths inside `body` are relative to the loop (0 continues, 1 leaves).
  */
-function countdown(b: Body, counter: number, count: () => void, body: () => void): void {
+export function countdown(b: Body, counter: number, count: () => void, body: () => void): void {
   count();
   b.set(counter);
   b.block();
@@ -175,7 +180,7 @@ function countdown(b: Body, counter: number, count: () => void, body: () => void
 }
 
 /** ptr += step */
-function bump(b: Body, ptr: number, step: number): void {
+export function bump(b: Body, ptr: number, step: number): void {
   b.get(ptr).get(step).add().set(ptr);
 }
 
@@ -623,12 +628,23 @@ export function disableSimdKernels(off: boolean): void {
   disabled = off;
 }
 
+/** Whether the JavaScript fallbacks are forced. */
+export function simdDisabled(): boolean {
+  return disabled;
+}
+
+/** The backend's WebAssembly memory, or null where the wasm build does not expose it. */
+export function backendMemory(backend: BackendWasm): WebAssembly.Memory | null {
+  const wasm = (backend as unknown as { wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
+  const memory = wasm.asm?.memory ?? wasm.wasmMemory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
+}
+
 /** The SIMD loops bound to this backend's memory, or null where they cannot run. */
 export function simdFor(backend: BackendWasm): SimdKernels | null {
   if (disabled) return null;
-  const wasm = (backend as unknown as { wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown } }).wasm;
-  const memory = wasm.asm?.memory ?? wasm.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const memory = backendMemory(backend);
+  if (memory == null) return null;
   if (cache.has(memory)) return cache.get(memory) ?? null;
   let kernels: SimdKernels | null = null;
   try {

@@ -1,8 +1,13 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { Dataset } from '../data/dataset';
+import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { Model } from '../model/model';
 import type { BinaryPrediction, ClassPrediction, Prediction } from '../model/predictions';
 import { type Activation, checkActivation } from './activations';
+import type { Factor } from './augment/factors';
+import type { FlipMode } from './augment/geometric';
+import { type AffineOptions, type AugmentOptions, augmentSteps, type ColourOptions } from './augment/steps';
 import {
   type BatchNormOptions,
   type Conv2dConfig,
@@ -21,6 +26,15 @@ import {
   type SeparableConv2dConfig,
   type SeparableConv2dOptions,
 } from './layer-options';
+import { adaptModel } from './preprocess/adapt';
+import {
+  centerCropStep,
+  type NormalizationOptions,
+  normalizationStep,
+  type ResizingOptions,
+  rescalingStep,
+  resizingStep,
+} from './preprocess/steps';
 import { buildFunctional, type LayerFactory, type SeededInit, type Step } from './residual';
 
 export interface SequentialOptions {
@@ -362,6 +376,73 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
       );
     }
     return this.add((first) => tfl.layers.reshape({ ...first, targetShape, ...options }));
+  }
+
+  /** Keras Rescaling: `x * scale + offset`; `rescaling(1 / 255)` takes 0..255 pixels to 0..1. */
+  rescaling(scale: number, offset = 0, options: { name?: string } = {}): this {
+    return this.add(rescalingStep(scale, offset, options));
+  }
+
+  /** Keras Normalization: `(x - mean) / sqrt(variance)`, statistics given or computed by `adapt(data)`. */
+  normalization(options: NormalizationOptions = {}): this {
+    return this.add(normalizationStep(options));
+  }
+
+  /** Keras Resizing: images to `height` x `width` (bilinear or nearest, half-pixel centres as TF2). */
+  resizing(height: number, width: number, options: ResizingOptions = {}): this {
+    return this.add(resizingStep(height, width, options));
+  }
+
+  /** Keras CenterCrop: the central `height` x `width` window of each image. */
+  centerCrop(height: number, width: number, options: { name?: string } = {}): this {
+    return this.add(centerCropStep(height, width, options));
+  }
+
+  /**
+   * Keras `Normalization.adapt`: every normalization layer takes the mean and variance of the data as it reaches
+   * the layer (after the layers before it). Builds the model; resolves to it.
+   */
+  async adapt(data: Dataset | NumericInput, options: { batchSize?: number } = {}): Promise<this> {
+    this.lifecycle.idle('adapt');
+    await adaptModel(this.net, data, this.stage, options);
+    return this;
+  }
+
+  /* Augmentation (Keras' random preprocessing layers): active only in fit, the identity at predict and evaluate. */
+
+  /** Keras RandomFlip: each image flipped with probability 1/2 (mode default 'horizontal_and_vertical'). */
+  randomFlip(mode?: FlipMode, options: AugmentOptions = {}): this {
+    return this.add(augmentSteps.randomFlip(mode, options));
+  }
+
+  /** Keras RandomRotation: by a fraction of 2pi drawn from [-factor, factor] (or [lower, upper]); fill 'reflect'. */
+  randomRotation(factor: Factor, options: AffineOptions = {}): this {
+    return this.add(augmentSteps.randomRotation(factor, options));
+  }
+
+  /** Keras RandomZoom: positive factors zoom out, negative in; width keeps the aspect ratio unless given. */
+  randomZoom(heightFactor: Factor, widthFactor?: Factor, options: AffineOptions = {}): this {
+    return this.add(augmentSteps.randomZoom(heightFactor, widthFactor, options));
+  }
+
+  /** Keras RandomTranslation: shifts by fractions of the height and width, each in [-1, 1]. */
+  randomTranslation(heightFactor: Factor, widthFactor: Factor, options: AffineOptions = {}): this {
+    return this.add(augmentSteps.randomTranslation(heightFactor, widthFactor, options));
+  }
+
+  /** Keras RandomCrop: a random window while training; at inference the centred window of that aspect, resized. */
+  randomCrop(height: number, width: number, options: AugmentOptions = {}): this {
+    return this.add(augmentSteps.randomCrop(height, width, options));
+  }
+
+  /** Keras RandomContrast: (x - mean) * f + mean, f from [1 - lower, 1 + upper], clipped to valueRange. */
+  randomContrast(factor: Factor, options: ColourOptions = {}): this {
+    return this.add(augmentSteps.randomContrast(factor, options));
+  }
+
+  /** Keras RandomBrightness: adds factor x (valueRange width) per image, factor in [-1, 1], clipped to valueRange. */
+  randomBrightness(factor: Factor, options: ColourOptions = {}): this {
+    return this.add(augmentSteps.randomBrightness(factor, options));
   }
 
   protected build(): tfl.LayersModel {

@@ -5,6 +5,7 @@ import { checkImageSize } from './images/image-size';
 import { ImageStream } from './images/image-stream';
 import { imagesToTensor } from './images/images-to-tensor';
 import { checkMaxPixels } from './images/max-pixels';
+import { checkWorkers, fileSource } from './images/pixel-source';
 import { listImageFolder, readImageFolder } from './images/read-image-folder';
 import { streamLabels } from './images/stream-labels';
 import type { DecodeOptions, ImageSize, ImageSource } from './images/types';
@@ -25,6 +26,11 @@ export interface ImageDatasetOptions extends DecodeOptions {
    * Not a Keras option: Keras' `image_dataset_from_directory` always streams. See docs/scale.md.
    */
   stream?: boolean;
+  /**
+   * With `stream: true`, in Node: worker threads that read and decode the files (default: cores - 1, at least 1);
+   * 0 decodes on the calling thread. Batches are the same either way. Not a Keras option.
+   */
+  workers?: number;
 }
 
 /**
@@ -38,8 +44,10 @@ export async function fromDirectory(dir: string, options?: ImageDatasetOptions &
 export async function fromDirectory(dir: string, options?: ImageDatasetOptions): Promise<Dataset | ImageStream>;
 export async function fromDirectory(dir: string, options: ImageDatasetOptions = {}): Promise<Dataset | ImageStream> {
   if (options.stream) {
+    const workers = checkWorkers(options.workers);
     const list = await listImageFolder(dir, { ...options, size: options.size ?? [224, 224] });
-    return ImageStream.of(list.files, list.labels, list.classNames, list.size, list.maxPixels);
+    const source = fileSource(list.maxPixels, workers);
+    return ImageStream.of(list.files, list.labels, list.classNames, list.size, list.maxPixels, source);
   }
   const folder = await readImageFolder(dir, {
     size: options.size ?? [224, 224],
@@ -94,9 +102,10 @@ function streamFiles(images: ImageSource[], labels: LabelInput, options: ImageDa
   }
   const maxPixels = checkMaxPixels(options.maxPixels, 'options.maxPixels');
   const size = checkImageSize(options.size ?? [224, 224], 'options.size', maxPixels);
+  const workers = checkWorkers(options.workers);
   const files = images as string[];
   const checked = streamLabels(files, labels, options.classNames);
-  return ImageStream.of(files, checked.labels, checked.classNames, size, maxPixels);
+  return ImageStream.of(files, checked.labels, checked.classNames, size, maxPixels, fileSource(maxPixels, workers));
 }
 
 /** True for inputs that look like images rather than numeric rows. */

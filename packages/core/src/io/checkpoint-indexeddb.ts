@@ -11,10 +11,6 @@ interface CheckpointRecord {
   bytes: ArrayBuffer;
 }
 
-export function hasIndexedDb(): boolean {
-  return typeof globalThis.indexedDB?.open === 'function';
-}
-
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(DB_NAME, 1);

@@ -7,7 +7,6 @@ import type { ExtractorBackbone } from '../transfer/backbone';
 import { modelOnBase } from '../transfer/model-on-base';
 import { layersModelFromArtifacts } from './layers-from-artifacts';
 import { parseModelJson } from './model-json';
-import { readNodeModel } from './node-directory';
 import { checkMaxBytes, MAX_MODEL_JSON_BYTES, readBodyCapped } from './read-bounds';
 import { isBrowserScheme, nodePath } from './save-target';
 
@@ -52,7 +51,7 @@ export async function loadModel(source: string | tf.io.IOHandler, options: LoadO
 async function loadArtifacts(source: string | tf.io.IOHandler, maxBytes?: number): Promise<tf.io.ModelArtifacts> {
   if (typeof source === 'string') {
     const p = nodePath(source);
-    if (p !== null) return readNodeModel(p, maxBytes);
+    if (p !== null) return (await import('./node-directory')).readNodeModel(p, maxBytes);
     if (source.startsWith('http://') || source.startsWith('https://')) return fetchModel(source, maxBytes);
     const handler = isBrowserScheme(source) ? tf.io.getLoadHandlers(source)[0] : undefined;
     if (!handler?.load) {

@@ -35,6 +35,11 @@ export interface StreamRequest extends TrainingRequest {
 export interface FeatureStage {
   /** How raw pixels (0..255, NHWC) become the network's input, when the model takes images. */
   readonly preprocessing?: Preprocessing;
+  /**
+   * The size a network that preprocesses images itself (its first layers do) takes them at: image inputs to
+   * `predict` are decoded and resized to it. Stages with `preprocessing` resize to that instead.
+   */
+  imageSize?(): [number, number] | undefined;
   /** Shape of one raw sample, without the batch dimension; `null`: any size (images are resized). */
   sampleShape(): (number | null)[];
   /** The network and tensors a fit trains on. */
@@ -58,7 +63,7 @@ export interface FeatureStage {
 }
 
 /** What input checks need of a stage: the sample shape it takes and its pixel preprocessing. */
-export type SampleSpec = Pick<FeatureStage, 'preprocessing' | 'sampleShape'>;
+export type SampleSpec = Pick<FeatureStage, 'preprocessing' | 'sampleShape' | 'imageSize'>;
 
 /** Refuses a sample whose shape the stage does not take; images get their own wording and code. */
 export function checkSample(stage: SampleSpec, sample: number[], what: string): void {

@@ -3,7 +3,7 @@ import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
-import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint';
+import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint-options';
 import type { Callbacks, EarlyStoppingOptions } from '../training/callbacks';
 import { type ClassWeight, checkClassWeight } from './class-weight';
 import { checkLearningRate } from './optimizers';

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LinearProblem } from '../solvers/linear-head-objective';
-import { solveLinearHead } from '../solvers/solve-linear-head';
 import type { CallbackList } from '../training/callback-list';
 import type { Logs } from '../training/callbacks';
 import { evaluateTensors } from '../training/evaluate';
@@ -59,6 +58,8 @@ async function solveAsEpoch(
       return { stoppedBy: 'aborted', epochs: 0 };
     }
     await callbacks.onEpochBegin(0);
+    // the solver loads with the first solved head: a model that only trains by gradient never loads it
+    const { solveLinearHead } = await import('../solvers/solve-linear-head');
     const s = solveLinearHead(await toProblem(spec, solve), { seed: opts.seed });
     const [kernel, bias] = solve.layer.weights;
     tf.tidy(() =>

@@ -4,6 +4,7 @@ import { preprocess } from '../data/images/preprocess';
 import type { ExportSource } from '../io/exporters';
 import type { Preprocessing } from '../transfer/backbone';
 import type { FeatureStage, StageInputs } from './feature-stage';
+import { imageInputSize } from './image-layers';
 
 /**
  * The stage of a plain model: the network sees the data as given (identity), or, for a model that takes images,
@@ -18,6 +19,10 @@ export class InputStage implements FeatureStage {
   sampleShape(): (number | null)[] {
     const shape = this.net().inputs[0].shape.slice(1);
     return this.preprocessing ? [null, null, 3] : shape;
+  }
+
+  imageSize(): [number, number] | undefined {
+    return this.preprocessing ? undefined : imageInputSize(this.net());
   }
 
   async training(x: tf.Tensor): Promise<StageInputs> {

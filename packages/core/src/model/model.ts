@@ -9,7 +9,6 @@ import type { NumericInput } from '../data/tensorize';
 import { GraftError, isGraftError } from '../errors/graft-error';
 import { checkCheckpointTarget } from '../io/checkpoint-file';
 import { type ExportSource, getExporter } from '../io/exporters';
-import { saveModel } from '../io/save-model';
 import type { StopReason } from '../training/callbacks';
 import { evaluateTensors } from '../training/evaluate';
 import { FitControl } from '../training/fit-control';
@@ -426,6 +425,8 @@ export class Model<P extends Prediction = Prediction> {
    */
   async save(target: string | tf.io.IOHandler): Promise<void> {
     this.lifecycle.usable('save');
+    // the savers (and Node's directory writer) load with the first save
+    const { saveModel } = await import('../io/save-model');
     await saveModel(
       { net: this.net, metadata: () => this.metadata(), exportSource: () => this.exportSource() },
       target,

@@ -36,14 +36,15 @@ export async function toPredictBatch(x: unknown, stage: SampleSpec, batch?: bool
     checkSample(stage, x.sampleShape, 'x');
     return { batch: tf.clone(x.x), single: false };
   }
-  const pre = stage.preprocessing;
-  if (pre) {
-    // image models take raw pixels (0..255, any size) and preprocess them themselves
+  // image models take raw pixels (0..255, any size) and preprocess them themselves: a transfer model by its
+  // backbone's preprocessing, a sequential one by its first layers
+  const size = stage.preprocessing?.size ?? stage.imageSize?.();
+  if (size) {
     if (Array.isArray(x) && x.length > 0 && isImageLike(x[0])) {
-      return { batch: await imagesToTensor(x as ImageSource[], { size: pre.size }), single: false };
+      return { batch: await imagesToTensor(x as ImageSource[], { size }), single: false };
     }
     if (isImageLike(x)) {
-      const img = await toImageTensor(x as ImageSource, { size: pre.size });
+      const img = await toImageTensor(x as ImageSource, { size });
       const b = tf.expandDims(img, 0);
       img.dispose();
       return { batch: b, single: true };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { GraftError } from '../errors/graft-error';
-import { type Checkpoint, readCheckpoint, restoreCheckpointWeights } from '../io/checkpoint';
+import type { Checkpoint } from '../io/checkpoint';
 import type { OptimizerSlot } from './optimizer-slot';
 
 /** Where a resumed fit starts: the epoch after the checkpoint's, and the history written with it. */
@@ -21,6 +21,8 @@ export async function resumeFrom(
   optimizer: OptimizerSlot,
   learningRate?: number,
 ): Promise<ResumePoint> {
+  // the checkpoint codec loads with the first resume
+  const { readCheckpoint, restoreCheckpointWeights } = await import('../io/checkpoint');
   const ck = await readCheckpoint(path);
   try {
     checkOptimizerState(ck, optimizer.className, net.trainableWeights, path);

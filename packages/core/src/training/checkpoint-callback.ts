@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type CheckpointOptions, writeCheckpoint } from '../io/checkpoint';
+import type { CheckpointOptions } from '../io/checkpoint-options';
 import { Callback } from './callback';
 import type { History } from './history';
 
@@ -21,6 +21,8 @@ export class Checkpoint extends Callback {
 
   override async onEpochEnd(epoch: number): Promise<void> {
     if ((epoch + 1) % this.every !== 0) return;
+    // the checkpoint codec loads with the first checkpoint written
+    const { writeCheckpoint } = await import('../io/checkpoint');
     await writeCheckpoint(this.options.to, this.net, this.optimizer, epoch + 1, this.history.total());
   }
 }

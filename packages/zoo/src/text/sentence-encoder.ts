@@ -98,7 +98,11 @@ function useBackbone(model: GraphModel, tokenizer: UnigramTokenizer, maxTokens: 
   };
 }
 
-/** tfjs-webgpu reads values synchronously (which the graph's shape ops need) through OffscreenCanvas, absent in Node. */
+/**
+ * tfjs-webgpu reads values synchronously (which the graph's shape ops need) through OffscreenCanvas, absent in Node.
+ * @graftjs/backend-webgpu keeps host copies of small int32 tensors there, which covers USE Lite; this is the coded
+ * error for a read that still reaches the GPU (another webgpu setup, or a graph computing its shapes on the GPU).
+ */
 function noSyncReads(e: unknown): unknown {
   if (!(e instanceof ReferenceError && /OffscreenCanvas/.test(e.message))) return e;
   return new GraftError(

@@ -1,18 +1,13 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
+import { sha256 } from '../../io/checksum';
 import { checkIndices, type SplitOptions } from '../dataset';
 import { createRng, permutation } from '../rng';
 import { splitRows } from '../split-rows';
-import { imagesToTensor } from './images-to-tensor';
+import { fileSource, type PixelSourceFactory } from './pixel-source';
+import { type ImageBatch, sourceBatches } from './stream-batches';
 import type { ImageSize } from './types';
 
-/** One decoded batch of a stream: float32 [count, height, width, 3] pixels 0..255, rows `start..start+count`. */
-export interface ImageBatch {
-  x: tf.Tensor4D;
-  start: number;
-  count: number;
-  labels: number[];
-}
+export type { ImageBatch } from './stream-batches';
 
 /**
  * Image files and their labels, read lazily: the listing (files, labels, class names) is known up front, pixels
@@ -27,12 +22,23 @@ export class ImageStream {
     readonly classNames: readonly string[],
     readonly imageSize: ImageSize,
     readonly maxPixels: number,
+    private readonly source: PixelSourceFactory,
   ) {}
 
-  /** A stream of `files` with their class indices into `classNames` (checked by the caller). */
-  static of(files: string[], labels: number[], classNames: string[], imageSize: ImageSize, maxPixels: number) {
+  /**
+   * A stream of `files` with their class indices into `classNames` (checked by the caller). `source` decodes
+   * them (default: image files in Node worker threads, `workers` of them; see `fileSource`).
+   */
+  static of(
+    files: string[],
+    labels: number[],
+    classNames: string[],
+    imageSize: ImageSize,
+    maxPixels: number,
+    source: PixelSourceFactory = fileSource(maxPixels, undefined),
+  ) {
     if (files.length === 0) throw new GraftError('EMPTY_DATA', 'expected at least one image file, got none');
-    return new ImageStream([...files], [...labels], [...classNames], imageSize, maxPixels);
+    return new ImageStream([...files], [...labels], [...classNames], imageSize, maxPixels, source);
   }
 
   /** Number of images. */
@@ -50,7 +56,7 @@ export class ImageStream {
     const rows = checkIndices(indices, this.size);
     const files = Array.from(rows, (r) => this.files[r]);
     const labels = Array.from(rows, (r) => this.labels[r]);
-    return new ImageStream(files, labels, [...this.classNames], this.imageSize, this.maxPixels);
+    return new ImageStream(files, labels, [...this.classNames], this.imageSize, this.maxPixels, this.source);
   }
 
   /** A shuffled order (seeded), as `Dataset.shuffle`. */
@@ -75,15 +81,23 @@ export class ImageStream {
   }
 
   /**
-   * Decodes the images batch by batch, in order. Each batch is a new tensor the caller disposes; an unreadable or
-   * undecodable file throws its coded error naming the file, once the batches before it were yielded.
+   * What the stream's features depend on besides the base: its files, labels, classes and size, as a SHA-256
+   * hex digest. A feature pass kept after an abort resumes only for a stream of the same identity.
    */
-  async *batches(batchSize: number): AsyncGenerator<ImageBatch> {
-    for (let start = 0; start < this.size; start += batchSize) {
-      const count = Math.min(batchSize, this.size - start);
-      const files = this.files.slice(start, start + count);
-      const x = await imagesToTensor(files, { size: this.imageSize, maxPixels: this.maxPixels });
-      yield { x, start, count, labels: this.labels.slice(start, start + count) };
-    }
+  async identity(): Promise<string> {
+    const listing = JSON.stringify([this.files, this.labels, this.classNames, this.imageSize]);
+    const digest = await sha256(new TextEncoder().encode(listing));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /**
+   * Decodes the images batch by batch, in order, from row `from` (default 0), the next batch decoding while the
+   * caller works on the current one. Each batch is a new tensor the caller disposes; an unreadable or undecodable
+   * file throws its coded error naming the file, once the batches before it were yielded. Workers the source
+   * started end when the batches end, fail or the caller stops reading.
+   */
+  async *batches(batchSize: number, from = 0): AsyncGenerator<ImageBatch> {
+    const source = await this.source();
+    yield* sourceBatches(source, this.files, this.labels, this.imageSize, batchSize, from);
   }
 }

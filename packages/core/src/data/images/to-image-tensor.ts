@@ -1,19 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
 import { browserSourceKind, browserSourceToTensor } from './browser-source';
-import { decodeImage } from './decode-image';
 import { checkImageSize } from './image-size';
 import { checkMaxPixels } from './max-pixels';
 import { isPixelBuffer, pixelsToTensor } from './pixels-to-tensor';
-import { readImageFile } from './read-image-file';
 import { resizeOwned } from './resize';
 import { tensorToImage } from './tensor-source';
 import type { BrowserImageSource, DecodeOptions, ImageSource, ToImageTensorOptions } from './types';
 
 async function sourceToTensor(source: ImageSource, bounds: DecodeOptions): Promise<tf.Tensor3D> {
   if (source instanceof tf.Tensor) return tensorToImage(source);
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return pixelsToTensor(decodeImage(source, bounds));
-  if (typeof source === 'string') return pixelsToTensor(await readImageFile(source, bounds));
+  // the pure-JS decoders load on the first encoded image: an app that never passes bytes or paths never loads them
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer)
+    return pixelsToTensor((await import('./decode-image')).decodeImage(source, bounds));
+  if (typeof source === 'string')
+    return pixelsToTensor(await (await import('./read-image-file')).readImageFile(source, bounds));
   // ImageData is a pixel buffer too; reading it directly also works outside browsers.
   if (isPixelBuffer(source)) return pixelsToTensor(source);
   const kind = browserSourceKind(source);

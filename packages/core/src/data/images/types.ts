@@ -55,3 +55,17 @@ export interface ToImageTensorOptions extends DecodeOptions {
   /** Resize (bilinear) to [height, width]; default: keep the image's own size. */
   size?: ImageSize;
 }
+
+/**
+ * Where a stream's pixels come from: given the names of a batch of its items (file paths here; another source
+ * maps names to its own items: File/Blob, URLs), their decoded 8-bit RGB pixels in the same order. A bad item
+ * rejects with its coded error naming it. Pluggable so the calling thread, a Node worker pool or a browser
+ * decode pool serve the same batches; `close` ends whatever the source started (idempotent).
+ */
+export interface PixelSource {
+  decode(names: readonly string[]): Promise<DecodedImage[]>;
+  close(): Promise<void>;
+}
+
+/** Opens a PixelSource for one pass over a stream (a pool starts its workers here and ends them at close). */
+export type PixelSourceFactory = () => Promise<PixelSource>;

@@ -1,0 +1,113 @@
+// Per-kernel time of a MobileNetV2 (alpha 0.35, 96x96) training epoch and inference pass on wasm, and of the
+// seed's MLP inference: every registered wasm kernel is wrapped with a timer (wasm kernels run synchronously, so
+// the time inside kernelFunc is the kernel's), and the rest of the wall time is engine and loop overhead.
+// Run: node --conditions=graft-source --import tsx bench/wasm-profile.ts   (BENCH_MODEL=mlp for the MLP only)
+import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graftjs/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@graftjs/backend-wasm';
+import { mobilenetV2 } from '@graftjs/zoo';
+
+/** BENCH_SPLIT=1: each kernel's calls split by their largest input (weights-sized or activation-sized). */
+const split = process.env.BENCH_SPLIT === '1';
+const sizeClass = (inputs: Record<string, tf.TensorInfo | undefined>) => {
+  const largest = Math.max(0, ...Object.values(inputs).map((t) => (t ? t.shape.reduce((a, b) => a * b, 1) : 0)));
+  return largest < 16384 ? '(< 16k elements)' : '(>= 16k elements)';
+};
+const stats = new Map<string, { calls: number; ms: number }>();
+let depth = 0;
+for (const config of tf.getKernelsForBackend('wasm')) {
+  const inner = config.kernelFunc;
+  const name = config.kernelName;
+  // Only the outermost kernel counts: graft's kernels call stock ones directly, not through the registry.
+  config.kernelFunc = ((args: { inputs: Record<string, tf.TensorInfo | undefined> }) => {
+    if (depth > 0) return inner(args as never);
+    depth++;
+    const t0 = performance.now();
+    try {
+      return inner(args as never);
+    } finally {
+      depth--;
+      const key = split ? `${name} ${sizeClass(args.inputs)}` : name;
+      const s = stats.get(key) ?? { calls: 0, ms: 0 };
+      s.calls++;
+      s.ms += performance.now() - t0;
+      stats.set(key, s);
+    }
+  }) as typeof inner;
+}
+
+function data(shape: number[], n: number): Dataset {
+  const rng = createRng(3);
+  const x = new Float32Array(n * shape.reduce((a, b) => a * b, 1)).map(() => rng.next());
+  return Dataset.from(
+    { data: x, shape: [n, ...shape] },
+    Array.from({ length: n }, (_, i) => i % 10),
+  );
+}
+
+function report(title: string, wallMs: number, batches: number): void {
+  const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
+  console.log(
+    `\n### ${title}: ${(wallMs / batches).toFixed(1)} ms per batch of 64, ${(inKernels / batches).toFixed(1)} ms in kernels\n`,
+  );
+  console.log('| kernel | calls per batch | ms per batch | share of wall |\n|---|---:|---:|---:|');
+  for (const [name, v] of rows.slice(0, 20)) {
+    console.log(
+      `| ${name} | ${(v.calls / batches).toFixed(0)} | ${(v.ms / batches).toFixed(2)} | ${((100 * v.ms) / wallMs).toFixed(1)}% |`,
+    );
+  }
+  const other = wallMs - inKernels;
+  console.log(
+    `| (outside kernels: engine, tape, loop) | | ${(other / batches).toFixed(2)} | ${((100 * other) / wallMs).toFixed(1)}% |`,
+  );
+  stats.clear();
+}
+
+async function profile(name: string, shape: number[], n: number, build: () => Promise<Model>, train: boolean) {
+  const ds = data(shape, n);
+  const model = await build();
+  if (train) {
+    await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
+    stats.clear();
+    const t0 = performance.now();
+    await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
+    report(`${name} training`, performance.now() - t0, n / 64);
+  }
+  (await model.predictTensor(ds.x, { batchSize: 64 })).dispose();
+  stats.clear();
+  const t1 = performance.now();
+  const out = await model.predictTensor(ds.x, { batchSize: 64 });
+  await out.data();
+  report(`${name} inference`, performance.now() - t1, n / 64);
+  out.dispose();
+  ds.dispose();
+  await model.dispose();
+}
+
+await backends.use('wasm');
+const only = process.env.BENCH_MODEL;
+if (only !== 'mlp') {
+  await profile(
+    'MobileNetV2 0.35 96x96',
+    [96, 96, 3],
+    256,
+    async () => transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10),
+    true,
+  );
+}
+if (only !== 'mobilenet') {
+  await profile(
+    'MLP 784-128-64-10',
+    [28, 28],
+    4096,
+    async () =>
+      sequential({ inputShape: [28, 28], seed: 1 })
+        .flatten()
+        .dense(128, { activation: 'relu' })
+        .dense(64, { activation: 'relu' })
+        .dense(10, { activation: 'softmax' }),
+    false,
+  );
+}
+process.exit(0);

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ClipByValue, FusedBatchNorm, type GradConfig, type Tensor } from '@tensorflow/tfjs-core';
+import { GRAFT_BATCH_NORM_SUMS } from './batch-norm-grad';
+import { GRAFT_CLIP_GRAD } from './clip-grad';
+
+/**
+ * Gradients of ClipByValue (ReLU6) and FusedBatchNorm built on single kernels instead of chains of full-size
+ * elementwise ops. The gradient registry is global, so each override checks that the active backend has
+ * graft's kernel and otherwise runs tfjs' own gradient unchanged (cpu, webgpu, or wasm with graft's added
+ * kernels unregistered).
+ */
+
+const has = (kernelName: string) => tf.getKernel(kernelName, tf.getBackend()) != null;
+
+function clipByValueGrad(original: GradConfig): GradConfig['gradFunc'] {
+  return (dy, saved, attrs) => {
+    const [x] = saved;
+    if (Array.isArray(dy) || x.dtype !== 'float32' || !has(GRAFT_CLIP_GRAD)) return original.gradFunc(dy, saved, attrs);
+    return { x: () => tf.engine().runKernel(GRAFT_CLIP_GRAD, { x, dy }, attrs) as Tensor };
+  };
+}
+
+function fusedBatchNormGrad(original: GradConfig): GradConfig['gradFunc'] {
+  return (dy, saved, attrs) => {
+    const [x, mean, variance, scale] = saved;
+    const C = x.shape.at(-1);
+    const perChannel = mean.rank === 1 && mean.size === C && variance.size === C && (scale == null || scale.size === C);
+    if (Array.isArray(dy) || x.dtype !== 'float32' || !perChannel || !has(GRAFT_BATCH_NORM_SUMS)) {
+      return original.gradFunc(dy, saved, attrs);
+    }
+    const eps = (attrs as unknown as { varianceEpsilon: number }).varianceEpsilon;
+    const sums = tf.engine().runKernel(GRAFT_BATCH_NORM_SUMS, { x, dy, mean }, {}) as Tensor;
+    const [sumDy, sumDyCentered] = tf.unstack(sums);
+    const inv = tf.rsqrt(tf.add(variance, eps));
+    const s = scale ?? tf.onesLike(mean);
+    return {
+      // dy * scale / sqrt(var + eps): the forward BatchNorm with mean 0 and no offset.
+      x: () => tf.batchNorm(dy, tf.zerosLike(mean), variance, undefined, scale, eps),
+      mean: () => tf.neg(tf.mul(tf.mul(inv, s), sumDy)),
+      variance: () => tf.mul(tf.mul(tf.mul(tf.pow(inv, 3), s), sumDyCentered), -0.5),
+      scale: () => tf.mul(inv, sumDyCentered),
+      offset: () => sumDy,
+    };
+  };
+}
+
+const GRAFT = Symbol.for('graft.backend-wasm.gradient');
+
+/** Wraps tfjs' registered gradients once (a second copy of this module finds them already wrapped). */
+export function registerGraftGradients(): void {
+  const wrappers: [string, (original: GradConfig) => GradConfig['gradFunc']][] = [
+    [ClipByValue, clipByValueGrad],
+    [FusedBatchNorm, fusedBatchNormGrad],
+  ];
+  for (const [name, wrap] of wrappers) {
+    const original = tf.getGradient(name);
+    if (original == null || (original as unknown as Record<symbol, unknown>)[GRAFT] === true) continue;
+    tf.registerGradient(Object.assign({ ...original, gradFunc: wrap(original) }, { [GRAFT]: true }));
+  }
+}

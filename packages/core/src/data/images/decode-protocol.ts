@@ -1,0 +1,17 @@
+/** Messages between a stream's decode pool and its workers (Node worker threads; a browser pool may reuse them). */
+export interface DecodeRequest {
+  id: number;
+  files: string[];
+  maxPixels: number;
+}
+
+/** Decoded 8-bit RGB pixels, their buffer transferred. */
+export interface DecodedTransfer {
+  data: ArrayBuffer;
+  width: number;
+  height: number;
+}
+
+export type DecodeReply =
+  | { id: number; images: DecodedTransfer[] }
+  | { id: number; error: { code: string; message: string; details?: Record<string, unknown> } };
