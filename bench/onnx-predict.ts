@@ -13,6 +13,7 @@ import { getRuntime } from '@graftjs/core/adapter';
 import { mobilenetV2 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { benchCommand } from './onnx-timing';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
@@ -52,21 +53,13 @@ async function median(fn: () => Promise<void>): Promise<number> {
 async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
-  configureOnnx({ numThreads: THREADS });
+  // this bench compares onnxruntime-web with tfjs-wasm (the browser's pair); bench/onnx-native.ts has native
+  configureOnnx({ numThreads: THREADS, runtime: 'web' });
   const { model } = await mobilenetV2({ alpha: ALPHA, includeTop: true, seed: 1 });
   seedBatchNorms(model);
   const prepared = await getRuntime('onnx')!.prepare({ net: model });
 
-  const cmd = [
-    'node',
-    ...process.execArgv,
-    ...process.argv.slice(1).map((a) => a.replace(process.cwd() + '/', '')),
-  ].join(' ');
-  const env = Object.entries(process.env)
-    .filter(([k]) => k.startsWith('BENCH_'))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  console.log(`command: ${env ? `${env} ` : ''}${cmd}`);
+  console.log(`command: ${benchCommand()}`);
   console.log(
     `MobileNetV2 alpha ${ALPHA} 224x224x3 -> 1000, tfjs ${tf.version_core} (${tf.getBackend()}), onnxruntime-web wasm ${THREADS} thread(s), median of ${REPS}`,
   );
