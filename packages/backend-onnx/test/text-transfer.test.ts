@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type ClassPrediction, Dataset, loadModel, type TransferModel, transfer } from '@graftjs/core';
+import { type ClassPrediction, Dataset, embed, loadModel, type TransferModel, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,14 @@ describe('transfer() on an ONNX text encoder', () => {
     expect(many[0].probabilities).toEqual(one.probabilities);
     await again.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("gives core's embed() the encoder's own embeddings", async () => {
+    const a = await embed(enc, PROBE);
+    const b = await enc.embed(PROBE);
+    expect(a.shape).toEqual([3, 8]);
+    expect(maxAbsDiff(await a.data(), await b.data())).toBeLessThan(1e-7);
+    tf.dispose([a, b]);
   });
 
   it('saves the head alone, referring to the encoder by its location, and loads it onto it', async () => {
