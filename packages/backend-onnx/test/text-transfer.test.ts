@@ -77,9 +77,9 @@ describe('transfer() on an ONNX text encoder', () => {
     const ds = Dataset.from(TEXTS, LABELS);
     expect((await model.evaluate(ds)).accuracy).toBe(1);
     ds.dispose();
-    const one = await model.predict(PROBE[0]);
+    const one = (await model.predict(PROBE[0])) as ClassPrediction;
     expect(['spam', 'ham']).toContain(one.label);
-    const many = await model.predict(PROBE);
+    const many = (await model.predict(PROBE)) as ClassPrediction[];
     expect(many).toHaveLength(3);
     expect(many[0].probabilities).toEqual(one.probabilities);
     await again.dispose();
@@ -138,6 +138,6 @@ describe('transfer() on an ONNX text encoder', () => {
     await expect(model.predict('   ')).rejects.toThrow(code('EMPTY_TEXT'));
     await expect(model.predict('x'.repeat(9000))).rejects.toThrow(code('TEXT_TOO_LONG'));
     expect(tf.memory().numTensors).toBe(before);
-    expect((await model.predict(PROBE[1])).probabilities).toHaveLength(2);
+    expect(((await model.predict(PROBE[1])) as ClassPrediction).probabilities).toHaveLength(2);
   });
 });
