@@ -1,4 +1,4 @@
-import { describe, GraftError, log, textRows, textsFromRows } from '@graftjs/core/adapter';
+import { describe, GraftError, log, textList, textsFromRows } from '@graftjs/core/adapter';
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxBackbone } from '../backbone/onnx-graph-source';
 import { decodeOnnx } from '../onnx/decode';
@@ -184,18 +184,11 @@ function textEncoder(p: Parts): OnnxTextEncoder {
       return run(await textsFromRows(rows));
     },
     async embed(texts: string | readonly string[]) {
-      const list = typeof texts === 'string' ? [texts] : texts;
-      if (!Array.isArray(list) || list.length === 0)
-        throw new GraftError('INVALID_DATA', `expected a text or a non-empty array of texts, got ${describe(texts)}`);
-      textRows(list, 'texts').dispose(); // the checks every text input gets: strings, not empty, not over-long
-      return run(list);
+      return run(textList(texts)); // the checks any text input gets: strings, non-empty, not over-long
     },
     tokenize: (text: string) => files.tokenizer.encode(text).ids,
     tokenizeBatch(texts: readonly string[]) {
-      if (!Array.isArray(texts) || texts.length === 0)
-        throw new GraftError('INVALID_DATA', `expected a non-empty array of texts, got ${describe(texts)}`);
-      textRows(texts, 'texts').dispose();
-      return tokenizeBatch(texts);
+      return tokenizeBatch(textList(texts));
     },
     dispose() {
       if (released) return;
