@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type OnnxTextEncoder, onnxTextEncoder } from '../src';
+import { configureOnnx, type OnnxTextEncoder, onnxTextEncoder } from '../src';
 import { bertTokenizerJson } from '../src/text/vocab-txt';
 import { maxAbsDiff } from './helpers';
 import { HIDDEN, meanPooled, tinyBert, tinyBertWeights, tokenStates, VOCAB } from './tiny-bert';
@@ -129,6 +129,20 @@ describe('onnxTextEncoder on a tiny BERT-shaped graph', () => {
     } finally {
       warn.mockRestore();
       short.dispose();
+    }
+  });
+
+  it('gives the same embeddings on onnxruntime-web (WebAssembly) as on the runtime picked by default', async () => {
+    const texts = [GOOD.text, FREE.text, 'Unaffable PLAYING!'];
+    const want = await rows(await enc.embed(texts));
+    configureOnnx({ runtime: 'web' });
+    try {
+      const web = await onnxTextEncoder(dir);
+      expect(web.frozenReason).toMatch(/onnxruntime-web/);
+      expect(maxAbsDiff((await rows(await web.embed(texts))).flat(), want.flat())).toBeLessThan(1e-5);
+      web.dispose();
+    } finally {
+      configureOnnx({ runtime: 'auto' });
     }
   });
 
