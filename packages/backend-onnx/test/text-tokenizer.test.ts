@@ -79,5 +79,9 @@ describe('WordPiece through @huggingface/tokenizers (vocab.txt -> BERT tokenizer
     expect(() => TextTokenizer.fromJson({ vocab: [] })).toThrow(code('INVALID_MODEL_FILE'));
     expect(() => TextTokenizer.fromJson('tokenizer')).toThrow(code('INVALID_MODEL_FILE'));
     expect(() => TextTokenizer.fromJson({ model: { type: 'NoSuchModel' } })).toThrow(code('INVALID_MODEL_FILE'));
+    // an unk_token the vocabulary lacks: the pieces it stands for would have no id
+    const json = bertTokenizerJson(vocabTxt, true) as { model: object };
+    const broken = TextTokenizer.fromJson({ ...json, model: { ...json.model, unk_token: '<unk>' } });
+    expect(() => broken.encode('zzz')).toThrow(code('INVALID_MODEL_FILE'));
   });
 });

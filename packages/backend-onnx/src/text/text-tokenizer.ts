@@ -73,7 +73,12 @@ export class TextTokenizer {
     const truncated = tokens.length > room;
     if (truncated) tokens = tokens.slice(0, room);
     const post = this.tok.post_processor ? this.tok.post_processor(tokens) : { tokens, token_type_ids: undefined };
-    const ids = post.tokens.map((t) => this.tok.token_to_id(t) as number);
+    const ids = post.tokens.map((t) => {
+      const id = this.tok.token_to_id(t);
+      if (id === undefined)
+        throw new GraftError('INVALID_MODEL_FILE', `expected tokenizer.json to give token ${JSON.stringify(t)} an id`);
+      return id;
+    });
     return { ids, typeIds: post.token_type_ids ?? ids.map(() => 0), truncated };
   }
 }
