@@ -155,6 +155,7 @@ describe('onnxTextEncoder on a tiny BERT-shaped graph', () => {
     await expect(enc.embed([])).rejects.toThrow(code('INVALID_DATA'));
     expect(() => enc.tokenizeBatch([])).toThrow(code('INVALID_DATA'));
     expect(() => enc.tokenizeBatch([null as unknown as string])).toThrow(code('INVALID_DATA'));
+    expect(() => enc.tokenize(5 as unknown as string)).toThrow(code('INVALID_DATA'));
     expect(tf.memory().numTensors).toBe(before);
     expect((await rows(await enc.embed(FREE.text)))[0]).toHaveLength(HIDDEN);
   });
@@ -227,7 +228,10 @@ describe('onnxTextEncoder: sources and options', () => {
     await expect(onnxTextEncoder(fixed, { maxLength: 9 })).rejects.toThrow(code('INVALID_OPTION'));
     const f = await onnxTextEncoder(fixed);
     expect(f.maxLength).toBe(8);
+    // padded to the fixed length, whatever the batch's longest text
+    expect(f.tokenizeBatch([FREE.text]).inputIds).toEqual([...FREE.ids, 0, 0, 0, 0]);
     f.dispose();
+    await expect(f.embed(FREE.text)).rejects.toThrow(code('MODEL_DISPOSED'));
     const { encodeModel } = await import('../src/onnx/encode');
     const image = encodeModel({
       graphName: 'image',

@@ -145,7 +145,9 @@ interface Parts {
 function textEncoder(p: Parts): OnnxTextEncoder {
   const { io, files, graph, name, maxLength, batchSize } = p;
   const tokenizeBatch = (texts: readonly string[]) => tokenBatch(files.tokenizer, texts, maxLength, graph.fixedLength);
+  let released = false;
   const run = async (texts: readonly string[]): Promise<tf.Tensor2D> => {
+    if (released) throw new GraftError('MODEL_DISPOSED', `the text encoder "${name}" was disposed`);
     const d = p.featureShape[0];
     const all = new Float32Array(texts.length * d);
     let cut = 0;
@@ -160,7 +162,6 @@ function textEncoder(p: Parts): OnnxTextEncoder {
       );
     return tf.tensor2d(all, [texts.length, d]);
   };
-  let released = false;
   return {
     kind: 'extractor',
     input: 'text',
@@ -186,7 +187,7 @@ function textEncoder(p: Parts): OnnxTextEncoder {
     async embed(texts: string | readonly string[]) {
       return run(textList(texts)); // the checks any text input gets: strings, non-empty, not over-long
     },
-    tokenize: (text: string) => files.tokenizer.encode(text).ids,
+    tokenize: (text: string) => files.tokenizer.encode(textList([text])[0]).ids,
     tokenizeBatch(texts: readonly string[]) {
       return tokenizeBatch(textList(texts));
     },
