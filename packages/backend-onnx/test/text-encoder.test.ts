@@ -213,6 +213,21 @@ describe('onnxTextEncoder: sources and options', () => {
     }
   });
 
+  it('gives a graph without an attention_mask input one, so padding is still masked', async () => {
+    const enc = await onnxTextEncoder({
+      model: tinyBert(W, { mask: false }),
+      vocab: new TextEncoder().encode(VOCAB.join('\n')),
+    });
+    try {
+      expect(enc.source.tokens?.mask).toBe('attention_mask');
+      const got = await rows(await enc.embed([GOOD.text, FREE.text]));
+      const want = [GOOD, FREE].map((s) => meanPooled(tokenStates(W, s.ids)));
+      expect(maxAbsDiff(got.flat(), want.flat())).toBeLessThan(1e-5);
+    } finally {
+      enc.dispose();
+    }
+  });
+
   it('refuses bad options, missing files and graphs that are not text encoders', async () => {
     const dir = folder({ 'model.onnx': BYTES, 'vocab.txt': VOCAB.join('\n') });
     await expect(onnxTextEncoder(dir, { pooling: 'max' as 'mean' })).rejects.toThrow(code('INVALID_OPTION'));

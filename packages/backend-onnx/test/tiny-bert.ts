@@ -76,7 +76,7 @@ export function tinyBertWeights(seed = 11): TinyBertWeights {
  */
 export function tinyBert(
   w: TinyBertWeights,
-  options: { types?: boolean; int32?: boolean; fixedLength?: number } = {},
+  options: { types?: boolean; mask?: boolean; int32?: boolean; fixedLength?: number } = {},
 ): Uint8Array {
   const withTypes = options.types ?? true;
   const elemType = options.int32 ? DATA_TYPE.int32 : DATA_TYPE.int64;
@@ -112,7 +112,7 @@ export function tinyBert(
     ],
     inputs: [
       tokenInput('input_ids'),
-      tokenInput('attention_mask'),
+      ...(options.mask === false ? [] : [tokenInput('attention_mask')]),
       ...(withTypes ? [tokenInput('token_type_ids')] : []),
     ],
     outputs: [{ name: 'last_hidden_state', elemType: DATA_TYPE.float, dims: ['batch', seq, HIDDEN] }],
