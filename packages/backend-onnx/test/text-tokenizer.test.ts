@@ -30,6 +30,13 @@ describe('WordPiece through @huggingface/tokenizers (vocab.txt -> BERT tokenizer
     expect(tok.encode(text)).toEqual({ ids, typeIds: ids.map(() => 0), truncated: false });
   });
 
+  it('splits CJK ideographs outside the BMP apart too, as BERT does (the library alone would not)', () => {
+    // U+20000 and U+20001 (CJK Extension B) are ids 4 and 5 here; BERT's _is_chinese_char covers 0x20000-0x2A6DF,
+    // so each is a word of its own: [CLS] 4 5 [SEP]; unsplit, '##\u{20001}' is no piece and the word is [UNK]
+    const cjk = TextTokenizer.fromVocab(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '\u{20000}', '\u{20001}'].join('\n'));
+    expect(cjk.encode('\u{20000}\u{20001}').ids).toEqual([2, 4, 5, 3]);
+  });
+
   it('takes the longest piece first and gives [UNK] for a word over 100 characters', () => {
     // 'aaaa': 'aaaa', 'aaa', 'aa' are not pieces, 'a' (24) is; then '##a' (25) three times
     expect(tok.encode('aaaa').ids).toEqual([2, 24, 25, 25, 25, 3]);

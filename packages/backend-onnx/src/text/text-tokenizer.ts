@@ -2,6 +2,10 @@ import { describe, GraftError } from '@graftjs/core';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { bertTokenizerJson } from './vocab-txt';
 
+/** BERT's _is_chinese_char ranges above U+FFFF. */
+const SUPPLEMENTARY_CJK =
+  /[\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u{2B740}-\u{2B81F}\u{2B820}-\u{2CEAF}\u{2F800}-\u{2FA1F}]/gu;
+
 /** One text as the encoder feeds it: ids with the special tokens, and whether it was cut to fit. */
 export interface EncodedText {
   ids: number[];
@@ -12,6 +16,7 @@ export interface EncodedText {
 /** tokenizer.json's fields graft reads itself; the rest is the library's. */
 interface TokenizerJson {
   model?: { type?: string };
+  normalizer?: { type?: string; handle_chinese_chars?: boolean } | null;
   truncation?: { max_length?: number } | null;
   padding?: { pad_id?: number } | null;
 }
@@ -26,6 +31,7 @@ export class TextTokenizer {
   /** tokenizer.json's truncation.max_length, where it has one. */
   readonly maxLength: number | undefined;
   private readonly specials: number;
+  private readonly splitSupplementaryCjk: boolean;
 
   private constructor(
     private readonly tok: Tokenizer,
@@ -36,6 +42,7 @@ export class TextTokenizer {
       json.padding?.pad_id ?? ['[PAD]', '<pad>'].map((t) => tok.token_to_id(t)).find((id) => id !== undefined);
     this.padId = pad ?? 0;
     this.maxLength = json.truncation?.max_length;
+    this.splitSupplementaryCjk = json.normalizer?.type === 'BertNormalizer' && !!json.normalizer.handle_chinese_chars;
   }
 
   /** From tokenizer.json's parsed contents. */
@@ -68,7 +75,10 @@ export class TextTokenizer {
 
   /** Ids of one text with its special tokens; content beyond maxLength is cut and `truncated` says so. */
   encode(text: string, maxLength = Number.POSITIVE_INFINITY): EncodedText {
-    let tokens = this.tok.tokenize(text, { add_special_tokens: false });
+    // BERT puts spaces around every CJK ideograph; the library's BertNormalizer reads UTF-16 units, so it misses
+    // those outside the BMP (CJK extensions B to F, compatibility supplement): done here, on code points
+    const t = this.splitSupplementaryCjk ? text.replace(SUPPLEMENTARY_CJK, ' $& ') : text;
+    let tokens = this.tok.tokenize(t, { add_special_tokens: false });
     const room = maxLength - this.specials;
     const truncated = tokens.length > room;
     if (truncated) tokens = tokens.slice(0, room);
