@@ -5,6 +5,7 @@ import type { ImageStream } from '../data/images/image-stream';
 import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { Preprocessing } from '../transfer/backbone';
+import type { FeaturePassReport } from '../transfer/stream-features';
 
 /** What a fit trains: the network whose weights change and the tensors it sees. */
 export interface StageInputs {
@@ -24,7 +25,7 @@ export interface TrainingRequest {
   /** The fit allows cached features (`featureCache` option; validation follows what training got). */
   cache: boolean;
   /** Reports a feature pass over `total` samples in `batches` batches; returns a per-batch reporter. */
-  featurePass?: (total: number, batches: number) => (batch: number, done: number) => void;
+  featurePass?: (total: number, batches: number) => FeaturePassReport;
   /** These are training inputs: a stage with augmentation augments them (validation inputs never are). */
   augment?: boolean;
   /** The fit's seed, for augmentation draws that have none of their own. */
