@@ -5,6 +5,7 @@ import type { ImageStream } from '../data/images/image-stream';
 import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { Preprocessing } from '../transfer/backbone';
+import type { FeatureShards } from '../transfer/shards/feature-shards';
 import type { FeaturePassReport } from '../transfer/stream-features';
 
 /** What a fit trains: the network whose weights change and the tensors it sees. */
@@ -64,6 +65,8 @@ export interface FeatureStage {
    * cache features only; without this method a stream is refused).
    */
   streamDataset?(stream: ImageStream, request: StreamRequest): Promise<Dataset>;
+  /** Base features read from shard files as a Dataset the head trains on (stages with a frozen base only). */
+  shardDataset?(shards: FeatureShards): Promise<Dataset>;
   /** True for inputs that are already what `training` returns (features made by `streamDataset`). */
   isFeatures?(x: tf.Tensor): boolean;
   /** Called after every fit, whether it succeeded or not. */

@@ -5,15 +5,18 @@ import { Dataset, originOf } from '../data/dataset';
 import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
 import { createRng } from '../data/rng';
+import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
 import type { Backbone, Preprocessing } from './backbone';
+import { baseFingerprint } from './base-fingerprint';
 import { computeFeatures, FEATURE_BATCH } from './compute-features';
 import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
 import { ResumablePass } from './resumable-pass';
+import type { FeatureShards } from './shards/feature-shards';
 import { refuseStream, streamRefusal } from './stream-features';
 import { viewFeatures, viewRows } from './view-features';
 
@@ -169,6 +172,34 @@ export class FrozenStemStage implements FeatureStage {
     } finally {
       features.dispose();
     }
+  }
+
+  /**
+   * Feature shards as a Dataset the head trains on: refused unless the base is frozen and its content fingerprint
+   * (weights and preprocessing) is the one the shards were written under.
+   */
+  async shardDataset(shards: FeatureShards): Promise<Dataset> {
+    const refusal = streamRefusal(this.frozen, true);
+    if (refusal) refuseStream(refusal);
+    const mine = await this.contentFingerprint();
+    if (mine !== shards.base.fingerprint) {
+      throw new GraftError(
+        'FEATURE_SHARD_MISMATCH',
+        `feature shard ${shards.files[0]} was written by base "${shards.base.name}" (fingerprint ${shards.base.fingerprint.slice(0, 12)}...), but this model's base "${this.backbone.name}" has fingerprint ${mine.slice(0, 12)}... (other weights or preprocessing)`,
+        { files: [...shards.files], expected: mine, actual: shards.base.fingerprint },
+      );
+    }
+    return this.featureDataset(
+      shards.features(),
+      [shards.size, ...shards.featureShape],
+      shards.labels,
+      shards.classNames,
+    );
+  }
+
+  /** The base's content fingerprint, the same in every process (base-fingerprint.ts); feature shards carry it. */
+  contentFingerprint(): Promise<string> {
+    return baseFingerprint(this.backbone, () => this.nets.stem(), this.pre);
   }
 
   /** Rows an aborted streamed feature pass kept for the next fit of the same stream (0: none). */
