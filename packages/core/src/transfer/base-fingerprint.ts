@@ -8,7 +8,8 @@ export function hex(bytes: Uint8Array): string {
 
 /**
  * What a base's features depend on, by content, so it means the same in every process: the SHA-256 of the
- * preprocessing, the feature layer's output shape and every stem weight (name, shape, bytes). An extractor base
+ * preprocessing, the feature layer's output shape and every stem weight in order (shape, dtype, bytes; not its
+ * name, which tfjs numbers per process). An extractor base
  * (a GraphModel, an ONNX or text model) exposes no weights: its name, feature shape and preprocessing stand in.
  */
 export async function baseFingerprint(
@@ -24,7 +25,7 @@ export async function baseFingerprint(
     const net = stem();
     described.push(net.outputs[0].shape.slice(1));
     for (const w of net.weights) {
-      described.push([w.name, w.shape, w.dtype]);
+      described.push([w.shape, w.dtype]);
       const values = await w.read().data();
       blocks.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     }
