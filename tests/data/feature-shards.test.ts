@@ -85,24 +85,45 @@ describe.skipIf(!HAVE_ASSETS)('feature shards', () => {
 
   it('a damaged shard is refused: bad magic, another version, truncated, checksum; a missing file', async () => {
     const good = readFileSync(s0);
-    const damaged = (name: string, edit: (b: Buffer) => Buffer) => {
+    const damaged = (name: string, edit: (b: Buffer) => Buffer | undefined) => {
       const p = join(tmp, name);
-      writeFileSync(p, edit(Buffer.from(good)));
+      const b = Buffer.from(good);
+      writeFileSync(p, edit(b) ?? b);
       return fromFeatureShards([p, s1]);
     };
-    const magic = await failure(damaged('magic.grft', (b) => ((b[0] = 0x58), b)));
+    const magic = await failure(
+      damaged('magic.grft', (b) => {
+        b[0] = 0x58;
+        return b;
+      }),
+    );
     expect(magic.code).toBe('FEATURE_SHARD_INVALID');
     expect(magic.message).toContain(join(tmp, 'magic.grft'));
     expect(magic.message).toContain('"GRFTFEAT", got "XRFTFEAT"');
-    const version = await failure(damaged('version.grft', (b) => (b.writeUInt32LE(2, 8), b)));
+    const version = await failure(
+      damaged('version.grft', (b) => {
+        b.writeUInt32LE(2, 8);
+        return b;
+      }),
+    );
     expect(version.code).toBe('FEATURE_SHARD_INVALID');
     expect(version.message).toContain('expected format version 1, got 2');
     const cut = await failure(damaged('cut.grft', (b) => b.subarray(0, b.length - 10)));
     expect(cut.code).toBe('FEATURE_SHARD_INVALID');
     expect(cut.message).toMatch(/truncated: 30 rows of 4 features need \d+ bytes/);
-    const header = await failure(damaged('header.grft', (b) => (b.writeUInt32LE(b.length, 12), b)));
+    const header = await failure(
+      damaged('header.grft', (b) => {
+        b.writeUInt32LE(b.length, 12);
+        return b;
+      }),
+    );
     expect(header.code).toBe('FEATURE_SHARD_INVALID');
-    const flipped = await failure(damaged('flipped.grft', (b) => ((b[b.length - 200] ^= 1), b)));
+    const flipped = await failure(
+      damaged('flipped.grft', (b) => {
+        b[b.length - 200] ^= 1;
+        return b;
+      }),
+    );
     expect(flipped.code).toBe('CHECKSUM_MISMATCH');
     expect(flipped.message).toContain(join(tmp, 'flipped.grft'));
     const gone = await failure(fromFeatureShards([join(tmp, 'nope.grft')]));

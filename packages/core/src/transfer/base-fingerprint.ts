@@ -10,7 +10,7 @@ export function hex(bytes: Uint8Array): string {
  * What a base's features depend on, by content, so it means the same in every process: the SHA-256 of the
  * preprocessing, the feature layer's output shape and every stem weight in order (shape, dtype, bytes; not its
  * name, which tfjs numbers per process). An extractor base
- * (a GraphModel, an ONNX or text model) exposes no weights: its name, feature shape and preprocessing stand in.
+ * (a GraphModel, a model an adapter runs, a text model) exposes no weights: its name, feature shape and preprocessing stand in.
  */
 export async function baseFingerprint(
   backbone: Backbone,
