@@ -39,6 +39,8 @@ describe.skipIf(!HAVE_ASSETS)('feature store: spill and resume', () => {
     const stream = await flowerStream(16); // 80 images: batches of 32, 32, 16
     const a = tinyModel(5);
     const b = tinyModel(5);
+    const leftover = join(tmp, 'features', `features-${(Date.now() - 2 * 86_400_000).toString(36)}-killed`);
+    mkdirSync(leftover, { recursive: true }); // as a killed process leaves it, two days ago
     env.featureStore.maxBytes = BATCH_BYTES + 100; // the first batch stays in memory, the other two spill
     const seen: { files: string[]; spilled: number; memory: number }[] = [];
     const onProgress = (e: ProgressEvent) => {
@@ -56,7 +58,7 @@ describe.skipIf(!HAVE_ASSETS)('feature store: spill and resume', () => {
       { files: ['chunk-000001.f32'], spilled: BATCH_BYTES, memory: BATCH_BYTES },
       { files: ['chunk-000001.f32', 'chunk-000002.f32'], spilled: BATCH_BYTES + 16 * 16, memory: BATCH_BYTES },
     ]);
-    expect(spillFolders()).toEqual([]);
+    expect(spillFolders()).toEqual([]); // its own folder, and the day-old leftover
     env.featureStore.maxBytes = Number.POSITIVE_INFINITY;
     await b.fit(stream, { seed: 1 });
     expect(a.lastFit?.solver).toBe('lbfgs');

@@ -1,5 +1,5 @@
 import type { SpillTarget } from './spill';
-import { spillName } from './spill';
+import { spillName, staleSpill } from './spill';
 
 const CHUNKS = 'chunks';
 
@@ -51,13 +51,8 @@ export async function idbSpill(idb: IDBFactory): Promise<SpillTarget> {
   };
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-
 async function removeStale(idb: IDBFactory): Promise<void> {
   if (typeof idb.databases !== 'function') return;
   const all = await idb.databases();
-  for (const { name } of all) {
-    const m = name?.match(/^graft-features-([0-9a-z]+)-/);
-    if (name && m && Date.now() - Number.parseInt(m[1], 36) > DAY_MS) idb.deleteDatabase(name);
-  }
+  for (const { name } of all) if (name?.startsWith('graft-') && staleSpill(name)) idb.deleteDatabase(name);
 }

@@ -15,3 +15,9 @@ export interface SpillTarget {
 export function spillName(): string {
   return `features-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
+
+/** Whether `name` is a spill (`features-<time>-...`, optionally prefixed) made more than a day ago. */
+export function staleSpill(name: string, now = Date.now()): boolean {
+  const m = name.match(/^(?:graft-)?features-([0-9a-z]+)-/);
+  return m !== null && now - Number.parseInt(m[1], 36) > 24 * 3600 * 1000;
+}
