@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fromFeatureShards, fromImages, writeFeatureShard } from '@graftjs/core';
+import { fromFeatureShards, fromImages, sequential, writeFeatureShard } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAVE_ASSETS } from '../helpers/assets';
@@ -163,6 +163,9 @@ describe.skipIf(!HAVE_ASSETS)('feature shards', () => {
     expect(tf.memory().numTensors).toBe(before);
     await other.fit(stream, { epochs: 1 });
     await other.dispose();
+    const mlp = sequential({ inputShape: [4] }).dense(5, { activation: 'softmax' });
+    expect((await failure(mlp.fit(await fromFeatureShards([s0, s1])))).code).toBe('STREAM_UNSUPPORTED');
+    await mlp.dispose();
   });
 
   it('bad options and an abort write nothing', async () => {
