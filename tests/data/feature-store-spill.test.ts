@@ -3,6 +3,11 @@
  * `readAll` returns every row in order; the browser spill (IndexedDB) against a small in-memory fake, since Node
  * has no IndexedDB: a database per store, deleted on dispose, leftovers older than a day deleted on the next open.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { FeatureStore } from '../../packages/core/src/transfer/store/feature-store';
 import { idbSpill } from '../../packages/core/src/transfer/store/idb-spill';
@@ -69,4 +74,19 @@ describe('feature store', () => {
     await store.dispose();
     expect([...idb.dbs.keys()].sort()).toEqual([recent, 'someone-else'].sort());
   });
+
+  it('a Node spill folder a process did not dispose goes when the process exits', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'graft-spill-exit-'));
+    try {
+      const child = join(import.meta.dirname, '../helpers/spill-exit-child.ts');
+      const args = ['--conditions=graft-source', '--import', 'tsx', child, cache];
+      const { stdout } = await promisify(execFile)(process.execPath, args);
+      const folder = stdout.trim().split('\n').at(-1) as string;
+      expect(folder.startsWith(join(cache, 'features', 'features-'))).toBe(true);
+      expect(existsSync(folder)).toBe(false);
+      expect(readdirSync(join(cache, 'features'))).toEqual([]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
