@@ -33,7 +33,7 @@ export async function explain(model: Model, image: PredictInput, options: Explai
   if (stage.exportSource().extractor)
     throw new GraftError(
       'GRAPH_MODEL_NOT_TRAINABLE',
-      'explain needs gradients through the base, and this base runs outside tfjs-layers (a GraphModel or ONNX base has none); use a layers base (the zoo builds one)',
+      'explain needs gradients through the base, and this base runs outside tfjs-layers (a GraphModel or an extractor base has none); use a layers base (the zoo builds one)',
     );
   const target = findTarget(tensorsUpTo(net.outputs[0]), options.layer);
   const units = outputUnits(net);
