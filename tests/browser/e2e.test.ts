@@ -134,6 +134,24 @@ describe.skipIf(!HAVE_CHROMIUM)('web example in Chromium', () => {
     await page.screenshot({ path: screenshot, fullPage: true });
     report.screenshot = screenshot;
     expect(['circle', 'square', 'triangle']).toContain(await predictDemo());
+    // the Grad-CAM overlay over the classified picture: at the CNN's 32 px input, for the predicted class, not blank
+    await page.waitForSelector('#heatmap', { timeout: 60_000 });
+    const heatmap = await page.evaluate(() => {
+      const c = document.querySelector('#heatmap') as HTMLCanvasElement;
+      const alpha =
+        c
+          .getContext('2d')
+          ?.getImageData(0, 0, c.width, c.height)
+          .data.filter((_, i) => i % 4 === 3) ?? [];
+      const label = document.querySelector('#prediction')?.getAttribute('data-label');
+      return { size: [c.width, c.height], visible: alpha.filter((a) => a > 0).length, label, of: c.dataset.class };
+    });
+    const overlayShot = path.join(OUT, 'web-example-heatmap.png');
+    await page.locator('#predict-panel').screenshot({ path: overlayShot });
+    report.heatmap = { ...heatmap, screenshot: overlayShot };
+    expect(heatmap.size).toEqual([32, 32]);
+    expect(heatmap.of).toBe(heatmap.label);
+    expect(heatmap.visible).toBeGreaterThan(0);
     // fine-tuning continues the worker's model: the history grows by the new epochs
     await page.fill('#epochs', '2');
     await page.evaluate(() => document.querySelector('#train-panel')?.removeAttribute('data-state'));

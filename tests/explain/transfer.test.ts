@@ -9,9 +9,19 @@ import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 const PHOTO = `${ASSETS}/photos/flower.jpg`;
 
 const snapshot = async (net: tfl.LayersModel) => ({
-  values: await Promise.all(net.weights.map((w) => w.read().data())),
+  values: (await Promise.all(net.weights.map((w) => w.read().data()))).map((v) => Array.from(v)),
   trainable: net.layers.map((l) => l.trainable),
 });
+
+/** The weights (BatchNorm statistics included) and trainable flags are what they were; then the model is freed. */
+async function expectUnchangedAndDispose(model: { net: tfl.LayersModel; dispose(): void }, before: Snapshot) {
+  const after = await snapshot(model.net);
+  expect(after.trainable).toEqual(before.trainable);
+  for (const [i, v] of after.values.entries()) expect(v).toEqual(before.values[i]);
+  model.dispose();
+}
+
+type Snapshot = Awaited<ReturnType<typeof snapshot>>;
 
 /**
  * CAM on the base's last feature map and the head's kernel (pooling is global average, the head one dense softmax:
@@ -70,10 +80,7 @@ describe.skipIf(!HAVE_ASSETS)('explain on a transfer model, MobileNet v1 0.25 fr
       let worst = 0;
       for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(reference[i] - e.heatmap[i]));
       expect(worst).toBeLessThan(1e-3);
-      const after = await snapshot(model.net);
-      expect(after.trainable).toEqual(before.trainable);
-      after.values.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(before.values[i])));
-      model.dispose();
+      await expectUnchangedAndDispose(model, before);
       base.model.dispose();
     }, 300_000);
   }
@@ -94,10 +101,7 @@ describe.skipIf(!HAVE_ASSETS)('explain on a transfer model, MobileNet v1 0.25 fr
     expect(e.classIndex).toBe(predicted.index);
     expect(e.grid).toEqual([14, 14]);
     expect(e.heatmap.every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).toBe(true);
-    const after = await snapshot(model.net);
-    expect(after.trainable).toEqual(before.trainable);
-    after.values.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(before.values[i])));
-    model.dispose();
+    await expectUnchangedAndDispose(model, before);
     base.model.dispose();
   }, 300_000);
 });
