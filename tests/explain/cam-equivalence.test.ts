@@ -50,7 +50,7 @@ describe.each(TRAINING_BACKENDS)('explain on a conv -> GAP -> dense CNN equals C
   it('for the predicted class: same map, the class predict gives, its pre-softmax logit as the score', async () => {
     const model = tinyCnn(3);
     const x = tf.randomUniform([8, 8, 1], 0, 1, 'float32', 11);
-    const predicted = await model.predict(x);
+    const predicted = await model.predict(x, { batch: false });
     const before = tf.memory().numTensors;
     const e = await explain(model, x);
     expect(tf.memory().numTensors).toBe(before);

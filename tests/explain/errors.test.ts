@@ -105,7 +105,7 @@ describe('explain refuses what it cannot explain, with a code, and leaves the mo
       input.dispose();
     }
     expect(tf.memory().numTensors).toBe(before);
-    expect((await model.predict(image)).probabilities).toHaveLength(3);
+    expect((await model.predict(image, { batch: false })).probabilities).toHaveLength(3);
     await expectCode(explain(model, image, null as never), 'INVALID_OPTION');
     await expectCode(explain({} as never, image), 'INVALID_OPTION');
     image.dispose();

@@ -107,7 +107,7 @@ describe('explain agrees with occlusion on a CNN trained to find a bright patch'
     // log p1 - log p0 is the difference of the two logits: occlusion reads it from predict alone
     const margin = async (pixels: number[]) => {
       const image = tf.tensor3d(pixels, [SIZE, SIZE, 1]);
-      const [p0, p1] = (await model.predict(image)).probabilities;
+      const [p0, p1] = (await model.predict(image, { batch: false })).probabilities;
       image.dispose();
       return Math.log(p1) - Math.log(p0);
     };

@@ -18,7 +18,7 @@ export function jet(v: number): [number, number, number] {
  * RGBA pixels (row-major, 4 bytes a pixel, `ImageData`'s layout) of a heatmap in [0, 1]: draw them over the image
  * (`ctx.putImageData(new ImageData(rgba, width, height), 0, 0)` on a canvas above it, or `drawImage` to scale).
  */
-export function heatmapRgba(heat: Float32Array, options: RgbaOptions = {}): Uint8ClampedArray {
+export function heatmapRgba(heat: Float32Array, options: RgbaOptions = {}): Uint8ClampedArray<ArrayBuffer> {
   if (typeof options !== 'object' || options === null)
     throw new GraftError('INVALID_OPTION', `expected rgba options as an object, got ${describe(options)}`);
   const opacity = options.opacity ?? 0.6;

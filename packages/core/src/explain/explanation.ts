@@ -24,7 +24,7 @@ export interface Explanation {
   /** The heatmap as a new float32 tensor [height, width]; the caller owns it. */
   toTensor(): tf.Tensor2D;
   /** The heatmap as RGBA pixels (jet colours, alpha growing with heat) to draw over the image. */
-  rgba(options?: RgbaOptions): Uint8ClampedArray;
+  rgba(options?: RgbaOptions): Uint8ClampedArray<ArrayBuffer>;
 }
 
 export function explanation(fields: Omit<Explanation, 'toTensor' | 'rgba'>): Explanation {
