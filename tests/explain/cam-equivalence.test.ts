@@ -83,6 +83,44 @@ describe.each(TRAINING_BACKENDS)('explain on a conv -> GAP -> dense CNN equals C
   });
 });
 
+describe('explain through a residual block (the graph branches after the layer)', () => {
+  it("at the block's input: channel weights (I + K) W, the skip path and the 1x1 conv both carry the gradient", async () => {
+    await useBackend('cpu');
+    // a -> [a + conv1x1_K(a)] -> GAP -> dense W: logit c = mean over cells of a . (I + K) W[:, c], a closed form
+    const model = sequential({ inputShape: [6, 6, 1], seed: 5 })
+      .conv2d(3, 3, { padding: 'same', activation: 'relu', name: 'a' })
+      .residual((b) => b.conv2d(3, 1, { useBias: false, name: 'k' }))
+      .globalAvgPool2d()
+      .dense(2, { activation: 'softmax', name: 'classes' });
+    const x = tf.randomUniform([6, 6, 1], 0, 1, 'float32', 8);
+    const e = await explain(model, x, { layer: 'a', classIndex: 1 });
+    expect(e.grid).toEqual([6, 6]);
+    const net = model.net;
+    const sub = tfl.model({ inputs: net.inputs, outputs: net.getLayer('a').output as tfl.SymbolicTensor });
+    const a = tf.tidy(() => sub.predict(tf.expandDims(x, 0)) as tf.Tensor);
+    const cells = ((await a.array()) as number[][][][])[0].flat();
+    a.dispose();
+    const k = ((await net.getLayer('k').getWeights()[0].array()) as number[][][][])[0][0];
+    const w = (await net.getLayer('classes').getWeights()[0].array()) as number[][];
+    // M = (I + K) W, column 1
+    const m = [0, 1, 2].map((i) => w[i][1] + [0, 1, 2].reduce((s, j) => s + k[i][j] * w[j][1], 0));
+    const raw = cells.map((ch) =>
+      Math.max(
+        0,
+        ch.reduce((s, v, i) => s + v * m[i], 0),
+      ),
+    );
+    const max = Math.max(...raw);
+    expect(max).toBeGreaterThan(0);
+    for (let i = 0; i < raw.length; i++) expect(e.heatmap[i]).toBeCloseTo(raw[i] / max, 5);
+    // by default the map is the block's output, the last 4-D map after a convolution
+    const add = net.layers.find((l) => l.getClassName() === 'Add');
+    expect((await explain(model, x)).layer).toBe(add?.name);
+    x.dispose();
+    model.dispose();
+  });
+});
+
 describe('the heatmap at the image size', () => {
   it('a coarser map is resized bilinearly with half-pixel centres (hand-computed)', async () => {
     await useBackend('cpu');
