@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'UNKNOWN_LOSS',
   'UNKNOWN_ACTIVATION',
   'NOT_ADAPTED',
+  'NO_CONV_LAYER',
   // training
   'FIT_IN_PROGRESS',
   'MODEL_DISPOSED',

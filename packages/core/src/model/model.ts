@@ -386,6 +386,12 @@ export class Model<P extends Prediction = Prediction> {
     }
   }
 
+  /** @internal What `explain` reads: the network and the stage that makes its inputs; refuses a disposed model. */
+  explainSource(): { net: LayersModel; stage: FeatureStage; classNames?: string[] } {
+    this.lifecycle.usable('explain');
+    return { net: this.net, stage: this.stage, classNames: this.classNames };
+  }
+
   /** What exporters and outside runtimes receive. */
   protected exportSource(): ExportSource {
     return { ...this.stage.exportSource(), classNames: this.classNames };
