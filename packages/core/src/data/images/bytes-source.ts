@@ -1,0 +1,73 @@
+import { GraftError } from '../../errors/graft-error';
+import { canDecodeBitmaps } from './bitmap-decode';
+import { type BytesDecoder, ItemDecodeError, sequentialDecoder } from './bytes-decoder';
+import { checkEncoded } from './encoded-check';
+import { withContext } from './error-context';
+import { itemBytes, type StreamItem } from './stream-items';
+import type { PixelSource, PixelSourceFactory } from './types';
+
+export interface BytesSourceBounds {
+  maxPixels: number;
+  /** Most encoded bytes one image may have; a larger one is refused (FILE_TOO_LARGE), unread where its size is known. */
+  maxBytes: number;
+  /** Decode workers in a browser (undefined: the default, 0: the main thread); Node decodes on the calling thread. */
+  workers: number | undefined;
+}
+
+/** The decoder a pass uses: the browser's own, in Web Workers where it can; else the JavaScript decoders. */
+async function openDecoder(bounds: BytesSourceBounds): Promise<BytesDecoder> {
+  if (canDecodeBitmaps()) {
+    const { browserDecodePool, defaultBrowserWorkers } = await import('./browser-decode-pool');
+    return browserDecodePool(bounds.workers ?? defaultBrowserWorkers());
+  }
+  const { decodeImage } = await import('./decode-image');
+  return sequentialDecoder((b) => decodeImage(b, { maxPixels: bounds.maxPixels }));
+}
+
+function itemError(e: ItemDecodeError, name: string): unknown {
+  if (e.cause instanceof GraftError) return withContext(e.cause, `image ${JSON.stringify(name)}`);
+  return new GraftError('INVALID_IMAGE', `could not decode image ${JSON.stringify(name)}: ${e.message}`, {
+    path: name,
+  });
+}
+
+/**
+ * Items that are not file paths for the worker pool (URLs fetched, Blobs/Files read), by name: each batch's bytes
+ * are read concurrently, checked (JPEG or PNG, maxBytes, maxPixels from the header) and decoded to 8-bit RGB.
+ * The first bad item in batch order rejects the batch with its coded error naming it.
+ */
+export function bytesSource(
+  names: readonly string[],
+  items: readonly StreamItem[],
+  bounds: BytesSourceBounds,
+): PixelSourceFactory {
+  const byName = new Map(names.map((n, i) => [n, items[i]]));
+  return async (): Promise<PixelSource> => {
+    const decoder = await openDecoder(bounds);
+    return {
+      async decode(batch) {
+        const read = await Promise.allSettled(
+          batch.map((n) => itemBytes(byName.get(n) as StreamItem, n, bounds.maxBytes)),
+        );
+        const failed = read.find((r) => r.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+        const bytes = read.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
+        for (const [i, b] of bytes.entries()) {
+          try {
+            checkEncoded(b, bounds.maxPixels);
+          } catch (e) {
+            throw withContext(e, `image ${JSON.stringify(batch[i])}`);
+          }
+        }
+        try {
+          return await decoder.decode(bytes);
+        } catch (e) {
+          throw e instanceof ItemDecodeError ? itemError(e, batch[e.index]) : e;
+        }
+      },
+      async close() {
+        decoder.close();
+      },
+    };
+  };
+}
