@@ -69,7 +69,7 @@ describe.skipIf(!HAVE_ASSETS)('streams over URLs and Blobs', () => {
     const pa = await a.predict(byUrl.shuffle(3));
     const pc = await c.predict(shuffled);
     shuffled.dispose();
-    expect(pa.map((p) => p.probabilities)).toEqual(pc.map((p) => p.probabilities));
+    expect(pa).toEqual(pc);
     expect(await a.evaluate(byFile)).toEqual(await c.evaluate(memory));
     expect(tf.memory().numTensors).toBe(before);
     memory.dispose();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Augmentation } from '../builder/augment/pipeline';
 import { Dataset, originOf } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
 import { createRng } from '../data/rng';
@@ -12,6 +13,7 @@ import type { Backbone, Preprocessing } from './backbone';
 import { computeFeatures, FEATURE_BATCH } from './compute-features';
 import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
+import { iterableFeatures } from './iterable-features';
 import { objectId } from './object-id';
 import { refuseStream, streamFeatures, streamRefusal } from './stream-features';
 import { viewFeatures, viewRows } from './view-features';
@@ -146,8 +148,22 @@ export class FrozenStemStage implements FeatureStage {
     if (refusal) refuseStream(refusal);
     const report = request.featurePass?.(stream.size, Math.ceil(stream.size / FEATURE_BATCH));
     const features = await streamFeatures(stream, (rows) => this.extract(rows), report, request.signal);
+    return this.featureDataset(features, [...stream.labels], stream.classNames);
+  }
+
+  /** As `streamDataset`, for an iterable: its labels come with the pass (no progress events: no size up front). */
+  async iterableDataset(source: ImageIterable, request: StreamRequest): Promise<Dataset> {
+    const refusal = streamRefusal(this.frozen, request.cache);
+    if (refusal) refuseStream(refusal);
+    const extract = (rows: tf.Tensor) => this.extract(rows);
+    const { features, labels } = await iterableFeatures(source, extract, undefined, request.signal);
+    return this.featureDataset(features, labels, source.classNames);
+  }
+
+  /** A Dataset of streamed features (taking `features`) this stage knows as features, not pixels. */
+  private featureDataset(features: tf.Tensor, labels: number[], classNames: readonly string[]): Dataset {
     try {
-      const data = Dataset.from(features, [...stream.labels], { classNames: [...stream.classNames] });
+      const data = Dataset.from(features, labels, { classNames: [...classNames] });
       this.streamed.add(data.x);
       return data;
     } finally {

@@ -4,7 +4,7 @@ import { type BytesDecoder, ItemDecodeError, sequentialDecoder } from './bytes-d
 import { checkEncoded } from './encoded-check';
 import { withContext } from './error-context';
 import { itemBytes, type StreamItem } from './stream-items';
-import type { PixelSource, PixelSourceFactory } from './types';
+import type { DecodedImage, PixelSource, PixelSourceFactory } from './types';
 
 export interface BytesSourceBounds {
   maxPixels: number;
@@ -15,7 +15,7 @@ export interface BytesSourceBounds {
 }
 
 /** The decoder a pass uses: the browser's own, in Web Workers where it can; else the JavaScript decoders. */
-async function openDecoder(bounds: BytesSourceBounds): Promise<BytesDecoder> {
+export async function openDecoder(bounds: BytesSourceBounds): Promise<BytesDecoder> {
   if (canDecodeBitmaps()) {
     const { browserDecodePool, defaultBrowserWorkers } = await import('./browser-decode-pool');
     return browserDecodePool(bounds.workers ?? defaultBrowserWorkers());
@@ -31,10 +31,42 @@ function itemError(e: ItemDecodeError, name: string): unknown {
   });
 }
 
+/** One encoded image of a batch: its name (for errors) and how to read its bytes. */
+export interface EncodedItem {
+  name: string;
+  read: () => Promise<Uint8Array>;
+}
+
 /**
- * Items that are not file paths for the worker pool (URLs fetched, Blobs/Files read), by name: each batch's bytes
- * are read concurrently, checked (JPEG or PNG, maxBytes, maxPixels from the header) and decoded to 8-bit RGB.
- * The first bad item in batch order rejects the batch with its coded error naming it.
+ * Reads a batch's bytes concurrently, checks them (JPEG or PNG, maxPixels from the header) and decodes them to
+ * 8-bit RGB. The first bad item in batch order rejects with its coded error naming it.
+ */
+export async function decodeEncoded(
+  decoder: BytesDecoder,
+  items: readonly EncodedItem[],
+  maxPixels: number,
+): Promise<DecodedImage[]> {
+  const read = await Promise.allSettled(items.map((it) => it.read()));
+  const failed = read.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const bytes = read.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
+  for (const [i, b] of bytes.entries()) {
+    try {
+      checkEncoded(b, maxPixels);
+    } catch (e) {
+      throw withContext(e, `image ${JSON.stringify(items[i].name)}`);
+    }
+  }
+  try {
+    return await decoder.decode(bytes);
+  } catch (e) {
+    throw e instanceof ItemDecodeError ? itemError(e, items[e.index].name) : e;
+  }
+}
+
+/**
+ * Items that are not file paths for the worker pool (URLs fetched, Blobs/Files read), by name, decoded batch by
+ * batch by `decodeEncoded`.
  */
 export function bytesSource(
   names: readonly string[],
@@ -45,25 +77,12 @@ export function bytesSource(
   return async (): Promise<PixelSource> => {
     const decoder = await openDecoder(bounds);
     return {
-      async decode(batch) {
-        const read = await Promise.allSettled(
-          batch.map((n) => itemBytes(byName.get(n) as StreamItem, n, bounds.maxBytes)),
-        );
-        const failed = read.find((r) => r.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
-        const bytes = read.map((r) => (r as PromiseFulfilledResult<Uint8Array>).value);
-        for (const [i, b] of bytes.entries()) {
-          try {
-            checkEncoded(b, bounds.maxPixels);
-          } catch (e) {
-            throw withContext(e, `image ${JSON.stringify(batch[i])}`);
-          }
-        }
-        try {
-          return await decoder.decode(bytes);
-        } catch (e) {
-          throw e instanceof ItemDecodeError ? itemError(e, batch[e.index]) : e;
-        }
+      decode(batch) {
+        const encoded = batch.map((name) => ({
+          name,
+          read: () => itemBytes(byName.get(name) as StreamItem, name, bounds.maxBytes),
+        }));
+        return decodeEncoded(decoder, encoded, bounds.maxPixels);
       },
       async close() {
         decoder.close();
