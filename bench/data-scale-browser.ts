@@ -9,8 +9,13 @@
  * the wasm heap at the end. Held-out accuracy at N > 300 counts repeats of training photos (i mod 300): it is a
  * check that the fit worked, not a generalisation figure.
  *
+ * With BENCH_MODES=memory the page fetches every photo's bytes and reads them into one in-memory Dataset
+ * (`fromImages(bytes, labels)`, float32 [N, 224, 224, 3]) instead: the contrast. Decode+features then counts
+ * from the first fetch.
+ *
  * Run: node --conditions=graft-source --import tsx bench/data-scale-browser.ts
- * Env: BENCH_SIZES (default 300,5000), BENCH_WORKERS (decode workers; default graft's: cores - 1, at most 4).
+ * Env: BENCH_SIZES (default 300,5000), BENCH_MODES (default stream; stream,memory), BENCH_WORKERS (decode
+ * workers; default graft's: cores - 1, at most 4).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,7 +71,13 @@ async function peakHeapMB(page: Page, done: Promise<unknown>): Promise<number> {
   return peak / 2 ** 20;
 }
 
-async function runOne(n: number, url: string, all: [string, string][], workers?: number): Promise<string> {
+async function runOne(
+  n: number,
+  mode: string,
+  url: string,
+  all: [string, string][],
+  workers?: number,
+): Promise<string> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -83,6 +94,7 @@ async function runOne(n: number, url: string, all: [string, string][], workers?:
       backend: 'wasm',
       holdOut: 0.2,
       workers,
+      memory: mode === 'memory',
     };
     const fit = page.evaluate(
       (r) =>
@@ -96,6 +108,7 @@ async function runOne(n: number, url: string, all: [string, string][], workers?:
     const train = Math.round(n * 0.8);
     return [
       n,
+      mode,
       train,
       heap.toFixed(0),
       rss?.toFixed(0) ?? '-',
@@ -118,6 +131,7 @@ async function main(): Promise<void> {
     return;
   }
   const sizes = (process.env.BENCH_SIZES ?? '300,5000').split(',').map(Number);
+  const modes = (process.env.BENCH_MODES ?? 'stream').split(',');
   const workers = process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS);
   const all = flowers();
   const outDir = await buildStreamPage();
@@ -131,10 +145,10 @@ async function main(): Promise<void> {
   );
   console.log(`decode workers: ${workers ?? 'default'}`);
   console.log(
-    'N | train N | peak JS heap MB | renderer peak RSS MB | wasm heap MB | decode+features s | images/s | head s | fit s | held-out accuracy | tensors left',
+    'N | mode | train N | peak JS heap MB | renderer peak RSS MB | wasm heap MB | decode+features s | images/s | head s | fit s | held-out accuracy | tensors left',
   );
   try {
-    for (const n of sizes) console.log(await runOne(n, server.url, all, workers));
+    for (const n of sizes) for (const mode of modes) console.log(await runOne(n, mode, server.url, all, workers));
   } finally {
     await server.close();
   }

@@ -4,7 +4,16 @@ import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
-import { backends, configureWasm, fromImages, isGraftError, mobilenetV1, type TransferModel, transfer } from 'graftjs';
+import {
+  backends,
+  configureWasm,
+  Dataset,
+  fromImages,
+  isGraftError,
+  mobilenetV1,
+  type TransferModel,
+  transfer,
+} from 'graftjs';
 
 configureWasm({
   'tfjs-backend-wasm.wasm': tfjsWasm,
@@ -25,6 +34,8 @@ export interface FitRequest {
   workers?: number;
   /** Also fit the same photos read into memory (fetched bytes, `fromImages` without stream) to compare heads. */
   inMemory?: boolean;
+  /** Read the photos into one in-memory Dataset instead of streaming them (the bench's contrast). */
+  memory?: boolean;
 }
 
 export interface FitReport {
@@ -44,10 +55,14 @@ async function headWeights(m: TransferModel): Promise<number[]> {
   return out;
 }
 
-/** The same photos as one in-memory Dataset: bytes fetched, decoded by graft's JavaScript decoders. */
-async function inMemoryWeights(r: FitRequest, base: Awaited<ReturnType<typeof mobilenetV1>>): Promise<number[]> {
+/** The photos as one in-memory Dataset: bytes fetched, decoded by graft's JavaScript decoders. */
+async function readIntoMemory(r: FitRequest) {
   const bytes = await Promise.all(r.urls.map(async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer())));
-  const data = await fromImages(bytes, r.labels, { classNames: r.classNames });
+  return fromImages(bytes, r.labels, { classNames: r.classNames });
+}
+
+async function inMemoryWeights(r: FitRequest, base: Awaited<ReturnType<typeof mobilenetV1>>): Promise<number[]> {
+  const data = await readIntoMemory(r);
   const m = await transfer(base).freeze().addHead(r.classNames.length).fit(data, { seed: 1 });
   const w = await headWeights(m);
   data.dispose();
@@ -61,8 +76,11 @@ async function fitUrls(r: FitRequest): Promise<FitReport> {
   const before = tf.memory().numTensors;
   const base = await mobilenetV1({ alpha: 0.25, weights: 'imagenet', from: r.modelUrl, cache: false });
   const t0 = performance.now();
-  const stream = await fromImages(r.urls, r.labels, { stream: true, classNames: r.classNames, workers: r.workers });
+  const stream = r.memory
+    ? await readIntoMemory(r)
+    : await fromImages(r.urls, r.labels, { stream: true, classNames: r.classNames, workers: r.workers });
   const [train, test] = r.holdOut ? await stream.split(r.holdOut, { seed: 1 }) : [stream, null];
+  if (r.memory && test) (stream as Dataset).dispose();
   let featuresEnd = t0;
   const m = await transfer(base)
     .freeze()
@@ -77,6 +95,7 @@ async function fitUrls(r: FitRequest): Promise<FitReport> {
   const accuracy = test ? ((await m.evaluate(test)).accuracy as number) : null;
   const weights = await headWeights(m);
   await m.dispose();
+  for (const d of [train, test]) if (d instanceof Dataset) d.dispose();
   const inMemory = r.inMemory ? await inMemoryWeights(r, base) : null;
   base.model.dispose();
   const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
