@@ -132,6 +132,8 @@ describe.skipIf(!HAVE_ASSETS)('iterable sources of { image, label }', () => {
     const before = tf.memory().numTensors;
     const broken = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]);
     const cases: [unknown, string, string][] = [
+      // a readable header, then the data stops: fails in a worker thread's decoder
+      [{ image: readFileSync(paths[0]).subarray(0, 3000), label: 'daisy' }, 'INVALID_IMAGE', 'item 35'],
       [{ image: broken, label: 'daisy' }, 'INVALID_IMAGE', 'item 35'],
       [{ image: solidPng(4, 4, [1, 2, 3]), label: 'tulips' }, 'UNKNOWN_CLASS', 'item 35'],
       [{ image: solidPng(4, 4, [1, 2, 3]), label: 2 }, 'LABEL_OUT_OF_RANGE', 'item 35'],
@@ -142,8 +144,10 @@ describe.skipIf(!HAVE_ASSETS)('iterable sources of { image, label }', () => {
     for (const [bad, code, name] of cases) {
       // item 35 is in the second batch of 32: the first batch's features were computed, then freed
       const items = [...good.slice(0, 35), bad, ...good.slice(35)];
+      // the first case decodes in the worker threads, the others on the calling thread (the checks run there)
+      const workers = bad === cases[0][0] ? undefined : 0;
       const err = await m
-        .fit(await fromImages(() => items as ImageItem[], { classNames: ['daisy', 'roses'], size: SIZE }))
+        .fit(await fromImages(() => items as ImageItem[], { classNames: ['daisy', 'roses'], size: SIZE, workers }))
         .catch((e) => e);
       expect(err.code, JSON.stringify(bad).slice(0, 60)).toBe(code);
       expect(err.message).toContain(name);
@@ -154,7 +158,7 @@ describe.skipIf(!HAVE_ASSETS)('iterable sources of { image, label }', () => {
       throw new Error('disk on fire');
     }
     const thrown = await m
-      .fit(await fromImages(throws, { classNames: ['daisy', 'roses'], size: SIZE }))
+      .fit(await fromImages(throws, { classNames: ['daisy', 'roses'], size: SIZE, workers: 0 }))
       .catch((e) => e);
     expect(thrown.code).toBe('LOAD_FAILED');
     expect(thrown.message).toContain('item 33: disk on fire');
@@ -162,11 +166,15 @@ describe.skipIf(!HAVE_ASSETS)('iterable sources of { image, label }', () => {
     const ctrl = new AbortController();
     ctrl.abort(); // checked between batches: the pass stops after the first
     const stopped = await m
-      .fit(await fromImages(() => good, { classNames: ['daisy', 'roses'], size: SIZE }), { signal: ctrl.signal })
+      .fit(await fromImages(() => good, { classNames: ['daisy', 'roses'], size: SIZE, workers: 0 }), {
+        signal: ctrl.signal,
+      })
       .catch((e) => e);
     expect(stopped.code).toBe('ABORTED');
     expect(stopped.details).toEqual({ done: 32 });
     expect(tf.memory().numTensors).toBe(before);
+    // the decode pool got copies: the caller's bytes are intact after every pass
+    expect((good[0].image as Uint8Array).byteLength).toBe(readFileSync(paths[0]).byteLength);
     const noClasses = await Promise.resolve()
       .then(() => fromImages(() => good, {} as never))
       .catch((e) => e);

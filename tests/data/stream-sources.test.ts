@@ -18,6 +18,9 @@ const FLOWERS = `${ASSETS}/flowers`;
 const SIZE: [number, number] = [16, 16];
 const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
 const BROKEN_JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]);
+const TRUNCATED = HAVE_ASSETS
+  ? readFileSync(`${FLOWERS}/daisy/100080576_f52e8ee070_n.jpg`).subarray(0, 3000)
+  : BROKEN_JPEG;
 
 /** The first `n` photos of two flower classes: relative paths and class names. */
 function photos(n: number): { rel: string[]; labels: string[] } {
@@ -39,6 +42,8 @@ describe.skipIf(!HAVE_ASSETS)('streams over URLs and Blobs', () => {
       (req, res) => req.url === '/broken.jpg' && (res.writeHead(200).end(BROKEN_JPEG), true),
       (req, res) => req.url === '/anim.gif' && (res.writeHead(200).end(GIF), true),
       (req, res) => req.url === '/fails.jpg' && (res.writeHead(500).end('boom'), true),
+      // a readable header, then the data stops: the decoder (in a worker thread) fails
+      (req, res) => req.url === '/truncated.jpg' && (res.writeHead(200).end(TRUNCATED), true),
     ]);
   });
   afterAll(() => server?.close());
@@ -57,13 +62,17 @@ describe.skipIf(!HAVE_ASSETS)('streams over URLs and Blobs', () => {
     );
     expect(byUrl.classNames).toEqual(['daisy', 'roses']);
     expect(byFile.files[0]).toBe(`images[0] ${rel[0].split('/')[1]}`);
-    const [a, b, c] = [tinyModel(2), tinyModel(2), tinyModel(2)];
+    const inline = await fromImages(urls, labels, { stream: true, size: SIZE, workers: 0 });
+    const [a, b, c, d] = [tinyModel(2), tinyModel(2), tinyModel(2), tinyModel(2)];
     await a.fit(byUrl, { seed: 1, epochs: 2 });
     await b.fit(byFile, { seed: 1, epochs: 2 });
     await c.fit(memory, { seed: 1, epochs: 2 });
-    // Node decodes every source with the same JavaScript decoders: the pixels, so the heads, are the same
+    await d.fit(inline, { seed: 1, epochs: 2 });
+    // Node decodes every source with the same JavaScript decoders (worker threads or the calling thread): the
+    // pixels, so the heads, are the same
     expect(maxDiff(await trainable(a), await trainable(c))).toBe(0);
     expect(maxDiff(await trainable(b), await trainable(c))).toBe(0);
+    expect(maxDiff(await trainable(d), await trainable(c))).toBe(0);
     const before = tf.memory().numTensors;
     const shuffled = memory.shuffle(3);
     const pa = await a.predict(byUrl.shuffle(3));
@@ -73,7 +82,7 @@ describe.skipIf(!HAVE_ASSETS)('streams over URLs and Blobs', () => {
     expect(await a.evaluate(byFile)).toEqual(await c.evaluate(memory));
     expect(tf.memory().numTensors).toBe(before);
     memory.dispose();
-    for (const m of [a, b, c]) await m.dispose();
+    for (const m of [a, b, c, d]) await m.dispose();
   });
 
   it('a URL that fails halfway, broken bytes, another format or too many bytes: a coded error naming it, nothing left', async () => {
@@ -87,14 +96,18 @@ describe.skipIf(!HAVE_ASSETS)('streams over URLs and Blobs', () => {
       [`${server.url}fails.jpg`, 'LOAD_FAILED'],
       [`${server.url}daisy/gone.jpg`, 'LOAD_FAILED'],
       [`${server.url}broken.jpg`, 'INVALID_IMAGE'],
+      [`${server.url}truncated.jpg`, 'INVALID_IMAGE'],
       [`${server.url}anim.gif`, 'UNSUPPORTED_IMAGE_FORMAT'],
     ];
     for (const [bad, code] of cases) {
       // the bad item is in the second batch of 32: the first batch's features were computed, then freed
       const list = [...urls.slice(0, 35), bad, ...urls.slice(35)];
+      // fetching and checks run on the calling thread; only the truncated JPEG needs the pool's decoder to fail
+      const workers = bad.endsWith('truncated.jpg') ? undefined : 0;
       const s = await fromImages(list, [...labels.slice(0, 35), 'daisy', ...labels.slice(35)], {
         stream: true,
         size: SIZE,
+        workers,
       });
       const err = await m.fit(s).catch((e) => e);
       expect(err.code, bad).toBe(code);

@@ -1,6 +1,6 @@
 import { decodeBitmap } from './bitmap-decode';
 import { BROWSER_DECODE_WORKER_SOURCE } from './browser-decode-worker-source';
-import { type BytesDecoder, ItemDecodeError, sequentialDecoder } from './bytes-decoder';
+import { type BytesDecoder, ItemDecodeError, sequentialDecoder, transferable } from './bytes-decoder';
 import type { DecodedImage } from './types';
 
 type Reply =
@@ -34,9 +34,7 @@ class BrowserDecodeWorker {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.next++;
     // the worker gets exactly each image's bytes, moved (not copied) when a view spans its whole buffer
-    const buffers = bytes.map((b) =>
-      b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b.buffer as ArrayBuffer) : b.slice().buffer,
-    );
+    const buffers = bytes.map(transferable);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, bytes: buffers }, buffers);
@@ -81,7 +79,7 @@ export function browserDecodePool(size: number): BytesDecoder {
         .map((w, i) => ({ w, at: i * per, part: bytes.slice(i * per, (i + 1) * per) }))
         .filter((p) => p.part.length > 0);
       // the main thread keeps a copy only until the workers answer, so a broken worker's part can be redone
-      const copies = parts.map((p) => p.part.map((b) => b.slice()));
+      const copies = parts.map((p) => p.part.map((b) => new Uint8Array(b)));
       const settled = await Promise.allSettled(parts.map((p) => p.w.decode(p.part)));
       const out: DecodedImage[] = [];
       for (const [k, s] of settled.entries()) {

@@ -37,3 +37,12 @@ export function sequentialDecoder(one: (b: Uint8Array) => DecodedImage | Promise
     close() {},
   };
 }
+
+/**
+ * Exactly `b`'s bytes as an ArrayBuffer to transfer to a worker: `b`'s own buffer when `b` spans all of it, else
+ * a copy (through Uint8Array's `slice`, since a Node Buffer's `slice` is a view of the same memory).
+ */
+export function transferable(b: Uint8Array): ArrayBuffer {
+  if (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) return b.buffer as ArrayBuffer;
+  return Uint8Array.prototype.slice.call(b).buffer as ArrayBuffer;
+}

@@ -3,22 +3,30 @@ import { canDecodeBitmaps } from './bitmap-decode';
 import { type BytesDecoder, ItemDecodeError, sequentialDecoder } from './bytes-decoder';
 import { checkEncoded } from './encoded-check';
 import { withContext } from './error-context';
-import { itemBytes, type StreamItem } from './stream-items';
+import { inNode, itemBytes, type StreamItem } from './stream-items';
 import type { DecodedImage, PixelSource, PixelSourceFactory } from './types';
 
 export interface BytesSourceBounds {
   maxPixels: number;
   /** Most encoded bytes one image may have; a larger one is refused (FILE_TOO_LARGE), unread where its size is known. */
   maxBytes: number;
-  /** Decode workers in a browser (undefined: the default, 0: the main thread); Node decodes on the calling thread. */
+  /** Decode workers: Web Workers in a browser, worker threads in Node (undefined: the default, 0: none). */
   workers: number | undefined;
 }
 
-/** The decoder a pass uses: the browser's own, in Web Workers where it can; else the JavaScript decoders. */
+/**
+ * The decoder a pass uses: the browser's own, in Web Workers where it can; in Node graft's JavaScript decoders in
+ * worker threads (`workers`, 0: the calling thread).
+ */
 export async function openDecoder(bounds: BytesSourceBounds): Promise<BytesDecoder> {
   if (canDecodeBitmaps()) {
     const { browserDecodePool, defaultBrowserWorkers } = await import('./browser-decode-pool');
     return browserDecodePool(bounds.workers ?? defaultBrowserWorkers());
+  }
+  if (inNode() && bounds.workers !== 0) {
+    const { NodeDecodePool, defaultDecodeWorkers } = await import('./node-decode-pool');
+    const pool = new NodeDecodePool(bounds.workers ?? defaultDecodeWorkers(), bounds.maxPixels);
+    return { decode: (bytes) => pool.decodeBytes(bytes), close: () => void pool.close() };
   }
   const { decodeImage } = await import('./decode-image');
   return sequentialDecoder((b) => decodeImage(b, { maxPixels: bounds.maxPixels }));

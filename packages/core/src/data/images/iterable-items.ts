@@ -68,7 +68,8 @@ function encodedItem(image: ImageItem['image'], name: string, maxBytes: number):
             { path: name, size: bytes.byteLength, limit: maxBytes },
           );
         }
-        return bytes;
+        // a copy: the decode pool takes the bytes it gets (transferred), and the caller's may be read again
+        return new Uint8Array(bytes);
       },
     };
   }
