@@ -15,6 +15,7 @@ import { buildStreamPage, serveStreamPage } from './stream-page/serve';
 if (!HAVE_CHROMIUM) console.warn(`[graft browser tests] ${CHROMIUM} is absent: the streamed-source tests are SKIPPED`);
 
 type Api = {
+  sabotageWorkers(kind: 'throw' | 'broken' | null): void;
   fitUrls(r: FitRequest): Promise<FitReport>;
   fitError(r: FitRequest): Promise<{ code: string; message: string }>;
 };
@@ -101,6 +102,17 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_ASSETS)('streamed image sources in Chrom
     expect(Math.max(...pooled.weights.map((w, i) => Math.abs(w - inline.weights[i])))).toBeLessThan(1e-6);
     await page.evaluate((o) => graftStream.fitUrls(o), request({ workers: 0 }));
     expect(workersStarted.length, 'workers: 0 starts no worker').toBe(after);
+  }, 240_000);
+
+  it('where workers cannot start or fail as they start, the main thread decodes: the same head', async () => {
+    const pooled = await page.evaluate((o) => graftStream.fitUrls(o), request());
+    for (const kind of ['throw', 'broken'] as const) {
+      await page.evaluate((k) => graftStream.sabotageWorkers(k), kind);
+      const r = await page.evaluate((o) => graftStream.fitUrls(o), request());
+      expect(Math.max(...pooled.weights.map((w, i) => Math.abs(w - r.weights[i]))), kind).toBeLessThan(1e-6);
+      expect(r.tensorsLeft).toBe(0);
+    }
+    await page.evaluate(() => graftStream.sabotageWorkers(null));
   }, 240_000);
 
   it('a URL that fails halfway or bytes that do not decode: a coded error naming it, nothing left', async () => {

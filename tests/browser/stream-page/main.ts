@@ -121,5 +121,27 @@ async function fitError(r: FitRequest): Promise<{ code: string; message: string 
   }
 }
 
-Object.assign(window, { graftStream: { fitUrls, fitError } });
+const RealWorker = window.Worker;
+
+/**
+ * Makes Web Workers unusable, as a content security policy or a crashing worker would: 'throw' (the constructor
+ * throws), 'broken' (each worker's script throws as it starts, so the worker reports an error), null (restore).
+ */
+function sabotageWorkers(kind: 'throw' | 'broken' | null): void {
+  const broken = URL.createObjectURL(new Blob(['throw new Error("worker script failed")']));
+  window.Worker =
+    kind === 'throw'
+      ? (function refused() {
+          throw new DOMException('refused by policy', 'SecurityError');
+        } as unknown as typeof Worker)
+      : kind === 'broken'
+        ? (class extends RealWorker {
+            constructor() {
+              super(broken);
+            }
+          } as typeof Worker)
+        : RealWorker;
+}
+
+Object.assign(window, { graftStream: { fitUrls, fitError, sabotageWorkers } });
 document.querySelector('#ready')!.textContent = 'ready';
