@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFolder } from '../consumers/static-server';
 import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
 import { useBackend } from '../helpers/backends';
+import { solidPng } from '../helpers/png';
 import { maxDiff, tinyModel, trainable } from '../helpers/stream-models';
 
 const FLOWERS = `${ASSETS}/flowers`;
@@ -139,6 +140,16 @@ describe.skipIf(!HAVE_ASSETS)('streams over URLs and Blobs', () => {
     const over = await m.predict(small).catch((e) => e);
     expect(over.code).toBe('FILE_TOO_LARGE');
     expect(over.message).toContain('images[0]');
+    // the header's 40x25 is checked against maxPixels before decoding
+    const wide = await fromImages([new File([solidPng(40, 25, [9, 9, 9])], 'wide.png')], [0], {
+      stream: true,
+      size: SIZE,
+      classNames: ['a'],
+      maxPixels: 999,
+    });
+    const tooWide = await m.predict(wide).catch((e) => e);
+    expect(tooWide.code).toBe('IMAGE_TOO_LARGE');
+    expect(tooWide.message).toContain('images[0] wide.png');
     const asked = server.requests();
     const urls = rel.map((r) => `${server.url}${r}`);
     const out = await Promise.resolve()
