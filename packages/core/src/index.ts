@@ -12,6 +12,7 @@ export { Dataset, dataset } from './data/dataset';
 export type { ImageDatasetOptions } from './data/image-dataset';
 export { fromDirectory, fromImages } from './data/image-dataset';
 export * from './data/images';
+export type { ImageItem, ImageItems, ImageIterable } from './data/images/image-iterable';
 export type { ImageBatch, ImageStream } from './data/images/image-stream';
 export type { LabelInfo, LabelInput } from './data/labels';
 export { createRng } from './data/rng';

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
@@ -67,6 +68,8 @@ export interface FeatureStage {
   streamDataset?(stream: ImageStream, request: StreamRequest): Promise<Dataset>;
   /** Base features read from shard files as a Dataset the head trains on (stages with a frozen base only). */
   shardDataset?(shards: FeatureShards): Promise<Dataset>;
+  /** As `streamDataset`, for an iterable of `{ image, label }`: features and labels in one pass. */
+  iterableDataset?(source: ImageIterable, request: StreamRequest): Promise<Dataset>;
   /** True for inputs that are already what `training` returns (features made by `streamDataset`). */
   isFeatures?(x: tf.Tensor): boolean;
   /** Called after every fit, whether it succeeded or not. */

@@ -1,4 +1,5 @@
 import { Dataset } from '../data/dataset';
+import { ImageIterable } from '../data/images/image-iterable';
 import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -132,7 +133,11 @@ function checkedOptions(o: FitOptions): NormalisedFitOptions {
   };
 }
 
-export type FitArgs = [Dataset | ImageStream | FeatureShards | NumericInput, (LabelInput | FitOptions)?, FitOptions?];
+export type FitArgs = [
+  Dataset | ImageStream | ImageIterable | FeatureShards | NumericInput,
+  (LabelInput | FitOptions)?,
+  FitOptions?,
+];
 
 /** One fit call, its arguments told apart and checked: nothing has run when this throws. */
 export interface FitCall {
@@ -145,12 +150,13 @@ export interface FitCall {
 
 /** A fit call as given: its data may still be a streamed image source (model/stream-call.ts resolves it). */
 export interface ParsedFitCall extends Omit<FitCall, 'data'> {
-  data: FitCall['data'] | ImageStream | FeatureShards;
+  data: FitCall['data'] | ImageStream | ImageIterable | FeatureShards;
 }
 
 /** `fit(x, y, options)` or `fit(dataset, options)`, with every option checked before any state changes. */
 export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): ParsedFitCall {
-  const isDataset = x instanceof Dataset || x instanceof ImageStream || x instanceof FeatureShards;
+  const isDataset =
+    x instanceof Dataset || x instanceof ImageStream || x instanceof ImageIterable || x instanceof FeatureShards;
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);

@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
 import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
+import { ImageIterable } from '../data/images/image-iterable';
 import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -46,7 +47,7 @@ import { formatPredictions, type Prediction, taskFor } from './predictions';
 import { resumeFrom } from './resume';
 import { RuntimeRouter } from './runtime-routing';
 import { streamedCall } from './stream-call';
-import { evaluateStream, streamLabelSet } from './stream-evaluate';
+import { evaluateStream, ITERABLE_LABELS, streamLabelSet } from './stream-evaluate';
 import { streamOutputs } from './stream-predict';
 import { holdTrainingBackend } from './training-backend';
 
@@ -304,6 +305,7 @@ export class Model<P extends Prediction = Prediction> {
     body: (run: LabelledRun & { stream: ImageStream | null }) => Promise<T>,
   ): Promise<T> {
     this.lifecycle.usable(what);
+    if (x instanceof ImageIterable) refuseStream(ITERABLE_LABELS);
     const stream = x instanceof ImageStream ? x : null;
     const isDataset = x instanceof Dataset || stream !== null;
     const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
@@ -340,7 +342,10 @@ export class Model<P extends Prediction = Prediction> {
    * `number[]` is one sample; a tensor or deeper array is one sample when its rank is the model's sample rank and
    * a batch when it has one more dimension (say which with `{ batch }` to get the matching type).
    */
-  async predict(x: Dataset | ImageStream | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
+  async predict(
+    x: Dataset | ImageStream | ImageIterable | readonly ImageInput[],
+    options?: PredictOptions,
+  ): Promise<P[]>;
   async predict(x: ImageInput | number[] | tf.Tensor1D, options?: PredictOptions): Promise<P>;
   async predict(x: NumericInput, options: PredictOptions & { batch: true }): Promise<P[]>;
   async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
@@ -348,7 +353,7 @@ export class Model<P extends Prediction = Prediction> {
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
     this.lifecycle.usable('predict');
     // a stream is decoded and predicted batch by batch (model/stream-predict.ts)
-    const stream = x instanceof ImageStream ? x : null;
+    const stream = x instanceof ImageStream || x instanceof ImageIterable ? x : null;
     const { batch, single } = stream
       ? { batch: null, single: false }
       : await toPredictBatch(x, this.stage, options.batch);

@@ -1,3 +1,4 @@
+import { ImageIterable } from '../data/images/image-iterable';
 import { ImageStream } from '../data/images/image-stream';
 import type { Progress } from '../training/progress';
 import { FeatureShards } from '../transfer/shards/feature-shards';
@@ -23,9 +24,13 @@ export async function streamedCall(
     if (!stage.shardDataset) refuseStream('this model has no frozen base that feature shards could come from');
     return { ...call, data: scope.own(await stage.shardDataset(data)) };
   }
-  if (!(data instanceof ImageStream)) return { ...call, data };
-  if (!stage.streamDataset) refuseStream('this model has no frozen base whose features could be cached');
+  if (!(data instanceof ImageStream || data instanceof ImageIterable)) return { ...call, data };
   const featurePass = (total: number, batches: number) => progress.featurePass(total, batches);
   const request = { cache: call.opts.featureCache, featurePass, signal: call.opts.signal };
-  return { ...call, data: scope.own(await stage.streamDataset(data, request)) };
+  const features =
+    data instanceof ImageStream
+      ? await stage.streamDataset?.(data, request)
+      : await stage.iterableDataset?.(data, request);
+  if (!features) refuseStream('this model has no frozen base whose features could be cached');
+  return { ...call, data: scope.own(features) };
 }

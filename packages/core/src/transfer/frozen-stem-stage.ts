@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Augmentation } from '../builder/augment/pipeline';
 import { Dataset, originOf } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
 import { createRng } from '../data/rng';
@@ -14,6 +15,7 @@ import { baseFingerprint } from './base-fingerprint';
 import { computeFeatures, FEATURE_BATCH } from './compute-features';
 import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
+import { iterableFeatures } from './iterable-features';
 import { objectId } from './object-id';
 import { ResumablePass } from './resumable-pass';
 import type { FeatureShards } from './shards/feature-shards';
@@ -157,16 +159,29 @@ export class FrozenStemStage implements FeatureStage {
     return this.featureDataset(pass.values, pass.shape, stream.labels, stream.classNames);
   }
 
-  /** Features computed elsewhere (feature shards) as a Dataset the head trains on. */
+  /** As `streamDataset`, for an iterable: its labels come with the pass (no progress events: no size up front). */
+  async iterableDataset(source: ImageIterable, request: StreamRequest): Promise<Dataset> {
+    const refusal = streamRefusal(this.frozen, request.cache);
+    if (refusal) refuseStream(refusal);
+    const extract = (rows: tf.Tensor) => this.extract(rows);
+    const { features, labels } = await iterableFeatures(source, extract, undefined, request.signal);
+    return this.tensorDataset(features, labels, source.classNames);
+  }
+
+  /** Features computed elsewhere (feature shards, a resumable pass) as a Dataset the head trains on. */
   featureDataset(
     values: Float32Array,
     shape: number[],
     labels: readonly number[],
     classNames: readonly string[],
   ): Dataset {
-    const features = tf.tensor(values, shape, 'float32');
+    return this.tensorDataset(tf.tensor(values, shape, 'float32'), [...labels], classNames);
+  }
+
+  /** A Dataset of features (taking `features`) this stage knows as features, not pixels. */
+  private tensorDataset(features: tf.Tensor, labels: number[], classNames: readonly string[]): Dataset {
     try {
-      const data = Dataset.from(features, [...labels], { classNames: [...classNames] });
+      const data = Dataset.from(features, labels, { classNames: [...classNames] });
       this.streamed.add(data.x);
       return data;
     } finally {
