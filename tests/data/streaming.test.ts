@@ -145,7 +145,7 @@ describe.skipIf(!HAVE_ASSETS)('streamed image sources', () => {
     }, 120_000);
   }
 
-  it('an abort during the feature pass throws ABORTED, caches nothing, leaks nothing; the next fit runs', async () => {
+  it('an abort during the feature pass throws ABORTED, leaves no tensor; the next fit runs (resuming: feature-store.test.ts)', async () => {
     await useBackend('cpu');
     const { stream, memory } = await subset(8, [16, 16]);
     memory.dispose();

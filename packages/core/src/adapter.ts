@@ -12,7 +12,7 @@ export type {
   InferenceRuntime,
   PreparedRuntime,
 } from './backends/entry';
-export { MAX_TEXT_CHARS, textRows, textsFromRows } from './data/text';
+export { MAX_TEXT_CHARS, textList, textRows, textsFromRows } from './data/text';
 export { log } from './env/log';
 export type { AdapterErrorCodes } from './errors/graft-error';
 export { describe, errorCodes, GraftError, registerErrorCodes } from './errors/graft-error';

@@ -1,4 +1,5 @@
 import type { ExtractorBackbone, ExtractorGraph } from '@graftjs/core';
+import type { TokenInputs } from '../text/text-graph';
 
 /** What an ONNX backbone tells the ONNX exporter about its own graph, so a head can be joined to it. */
 export interface OnnxGraphSource extends ExtractorGraph {
@@ -7,6 +8,8 @@ export interface OnnxGraphSource extends ExtractorGraph {
   inputName: string;
   featureOutput: string;
   layout: 'nchw' | 'nhwc';
+  /** A text encoder's token inputs (its graph is fed token ids, not an image batch). */
+  tokens?: TokenInputs;
 }
 
 /** Whether an extractor's export source is one this adapter wrote. */

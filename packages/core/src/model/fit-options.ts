@@ -5,6 +5,7 @@ import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint-options';
 import type { Callbacks, EarlyStoppingOptions } from '../training/callbacks';
+import { FeatureShards } from '../transfer/shards/feature-shards';
 import { type ClassWeight, checkClassWeight } from './class-weight';
 import { checkLearningRate } from './optimizers';
 
@@ -131,7 +132,7 @@ function checkedOptions(o: FitOptions): NormalisedFitOptions {
   };
 }
 
-export type FitArgs = [Dataset | ImageStream | NumericInput, (LabelInput | FitOptions)?, FitOptions?];
+export type FitArgs = [Dataset | ImageStream | FeatureShards | NumericInput, (LabelInput | FitOptions)?, FitOptions?];
 
 /** One fit call, its arguments told apart and checked: nothing has run when this throws. */
 export interface FitCall {
@@ -144,12 +145,12 @@ export interface FitCall {
 
 /** A fit call as given: its data may still be a streamed image source (model/stream-call.ts resolves it). */
 export interface ParsedFitCall extends Omit<FitCall, 'data'> {
-  data: FitCall['data'] | ImageStream;
+  data: FitCall['data'] | ImageStream | FeatureShards;
 }
 
 /** `fit(x, y, options)` or `fit(dataset, options)`, with every option checked before any state changes. */
 export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): ParsedFitCall {
-  const isDataset = x instanceof Dataset || x instanceof ImageStream;
+  const isDataset = x instanceof Dataset || x instanceof ImageStream || x instanceof FeatureShards;
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);
