@@ -21,6 +21,7 @@ import '@graftjs/backend-wasm';
 import { backends, createRng, Dataset, type SequentialModel, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { torchBlas } from './torch-blas';
 
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 5);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
@@ -288,6 +289,7 @@ for (const r of rows) {
   );
 }
 console.log(torch);
+if (!torch.startsWith('PyTorch: skipped')) console.log(torchBlas());
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 console.log(
   `\nmachine: ${os.cpus().length} cores (${cpu}), node ${process.version}, tfjs ${tf.version_core}; ` +

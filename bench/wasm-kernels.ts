@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../packages/backend-wasm/src/index';
 import { ADDED_KERNELS, useGraftWasmKernels } from '../packages/backend-wasm/src/kernels/register';
+import { torchBlas } from './torch-blas';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const BATCH = 64;
@@ -216,7 +217,7 @@ async function main(): Promise<void> {
     console.log(`| ${name} | ${speeds.map(fmt).join(' | ')} | ${t != null ? t.toFixed(0) : 'n/a'} | ${ratio} |`);
   }
   console.log(
-    '\n"wasm stock": tfjs-backend-wasm 4.22 as shipped. "wasm added only": stock plus the kernels graft adds.',
+    `\n${torchBlas()}\n"wasm stock": tfjs-backend-wasm 4.22 as shipped. "wasm added only": stock plus the kernels graft adds.`,
   );
   console.log(
     '"wasm graft": also graft\'s replacements (Conv2D, Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Sum, Identity, Cast).',
