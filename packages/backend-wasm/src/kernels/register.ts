@@ -1,5 +1,6 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { adamUpdateConfig } from './adam';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { fusedBatchNormConfig } from './batch-norm';
 import { batchNormSumsConfig } from './batch-norm-grad';
@@ -10,6 +11,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
+import { installFusedAdam } from './fused-adam';
 import { registerGraftGradients } from './gradients';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -26,6 +28,8 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
   // graft's own kernels, behind the ClipByValue and FusedBatchNorm gradients of gradients.ts
   clipByValueGradConfig,
   batchNormSumsConfig,
+  // one Adam step per weight (fused-adam.ts routes tfjs' AdamOptimizer here while graft's kernels are on)
+  adamUpdateConfig,
 ];
 
 /** Stock kernels graft replaces with faster ones (measured in bench/wasm-kernels.ts). */
@@ -68,6 +72,7 @@ for (const config of REPLACED_KERNELS) {
 }
 useGraftWasmKernels(true);
 registerGraftGradients();
+installFusedAdam(() => replacing);
 
 /**
  * Switches between graft's replacements and the stock wasm kernels (benchmarks and tests compare both).
