@@ -15,7 +15,7 @@ import '@graftjs/backend-wasm';
 import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
 import { mobilenetV2 } from '@graftjs/zoo';
 import { findVulkanDriver } from '../packages/backend-webgpu/test/vulkan-env';
-import { torchBlas } from './torch-blas';
+import { torchBlas, torchEnv } from './torch-blas';
 
 interface Spec {
   name: string;
@@ -119,6 +119,7 @@ function torchRates(model: string): (Rates & { version: string }) | string {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
   const out = execFileSync('/usr/bin/python3', [script, process.env.BENCH_SECONDS ?? '3', model], {
     encoding: 'utf8',
+    env: torchEnv(),
   });
   const r = JSON.parse(out.trim().split('\n').at(-1) as string) as {
     train_samples_per_s: number;

@@ -18,14 +18,6 @@ import { benchCommand, timeRounds } from './onnx-timing';
 const REPS = Number(process.env.BENCH_REPS ?? 15);
 const N = Number(process.env.BENCH_BATCH ?? 1);
 
-// BENCH_SPIN=0: every onnxruntime-node session (raw and graft's) made with intra-op spinning off
-if (process.env.BENCH_SPIN === '0') {
-  const create = ortNode.InferenceSession.create.bind(ortNode.InferenceSession);
-  (ortNode.InferenceSession as { create: unknown }).create = (
-    bytes: Uint8Array,
-    o: ortNode.InferenceSession.SessionOptions,
-  ) => create(bytes, { ...o, extra: { session: { intra_op: { allow_spinning: '0' } } } });
-}
 await backends.use('wasm');
 const model = transfer(await mobilenetV2({ alpha: 1, seed: 1 })).addHead(1000);
 const raw = await ortNode.InferenceSession.create(await model.export('onnx'), {
@@ -33,6 +25,8 @@ const raw = await ortNode.InferenceSession.create(await model.export('onnx'), {
   graphOptimizationLevel: 'all',
   intraOpNumThreads: os.availableParallelism(),
   interOpNumThreads: 1,
+  // as graft's sessions run (configureOnnx({ nativeSpinning: false }), the default)
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
 });
 const x = tf.randomUniform([N, 224, 224, 3], 0, 255, 'float32', 5);
 const feed = Float32Array.from({ length: N * 224 * 224 * 3 }, (_, i) => Math.sin(i));

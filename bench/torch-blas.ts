@@ -12,6 +12,15 @@ interface Report {
   loaded: string[];
   config_blas: string | null;
   threadpoolctl: { internal_api: string; version: string; filepath: string }[] | null;
+  blas_threads: number | null;
+}
+
+/**
+ * The environment every bench runs /usr/bin/python3 with: torch.set_num_threads(1) does not reach OpenBLAS, which
+ * otherwise starts one thread per core for every matmul (so "PyTorch 1 thread" used 2 cores for Linear layers).
+ */
+export function torchEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 }
 
 /** `update-alternatives --query` for libblas.so.3: the selected path and every installed one. */
@@ -52,7 +61,11 @@ export function torchBlas(): string {
   let report: Report;
   try {
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_blas.py');
-    const out = execFileSync('/usr/bin/python3', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('/usr/bin/python3', [script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: torchEnv(),
+    });
     report = JSON.parse(out.trim().split('\n').at(-1) as string) as Report;
   } catch {
     return 'PyTorch BLAS: unknown (python3-torch not importable from /usr/bin/python3)';
@@ -61,7 +74,11 @@ export function torchBlas(): string {
   const name = blas ? blasName(report.loaded.find((f) => /openblas[^/]*\.so/.test(path.basename(f))) ?? blas) : '';
   const alt = alternatives();
   const parts = [
-    `PyTorch ${report.torch} BLAS: ${name || `none mapped (torch built with BLAS_INFO=${report.config_blas})`}`,
+    `PyTorch ${report.torch} BLAS: ${name || `none mapped (torch built with BLAS_INFO=${report.config_blas})`}${
+      report.blas_threads != null
+        ? `, ${report.blas_threads} BLAS thread(s) (OPENBLAS_NUM_THREADS=1 set by bench/)`
+        : ''
+    }`,
     blas ? `loaded from ${blas}` : '',
     alt ? `libblas.so.3 alternative: ${alt.value} (${alt.status})` : '',
     report.threadpoolctl

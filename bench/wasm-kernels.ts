@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../packages/backend-wasm/src/index';
 import { ADDED_KERNELS, useGraftWasmKernels } from '../packages/backend-wasm/src/kernels/register';
-import { torchBlas } from './torch-blas';
+import { torchBlas, torchEnv } from './torch-blas';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const BATCH = 64;
@@ -191,7 +191,7 @@ function torchSpeed(): number | null {
   } catch {
     return null;
   }
-  const out = execFileSync('/usr/bin/python3', [script, String(SECONDS)], { encoding: 'utf8' });
+  const out = execFileSync('/usr/bin/python3', [script, String(SECONDS)], { encoding: 'utf8', env: torchEnv() });
   return (JSON.parse(out.trim().split('\n').pop() as string) as { samples_per_s: number }).samples_per_s;
 }
 
