@@ -2,12 +2,14 @@
 // seed's MLP inference: every registered wasm kernel is wrapped with a timer (wasm kernels run synchronously, so
 // the time inside kernelFunc is the kernel's), and the rest of the wall time is engine and loop overhead.
 // Run: node --conditions=graft-source --import tsx bench/wasm-profile.ts   (BENCH_MODEL=mlp or mobilenet for one, none for neither)
-// BENCH_ADAM_AB=N: MobileNetV2 training epochs with tfjs' Adam and graft's fused Adam, alternated N times in one run.
+// BENCH_ADAM_AB=N: MobileNetV2 training epochs with tfjs' Adam and Mean gradient, then graft's fused Adam and Mean
+// gradient, alternated N times in one run; then the Adam update alone, 5N times each.
 import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@graftjs/backend-wasm';
 import { mobilenetV2 } from '@graftjs/zoo';
 import { useFusedAdam } from '../packages/backend-wasm/src/kernels/fused-adam';
+import { useGraftMeanGrad } from '../packages/backend-wasm/src/kernels/gradients';
 
 /** BENCH_SPLIT=1: each kernel's calls split by their largest input (weights-sized or activation-sized). */
 const split = process.env.BENCH_SPLIT === '1';
@@ -87,17 +89,23 @@ async function profile(name: string, shape: number[], n: number, build: () => Pr
   await model.dispose();
 }
 
-/** Training ms per batch with tfjs' Adam update and with the fused one, epochs alternated; medians per batch. */
+/**
+ * Training ms per batch with tfjs' Adam update and Mean gradient and with graft's (epochs alternated; medians per
+ * batch), then the Adam update alone, tfjs' against the fused one.
+ */
 async function adamAB(rounds: number): Promise<void> {
   const ds = data([96, 96, 3], 256);
   const model = transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10);
-  const times: Record<string, number[]> = { 'tfjs Adam': [], 'fused Adam': [] };
+  const BEFORE = "tfjs' Adam and Mean gradient";
+  const AFTER = "graft's fused Adam and Mean gradient";
+  const times: Record<string, number[]> = { [BEFORE]: [], [AFTER]: [] };
   for (let r = -1; r < rounds; r++) {
     for (const [name, on] of [
-      ['tfjs Adam', false],
-      ['fused Adam', true],
+      [BEFORE, false],
+      [AFTER, true],
     ] as const) {
       useFusedAdam(on);
+      useGraftMeanGrad(on);
       const t0 = performance.now();
       await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
       if (r >= 0) times[name].push((performance.now() - t0) / 4); // r = -1 warms both up
@@ -117,6 +125,7 @@ async function adamAB(rounds: number): Promise<void> {
     }
   }
   useFusedAdam(true);
+  useGraftMeanGrad(true);
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   console.log(`\n### MobileNetV2 0.35 96x96 training, ms per batch of 64 (median of ${rounds} alternated epochs)\n`);
   console.log('| update | ms per batch (median) | each epoch |\n|---|---:|---|');

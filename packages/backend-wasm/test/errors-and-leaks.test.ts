@@ -41,6 +41,7 @@ describe('graft wasm kernels: registration', () => {
       'Identity',
       'MaxPoolGrad',
       'Mean',
+      'Slice',
       'Sum',
       'Tile',
     ]);

@@ -49,10 +49,17 @@ function fusedBatchNormGrad(original: GradConfig): GradConfig['gradFunc'] {
  * a tensor of ones, multiplies it by dy and divides the product by n (three). BatchNorm's moments take two means per
  * layer in training, so this ran 104 times per MobileNetV2 step. Same values: dy * 1 / n is dy / n.
  */
+let meanGradOn = true;
+
+/** Benchmarks compare tfjs' Mean gradient with graft's in one run. */
+export function useGraftMeanGrad(on: boolean): void {
+  meanGradOn = on;
+}
+
 function meanGrad(original: GradConfig): GradConfig['gradFunc'] {
   return (dy, saved, attrs) => {
     const [x] = saved;
-    if (Array.isArray(dy) || dy.dtype !== 'float32' || tf.getBackend() !== 'wasm')
+    if (!meanGradOn || Array.isArray(dy) || dy.dtype !== 'float32' || tf.getBackend() !== 'wasm')
       return original.gradFunc(dy, saved, attrs);
     const axes = tf.util.parseAxisParam((attrs as unknown as { axis: number | number[] }).axis, x.shape);
     const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));

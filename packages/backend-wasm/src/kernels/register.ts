@@ -16,6 +16,7 @@ import { registerGraftGradients } from './gradients';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { meanConfig } from './mean';
+import { sliceConfig } from './slice';
 import { sumConfig } from './sum';
 import { tileConfig } from './tile';
 import { rememberStockKernel } from './wasm-access';
@@ -44,6 +45,7 @@ export const REPLACED_KERNELS: readonly KernelConfig[] = [
   castConfig,
   conv2DConfig,
   fusedBatchNormConfig,
+  sliceConfig,
 ];
 
 /** Marks configs graft registered, so a second copy of this module (e.g. ESM and CJS builds both loaded)
