@@ -54,6 +54,7 @@ export type {
   RegressionPrediction,
   Task,
 } from './model/predictions';
+export type { StepLoss, TrainOnBatchOptions, TrainOnBatchResult } from './model/train-on-batch';
 export { Callback } from './training/callback';
 export type {
   BatchLogs,
