@@ -75,6 +75,7 @@ export type { EmbedOptions } from './transfer/embed';
 export { embed } from './transfer/embed';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';
-export type { HeadOptions, HeadSpec } from './transfer/head-spec';
+export type { HeadOptions, HeadSpec, OutputLayerOptions } from './transfer/head-spec';
 export type { FineTuneOptions, Pooling, TransferOptions, UnfreezeOptions } from './transfer/transfer-model';
 export { FINE_TUNE_LEARNING_RATE, TransferModel, transfer } from './transfer/transfer-model';
+export type { Embeds } from './transfer/with-embed';
