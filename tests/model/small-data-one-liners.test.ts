@@ -128,7 +128,7 @@ describe('small-data one-liners (issue 15)', () => {
     // 'varianceScaling' with tfjs' defaults (scale 1, fanIn, truncated normal): sigma = sqrt(1 / fanIn), cut at
     // 2 sigma, so the values' std is 0.8796 sigma (Keras 2.3+ divides sigma by 0.8796 first; tfjs does not)
     const wide = sequential({ inputShape: [400] }).dense(50, { kernelInitializer: 'varianceScaling' });
-    const k = await wide.net.getWeights()[0].data();
+    const k = (await wide.net.getWeights()[0].data()) as Float32Array;
     const sigma = Math.sqrt(1 / 400);
     const std = Math.sqrt(k.reduce((s, v) => s + v * v, 0) / k.length);
     expect(std / sigma).toBeGreaterThan(0.85);
