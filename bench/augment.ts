@@ -14,13 +14,14 @@
  *
  * Run: node --conditions=graft-source --import tsx bench/augment.ts
  * Env: BENCH_SEEDS (default 1,2,3), BENCH_VIEWS (default 4; e.g. 4,8), BENCH_LABELS (default 10,40),
- *      BENCH_TEST (test photos per class, default 20), BENCH_BACKEND (default wasm).
+ *      BENCH_TEST (test photos per class, default 20), BENCH_BACKEND (default wasm),
+ *      BENCH_AUG (the augmentation as JSON, default {"flip":"horizontal","rotation":0.1,"zoom":0.1}).
  */
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '@graftjs/backend-wasm';
-import { backends, Dataset, fromDirectory, type LayersBackbone, transfer } from '@graftjs/core';
+import { type AugmentSpec, backends, Dataset, fromDirectory, type LayersBackbone, transfer } from '@graftjs/core';
 import { mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -30,6 +31,7 @@ const VIEWS = list(process.env.BENCH_VIEWS, '4');
 const LABELS = list(process.env.BENCH_LABELS, '10,40');
 const TEST = Number(process.env.BENCH_TEST ?? 20);
 const BACKEND = process.env.BENCH_BACKEND ?? 'wasm';
+const AUG = JSON.parse(process.env.BENCH_AUG ?? '{"flip":"horizontal","rotation":0.1,"zoom":0.1}') as AugmentSpec;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ASSETS = path.resolve(here, '..', '../shared/assets');
 
@@ -160,7 +162,7 @@ for (const seed of SEEDS) {
     const model = transfer(base).freeze().addHead(classNames.length);
     cells.push(await cell(model, train, testData, { labels, views: 0, seed }));
     for (const views of VIEWS) {
-      model.augment({ flip: 'horizontal', rotation: 0.1, zoom: 0.1, views, seed });
+      model.augment({ ...AUG, views, seed });
       cells.push(await cell(model, train, testData, { labels, views, seed }));
     }
     await model.dispose();
@@ -184,7 +186,7 @@ for (const labels of LABELS) {
   for (const views of [0, ...VIEWS]) {
     const group = cells.filter((c) => c.labels === labels && c.views === views);
     const each = group.map((c) => pct(c.accuracy)).join(', ');
-    const aug = views === 0 ? 'none' : `flip, rotation 0.1, zoom 0.1, K = ${views}`;
+    const aug = views === 0 ? 'none' : `${JSON.stringify(AUG)}, K = ${views}`;
     const embedded = [...new Set(group.map((c) => c.embedded))].join(' / ');
     const decays = group.map((c) => c.weightDecay ?? '-').join(', ');
     console.log(
