@@ -29,3 +29,5 @@ export { embedInput } from './transfer/embed-input';
 export { isGraphModel } from './transfer/graph-extractor';
 export type { HeadOptions, HeadSpec } from './transfer/head-spec';
 export { buildHead, checkHeadOptions, checkUnits, classifier } from './transfer/head-spec';
+export { outputLayerOf } from './transfer/output-layer';
+export { withEmbed } from './transfer/with-embed';

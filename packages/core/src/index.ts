@@ -4,6 +4,7 @@ export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } 
 export { backends } from './backends/registry';
 export type { Activation } from './builder/activations';
 export { ACTIVATIONS } from './builder/activations';
+export type { AugmentSpec } from './builder/augment/pipeline';
 export type * from './builder/layer-options';
 export type { SequentialOptions } from './builder/sequential';
 export { SequentialModel, sequential } from './builder/sequential';
@@ -59,6 +60,7 @@ export type {
   RegressionPrediction,
   Task,
 } from './model/predictions';
+export type { StepLoss, TrainOnBatchOptions, TrainOnBatchResult } from './model/train-on-batch';
 export { Callback } from './training/callback';
 export type {
   BatchLogs,
@@ -79,7 +81,7 @@ export type { EmbedOptions } from './transfer/embed';
 export { embed } from './transfer/embed';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';
-export type { HeadOptions, HeadSpec } from './transfer/head-spec';
+export type { HeadOptions, HeadSpec, OutputLayerOptions } from './transfer/head-spec';
 export type { FeatureShards } from './transfer/shards/feature-shards';
 export { fromFeatureShards } from './transfer/shards/feature-shards';
 export type { ShardHeader } from './transfer/shards/shard-format';
@@ -88,3 +90,4 @@ export { writeFeatureShard } from './transfer/shards/write-shard';
 export type { FeatureStoreStats } from './transfer/store/feature-store';
 export type { FineTuneOptions, Pooling, TransferOptions, UnfreezeOptions } from './transfer/transfer-model';
 export { FINE_TUNE_LEARNING_RATE, TransferModel, transfer } from './transfer/transfer-model';
+export type { Embeds } from './transfer/with-embed';

@@ -1,4 +1,4 @@
-import type { ExtractorBackbone, ExtractorGraph } from '@graftjs/core';
+import type { Embeds, ExtractorBackbone, ExtractorGraph } from '@graftjs/core';
 import type { TokenInputs } from '../text/text-graph';
 
 /** What an ONNX backbone tells the ONNX exporter about its own graph, so a head can be joined to it. */
@@ -18,6 +18,6 @@ export function isOnnxGraphSource(s: ExtractorGraph | undefined): s is OnnxGraph
 }
 
 /** An ONNX model as a frozen base: an extractor whose export source is its own ONNX graph. */
-export interface OnnxBackbone extends ExtractorBackbone {
+export interface OnnxBackbone extends ExtractorBackbone, Embeds {
   source: OnnxGraphSource;
 }

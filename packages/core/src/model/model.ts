@@ -49,6 +49,13 @@ import { RuntimeRouter } from './runtime-routing';
 import { streamedCall } from './stream-call';
 import { evaluateStream, ITERABLE_LABELS, streamLabelSet } from './stream-evaluate';
 import { streamOutputs } from './stream-predict';
+import {
+  checkStepOptions,
+  stepObjective,
+  type TrainOnBatchOptions,
+  type TrainOnBatchResult,
+  trainStep,
+} from './train-on-batch';
 import { holdTrainingBackend } from './training-backend';
 
 export type { FitArgs, FitOptions } from './fit-options';
@@ -263,6 +270,50 @@ export class Model<P extends Prediction = Prediction> {
     for (const k of Object.keys(this.history)) delete this.history[k];
     Object.assign(this.history, total);
     await this.runtimes.invalidate();
+  }
+
+  /**
+   * One step of the model's optimizer on one batch (Keras `train_on_batch`), for a training loop of your own:
+   * `await model.trainOnBatch(x, y)` or, with a loss of your own (what a Keras `train_step` override computes),
+   * `await model.trainOnBatch(x, y, { loss: (yTrue, yPred) => tf.losses.huberLoss(yTrue, yPred) })`. Resolves
+   * to the batch's `{ loss, ...metrics }`. The optimizer (compile's, else Adam) and its state carry over between
+   * calls and into fit; a non-finite loss throws NON_FINITE_LOSS and updates nothing.
+   */
+  async trainOnBatch(
+    x: Dataset | NumericInput,
+    y?: LabelInput | TrainOnBatchOptions,
+    options?: TrainOnBatchOptions,
+  ): Promise<TrainOnBatchResult> {
+    this.lifecycle.idle('trainOnBatch');
+    const isDataset = x instanceof Dataset;
+    const opts = checkStepOptions(isDataset ? y : options);
+    const endFit = this.lifecycle.beginFit();
+    const scope = new Scope();
+    const held = await holdTrainingBackend().catch((e) => {
+      endFit();
+      throw e;
+    });
+    try {
+      const raw = isDataset ? x : scope.own(toDataset(x as NumericInput, y as LabelInput));
+      await raw.validate();
+      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'trainOnBatch'));
+      const info = await data.labels();
+      if (!info) throw new GraftError('INVALID_LABEL', 'trainOnBatch needs labels');
+      checkSample(this.stage, data.sampleShape, 'x');
+      const objective = stepObjective(() => resolveObjective(this.objective, this.net, info), opts);
+      const optimizer = (vars: LayersModel['trainableWeights']) => this.optimizer.get(undefined, vars);
+      const parts = { stage: this.stage, data, optimizer, ...objective };
+      const result = await trainStep(parts, opts);
+      this.classNames ??= data.classNames;
+      return result;
+    } finally {
+      scope.dispose();
+      held.release();
+      // the weights changed: no runtime session keeps serving the old ones, no stale features stay cached
+      this.runtimes.closeInBackground();
+      this.stage.afterFit();
+      endFit();
+    }
   }
 
   /** Loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
