@@ -14,7 +14,7 @@ interface AdamState {
   incrementIterations(): void;
 }
 
-type Gradients = tf.NamedTensorMap | tf.NamedTensor[];
+type Gradients = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
 
 const PATCHED = Symbol.for('graft.backend-wasm.fusedAdam');
 let enabled = true;
