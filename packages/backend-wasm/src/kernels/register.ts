@@ -19,7 +19,7 @@ import { meanConfig } from './mean';
 import { sliceConfig } from './slice';
 import { sumConfig } from './sum';
 import { tileConfig } from './tile';
-import { rememberStockKernel } from './wasm-access';
+import { rememberStockKernel, withInputsOnHeap } from './wasm-access';
 
 /** Kernels tfjs-backend-wasm 4.22 lacks; registered only while still missing, so a future tfjs that adds them wins. */
 export const ADDED_KERNELS: readonly KernelConfig[] = [
@@ -51,7 +51,7 @@ export const REPLACED_KERNELS: readonly KernelConfig[] = [
 /** Marks configs graft registered, so a second copy of this module (e.g. ESM and CJS builds both loaded)
  * never mistakes a graft kernel for the stock one and wraps it again. */
 const GRAFT = Symbol.for('graft.backend-wasm.kernel');
-const tagged = (config: KernelConfig): KernelConfig => Object.assign({ ...config }, { [GRAFT]: true });
+const tagged = (config: KernelConfig): KernelConfig => Object.assign(withInputsOnHeap(config), { [GRAFT]: true });
 const isGraft = (config: KernelConfig | undefined): boolean =>
   config != null && (config as unknown as Record<symbol, unknown>)[GRAFT] === true;
 

@@ -31,6 +31,22 @@ export function runStock(
   return Array.isArray(out) ? out[0] : out;
 }
 
+/**
+ * `config` whose kernel first brings every input onto the wasm heap. tfjs moves an input that still lives on another
+ * backend (a tensor made before `use('wasm')`) at its first `dataIdMap` lookup, and that move can grow the heap:
+ * `typedArrayFromHeap` reads the heap's buffer before its lookup, so the view it builds, and any view a kernel took
+ * earlier, would be on a detached buffer. With the inputs moved up front, allocation is the only thing that grows it.
+ */
+export function withInputsOnHeap(config: KernelConfig): KernelConfig {
+  const run = config.kernelFunc;
+  const kernelFunc: KernelConfig['kernelFunc'] = (args) => {
+    const backend = args.backend as unknown as { dataIdMap: { get(id: object): unknown } };
+    for (const t of Object.values(args.inputs)) if (t != null) backend.dataIdMap.get(t.dataId);
+    return run(args);
+  };
+  return { ...config, kernelFunc };
+}
+
 /** A Float32 view of a tensor's data on the wasm heap. Take views only after the last allocation: growing the heap detaches them. */
 export function f32(backend: BackendWasm, t: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
