@@ -4,7 +4,6 @@ import { onnxBackbone } from '@graftjs/backend-onnx';
 import {
   backends,
   Dataset,
-  decodeImage,
   fromDirectory,
   fromImages,
   type GraftErrorCode,
@@ -14,6 +13,7 @@ import {
   sequential,
   transfer,
 } from '@graftjs/core';
+import { decodeImage } from '@graftjs/core/decode';
 import { backbone, loadBackbone, mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

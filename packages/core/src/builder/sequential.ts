@@ -26,7 +26,6 @@ import {
   type SeparableConv2dConfig,
   type SeparableConv2dOptions,
 } from './layer-options';
-import { adaptModel } from './preprocess/adapt';
 import {
   centerCropStep,
   type NormalizationOptions,
@@ -404,6 +403,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
    */
   async adapt(data: Dataset | NumericInput, options: { batchSize?: number } = {}): Promise<this> {
     this.lifecycle.idle('adapt');
+    const { adaptModel } = await import('./preprocess/adapt');
     await adaptModel(this.net, data, this.stage, options);
     return this;
   }

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../errors/graft-error';
 import { Dataset } from './dataset';
 import { checkImageSize } from './images/image-size';
@@ -106,13 +105,4 @@ function streamFiles(images: ImageSource[], labels: LabelInput, options: ImageDa
   const files = images as string[];
   const checked = streamLabels(files, labels, options.classNames);
   return ImageStream.of(files, checked.labels, checked.classNames, size, maxPixels, fileSource(maxPixels, workers));
-}
-
-/** True for inputs that look like images rather than numeric rows. */
-export function isImageLike(x: unknown): boolean {
-  if (x instanceof Uint8Array || x instanceof ArrayBuffer || typeof x === 'string') return true;
-  if (typeof x !== 'object' || x === null || x instanceof tf.Tensor || Array.isArray(x)) return false;
-  if ('data' in x && 'width' in x && 'height' in x) return true;
-  const name = (x as object).constructor?.name ?? '';
-  return /Image|Canvas|Video|Bitmap/.test(name);
 }

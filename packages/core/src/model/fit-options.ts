@@ -5,8 +5,11 @@ import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint-options';
 import type { Callbacks, EarlyStoppingOptions } from '../training/callbacks';
-import { type ClassWeight, checkClassWeight } from './class-weight';
+import { checkBatchSize } from './batch-size';
+import { type ClassWeight, checkClassWeight } from './class-weight-option';
 import { checkLearningRate } from './optimizers';
+
+export { checkBatchSize } from './batch-size';
 
 export interface FitOptions extends Callbacks {
   /**
@@ -66,12 +69,6 @@ export interface NormalisedFitOptions {
   featureCache: boolean;
   checkpoint?: CheckpointOptions;
   resume?: string;
-}
-
-export function checkBatchSize(b: unknown): void {
-  if (!(typeof b === 'number' && Number.isInteger(b) && b > 0)) {
-    throw new GraftError('INVALID_OPTION', `expected batchSize as a positive integer, got ${describe(b)}`);
-  }
 }
 
 function checkedOptions(o: FitOptions): NormalisedFitOptions {

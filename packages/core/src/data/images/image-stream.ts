@@ -4,7 +4,7 @@ import { checkIndices, type SplitOptions } from '../dataset';
 import { createRng, permutation } from '../rng';
 import { splitRows } from '../split-rows';
 import { fileSource, type PixelSourceFactory } from './pixel-source';
-import { type ImageBatch, sourceBatches } from './stream-batches';
+import type { ImageBatch } from './stream-batches';
 import type { ImageSize } from './types';
 
 export type { ImageBatch } from './stream-batches';
@@ -98,6 +98,8 @@ export class ImageStream {
    */
   async *batches(batchSize: number, from = 0): AsyncGenerator<ImageBatch> {
     const source = await this.source();
+    // the decoding and resizing code loads with the first batch
+    const { sourceBatches } = await import('./stream-batches');
     yield* sourceBatches(source, this.files, this.labels, this.imageSize, batchSize, from);
   }
 }
