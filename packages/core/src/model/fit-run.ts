@@ -1,3 +1,4 @@
+import type { BackendChoice } from '../backends/registry';
 import { checkCheckpointTarget } from '../io/checkpoint-file';
 import { FitControl } from '../training/fit-control';
 import { History as HistoryCallback } from '../training/history';
@@ -7,7 +8,7 @@ import { outputUnits } from './compile';
 import { fitCallbacks, progressFor } from './fit-callbacks';
 import { type FitData, resolveFitData } from './fit-data';
 import { stageInputs, trainSpec } from './fit-inputs';
-import { type FitArgs, parseFitArgs } from './fit-options';
+import type { ParsedFitCall } from './fit-options';
 import { planFit } from './fit-plan';
 import type { Scope } from './fit-scope';
 import { runPlan } from './head-solve';
@@ -16,7 +17,6 @@ import type { FitSummary } from './model-types';
 import { type ResolvedObjective, resolveFitObjective, settledObjective } from './objective';
 import { resumeFrom } from './resume';
 import { streamedCall } from './stream-call';
-import { holdTrainingBackend } from './training-backend';
 
 /** A fit that ran to its end: the history callback that recorded it and its summary (the model adopts both). */
 export interface FitRun {
@@ -26,17 +26,14 @@ export interface FitRun {
 
 /**
  * Model.fit's body, loaded with the first fit: the data, the feature stage, the loop, the callbacks, the history
- * (docs/architecture.md); the arguments are checked first, before anything runs. `held.release` frees the training backend; the caller calls it, and frees `scope`.
+ * (docs/architecture.md). The caller parsed the arguments, holds `backend` for the fit and frees `scope`.
  */
 export async function runFit(
   host: ModelHost,
-  args: FitArgs,
+  parsed: ParsedFitCall,
+  backend: BackendChoice,
   scope: Scope,
-  held: { release: () => void },
 ): Promise<FitRun> {
-  const parsed = parseFitArgs(args);
-  const backend = await holdTrainingBackend();
-  held.release = backend.release;
   if (parsed.opts.checkpoint) await checkCheckpointTarget(parsed.opts.checkpoint.to);
   if (!host.isBuilt && parsed.opts.seed !== undefined) host.seedOnce(parsed.opts.seed);
   const progress = progressFor(parsed.options);
@@ -63,7 +60,7 @@ export async function runFit(
   const { value: result, ...rates } = await restoringRate(optimizer, () =>
     runPlan(plan, spec, loopOptions, callbacks, control),
   ).catch((e) => unsettle(e));
-  const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.choice.name };
+  const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.name };
   return { history, summary: { ...summary, history: history.history } };
 }
 

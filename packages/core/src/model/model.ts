@@ -14,7 +14,7 @@ import type { CompileOptions } from './compile';
 import { validateCompile } from './compile';
 import type { ConfusionMatrix } from './confusion-matrix';
 import type { FeatureStage } from './feature-stage';
-import type { FitArgs } from './fit-options';
+import { type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { InputStage } from './input-stage';
@@ -28,6 +28,7 @@ import { OptimizerSlot } from './optimizer-slot';
 import type { ImageInput, PredictInput } from './predict-input';
 import type { Prediction } from './predictions';
 import { RuntimeRouter } from './runtime-routing';
+import { holdTrainingBackend } from './training-backend';
 
 export type { FitArgs, FitOptions } from './fit-options';
 export type { ModelMetadata } from './metadata';
@@ -127,12 +128,17 @@ export class Model<P extends Prediction = Prediction> {
    * the feature stage, the loop, the callbacks, the history (docs/architecture.md).
    */
   async fit(...args: FitArgs): Promise<this> {
+    const parsed = parseFitArgs(args);
     const endFit = this.lifecycle.beginFit();
     const scope = new Scope();
-    const held = { release: () => {} };
+    // held before the first await: a `use()` called right after `fit()` is refused instead of switching under it
+    const holding = holdTrainingBackend();
+    let release = () => {};
     try {
+      const backend = await holding;
+      release = backend.release;
       const { runFit } = await import('./fit-run');
-      const { history, summary } = await runFit(this.host(), args, scope, held);
+      const { history, summary } = await runFit(this.host(), parsed, backend.choice, scope);
       await this.adoptFit(history, summary);
       return this;
     } catch (e) {
@@ -141,7 +147,7 @@ export class Model<P extends Prediction = Prediction> {
       throw e;
     } finally {
       scope.dispose();
-      held.release();
+      release();
       // a failed or aborted fit may have changed weights too: no session keeps serving the old ones
       this.runtimes.closeInBackground();
       this.stage.afterFit();

@@ -9,12 +9,8 @@ import type { ExportSource } from '../io/exporters';
 import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
 import type { Backbone, Preprocessing } from './backbone';
-import { computeFeatures, FEATURE_BATCH } from './compute-features';
-import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
-import { refuseStream, streamFeatures, streamRefusal } from './stream-features';
-import { viewFeatures, viewRows } from './view-features';
 
 /** The networks a transfer model is made of, built lazily by its graph surgery. */
 export interface TransferNetworks {
@@ -33,6 +29,8 @@ export interface TransferNetworks {
  * preprocessing) is still current. Freezing, unfreezing, training the base, setting its weights by hand (or
  * through another model sharing it) and new preprocessing all change that, so stale features are never served.
  */
+const stemWork = () => import('./stem-work');
+
 export class FrozenStemStage implements FeatureStage {
   private readonly cache = new FeatureCache();
   /** Feature rows made from a stream for one fit: already what the head trains on. */
@@ -99,6 +97,7 @@ export class FrozenStemStage implements FeatureStage {
     const source = origin?.source ?? x;
     const views = request.augment && this.aug ? 1 + this.aug.views : 1;
     const all = await this.cachedViews(source, key, views, request);
+    const { viewRows } = await stemWork();
     const n = source.shape[0];
     if (!origin && all.shape[0] === n * views) return { net: head, x: all, owned: false, featureCache: true, views };
     const rows = origin?.rows ?? Int32Array.from({ length: n }, (_, i) => i);
@@ -120,13 +119,14 @@ export class FrozenStemStage implements FeatureStage {
    * Cached features of `source`: clean (any entry serves, its first rows are clean), or with the augmentation's
    * views, drawn with its seed, else the fit's.
    */
-  private cachedViews(source: tf.Tensor, key: string, views: number, request: TrainingRequest): Promise<tf.Tensor> {
+  private async cachedViews(source: tf.Tensor, key: string, views: number, request: TrainingRequest) {
     const aug = this.aug;
     if (views === 1 || !aug) {
       const any = this.cache.find(source, key);
-      if (any) return Promise.resolve(any.features);
+      if (any) return any.features;
       return this.cache.get(source, key, () => this.features(source, request));
     }
+    const { FEATURE_BATCH, viewFeatures } = await stemWork();
     const seed = aug.seed ?? request.seed;
     const variant = { name: `${aug.views}|${seed ?? 'unseeded'}`, views };
     const report = request.featurePass?.(source.shape[0] * views, Math.ceil(source.shape[0] / FEATURE_BATCH));
@@ -142,6 +142,7 @@ export class FrozenStemStage implements FeatureStage {
 
   /** A Dataset of base features of every streamed image, in one pass; refused when the base is not frozen. */
   async streamDataset(stream: ImageStream, request: StreamRequest): Promise<Dataset> {
+    const { FEATURE_BATCH, refuseStream, streamFeatures, streamRefusal } = await stemWork();
     const refusal = streamRefusal(this.frozen, request.cache);
     if (refusal) refuseStream(refusal);
     const report = request.featurePass?.(stream.size, Math.ceil(stream.size / FEATURE_BATCH));
@@ -204,13 +205,15 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   /** Base features of raw inputs, batch by batch on the active backend. */
-  private features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
+  private async features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
+    const { computeFeatures, FEATURE_BATCH } = await stemWork();
     const report = request.featurePass?.(x.shape[0], Math.ceil(x.shape[0] / FEATURE_BATCH));
     return computeFeatures(x, (rows) => this.extract(rows), report);
   }
 
   /** Features of one batch of raw rows (the base frozen or not: this is inference). */
-  extract(rows: tf.Tensor): Promise<tf.Tensor> {
+  async extract(rows: tf.Tensor): Promise<tf.Tensor> {
+    const { extractRows } = await stemWork();
     return extractRows(this.backbone, () => this.nets.stem(), this.pre, rows);
   }
 }
