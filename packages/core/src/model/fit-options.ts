@@ -1,5 +1,6 @@
 import { Dataset } from '../data/dataset';
-import { ImageStream } from '../data/images/image-stream';
+import type { ImageStream } from '../data/images/image-stream';
+import { isImageStream } from '../data/images/image-stream-brand';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
@@ -146,7 +147,7 @@ export interface ParsedFitCall extends Omit<FitCall, 'data'> {
 
 /** `fit(x, y, options)` or `fit(dataset, options)`, with every option checked before any state changes. */
 export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): ParsedFitCall {
-  const isDataset = x instanceof Dataset || x instanceof ImageStream;
+  const isDataset = x instanceof Dataset || isImageStream(x);
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);

@@ -3,6 +3,7 @@ import { sha256 } from '../../io/checksum';
 import { checkIndices, type SplitOptions } from '../dataset';
 import { createRng, permutation } from '../rng';
 import { splitRows } from '../split-rows';
+import { markImageStream } from './image-stream-brand';
 import { fileSource, type PixelSourceFactory } from './pixel-source';
 import type { ImageBatch } from './stream-batches';
 import type { ImageSize } from './types';
@@ -23,7 +24,9 @@ export class ImageStream {
     readonly imageSize: ImageSize,
     readonly maxPixels: number,
     private readonly source: PixelSourceFactory,
-  ) {}
+  ) {
+    markImageStream(this);
+  }
 
   /**
    * A stream of `files` with their class indices into `classNames` (checked by the caller). `source` decodes
