@@ -2,6 +2,9 @@
 // training backend available here (webgpu in Node when a Vulkan driver is configured: bash .ci/vulkan.sh).
 // PyTorch (bench/torch_models.py, 1 thread) runs the same models when Debian's python3-torch is installed.
 // Run: node --conditions=graft-source --import tsx bench/backends.ts
+// Env: BENCH_MODELS (comma list of mlp, cnn, mobilenet; default all), BENCH_BACKENDS (default cpu, wasm and webgpu
+// when available; 'none' for PyTorch only), BENCH_ROUNDS (default 1: rounds alternate PyTorch and graft per model,
+// and the table gives each side's best round), BENCH_SECONDS (PyTorch's seconds per measurement, default 3).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +15,7 @@ import '@graftjs/backend-wasm';
 import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
 import { mobilenetV2 } from '@graftjs/zoo';
 import { findVulkanDriver } from '../packages/backend-webgpu/test/vulkan-env';
+import { torchBlas, torchEnv } from './torch-blas';
 
 interface Spec {
   name: string;
@@ -74,68 +78,91 @@ function data(spec: Spec, n: number): Dataset {
   );
 }
 
+/** Timed windows per round on each side: PyTorch's best of three (torch_models.py), graft's best of three epochs. */
+const WINDOWS = 3;
+
 async function measure(backend: string, spec: Spec): Promise<{ train: number; infer: number }> {
   await backends.use(backend);
   const n = spec.samples(backend);
   const ds = data(spec, n);
   const model = await spec.build();
   await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false }); // warm-up: kernels, shaders
-  const t0 = performance.now();
-  await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
-  const train = n / ((performance.now() - t0) / 1000);
-  const out0 = await model.predictTensor(ds.x, { batchSize: 64 });
-  await out0.data();
-  out0.dispose();
-  const t1 = performance.now();
-  const out = await model.predictTensor(ds.x, { batchSize: 64 });
-  await out.data();
-  out.dispose();
-  const infer = n / ((performance.now() - t1) / 1000);
+  let train = 0;
+  for (let w = 0; w < WINDOWS; w++) {
+    const t0 = performance.now();
+    await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
+    train = Math.max(train, n / ((performance.now() - t0) / 1000));
+  }
+  let infer = 0;
+  for (let w = -1; w < WINDOWS; w++) {
+    const t1 = performance.now();
+    const out = await model.predictTensor(ds.x, { batchSize: 64 });
+    await out.data();
+    out.dispose();
+    // w = -1 is the warm-up pass
+    if (w >= 0) infer = Math.max(infer, n / ((performance.now() - t1) / 1000));
+  }
   ds.dispose();
   await model.dispose();
   return { train, infer };
 }
 
-/** PyTorch 1 thread on the same models (bench/torch_models.py), when Debian's python3-torch is installed. */
-function torchRates(): Map<string, { train: number; infer: number; version: string }> | string {
+type Rates = { train: number; infer: number };
+
+/** PyTorch 1 thread on one model (bench/torch_models.py), or a reason it did not run. */
+function torchRates(model: string): (Rates & { version: string }) | string {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
     return 'PyTorch: skipped (python3-torch not installed for /usr/bin/python3)';
   }
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
-  const out = execFileSync('/usr/bin/python3', [script, process.env.BENCH_SECONDS ?? '3'], { encoding: 'utf8' });
-  const rates = new Map<string, { train: number; infer: number; version: string }>();
-  for (const line of out.trim().split('\n')) {
-    const r = JSON.parse(line) as {
-      model: string;
-      train_samples_per_s: number;
-      infer_samples_per_s: number;
-      torch: string;
-    };
-    rates.set(r.model, { train: r.train_samples_per_s, infer: r.infer_samples_per_s, version: r.torch });
-  }
-  return rates;
+  const out = execFileSync('/usr/bin/python3', [script, process.env.BENCH_SECONDS ?? '3', model], {
+    encoding: 'utf8',
+    env: torchEnv(),
+  });
+  const r = JSON.parse(out.trim().split('\n').at(-1) as string) as {
+    train_samples_per_s: number;
+    infer_samples_per_s: number;
+    torch: string;
+  };
+  return { train: r.train_samples_per_s, infer: r.infer_samples_per_s, version: r.torch };
 }
 
+const best = (a: Rates | undefined, b: Rates): Rates =>
+  a ? { train: Math.max(a.train, b.train), infer: Math.max(a.infer, b.infer) } : b;
 const fmt = (v: number) => Math.round(v).toLocaleString('en');
-const list = ['cpu', 'wasm'];
-if (findVulkanDriver() && (await enableNodeWebGPU()).available) list.push('webgpu');
-// PyTorch first, on a machine no tfjs work is loading yet; the tfjs rows follow in the same run
-const torch = torchRates();
+const pick = (env: string | undefined, all: string[]) =>
+  env ? env.split(',').filter((v) => v === 'none' || all.includes(v)) : all;
+const list = pick(process.env.BENCH_BACKENDS, ['cpu', 'wasm', 'webgpu']).filter((b) => b !== 'none');
+if (list.includes('webgpu') && !(findVulkanDriver() && (await enableNodeWebGPU()).available))
+  list.splice(list.indexOf('webgpu'), 1);
+const models = pick(process.env.BENCH_MODELS, ['mlp', 'cnn', 'mobilenet']);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const blas = torchBlas();
 const rows: string[] = [];
-for (const spec of SPECS) {
-  const ref = typeof torch === 'string' ? undefined : torch.get(spec.torch);
+let torchNote = '';
+for (const spec of SPECS.filter((s) => models.includes(s.torch))) {
+  // rounds alternate PyTorch and every graft backend, so load from other processes hits both sides alike
+  let ref: (Rates & { version: string }) | undefined;
+  const got = new Map<string, Rates>();
+  for (let round = 0; round < ROUNDS; round++) {
+    const t = torchRates(spec.torch);
+    if (typeof t === 'string') torchNote = t;
+    else ref = { ...best(ref, t), version: t.version };
+    for (const b of list) {
+      if (b === 'cpu' && spec.name.startsWith('MobileNet') && !process.env.BENCH_CPU_MOBILENET) continue;
+      got.set(b, best(got.get(b), await measure(b, spec)));
+    }
+  }
   const vs = (v: number, r: number | undefined) => (r ? ` (${((100 * v) / r).toFixed(0)}%)` : '');
   for (const b of list) {
-    if (b === 'cpu' && spec.name.startsWith('MobileNet') && !process.env.BENCH_CPU_MOBILENET) {
-      // tfjs's cpu conv gradients train the small CNN at ~1 sample/s: a MobileNet epoch would take hours
-      rows.push(`| ${spec.name} | cpu | not measured (BENCH_CPU_MOBILENET=1 to try) | not measured |`);
-      continue;
-    }
-    const r = await measure(b, spec);
+    const r = got.get(b);
+    // tfjs's cpu conv gradients train the small CNN at ~1 sample/s: a MobileNet epoch would take hours
     rows.push(
-      `| ${spec.name} | ${b} | ${fmt(r.train)}${vs(r.train, ref?.train)} | ${fmt(r.infer)}${vs(r.infer, ref?.infer)} |`,
+      r
+        ? `| ${spec.name} | ${b} | ${fmt(r.train)}${vs(r.train, ref?.train)} | ${fmt(r.infer)}${vs(r.infer, ref?.infer)} |`
+        : `| ${spec.name} | cpu | not measured (BENCH_CPU_MOBILENET=1 to try) | not measured |`,
     );
     console.error(rows.at(-1));
   }
@@ -148,14 +175,21 @@ console.log(
   '\n| model | backend | training samples/s (% of PyTorch) | inference samples/s (% of PyTorch) |\n|---|---|---:|---:|',
 );
 console.log(rows.join('\n'));
-console.log(`\nbatch 64, Adam; one warm-up epoch excluded; webgpu: ${webgpu}`);
-if (typeof torch === 'string') console.log(torch);
+console.log(
+  `\nbatch 64, Adam; one warm-up epoch excluded; best of ${WINDOWS} timed epochs (graft) or windows (PyTorch) in each of ${ROUNDS} interleaved round(s); webgpu: ${webgpu}`,
+);
+if (torchNote) console.log(torchNote);
+console.log(blas);
 console.log(
   `machine: ${os.cpus().length} cores, load average ${os
     .loadavg()
     .map((v) => v.toFixed(1))
     .join(' ')}`,
 );
-console.log('command: node --conditions=graft-source --import tsx bench/backends.ts');
+const env = ['BENCH_MODELS', 'BENCH_BACKENDS', 'BENCH_ROUNDS', 'BENCH_SECONDS']
+  .filter((k) => process.env[k])
+  .map((k) => `${k}=${process.env[k]} `)
+  .join('');
+console.log(`command: ${env}node --conditions=graft-source --import tsx bench/backends.ts`);
 releaseWebGPU();
 process.exit(0);

@@ -11,7 +11,8 @@
  *
  * Run: node --conditions=graft-source --import tsx bench/data-scale.ts
  * Env: BENCH_SIZES (default 300,1200), BENCH_MODES (default stream,memory), BENCH_BACKEND (default wasm),
- * BENCH_WORKERS (decode workers of a stream; default: graft's default).
+ * BENCH_WORKERS (decode workers of a stream; default: graft's default), BENCH_MAX_BYTES (the feature store's bound,
+ * `env.featureStore.maxBytes`, for streamed fits: past it features spill to a temp folder; default graft's 256 MiB).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -53,7 +54,10 @@ async function decodeRate(stream: import('@graftjs/core').ImageStream): Promise<
 
 async function child(dir: string, mode: string, backend: string): Promise<void> {
   await import('@graftjs/backend-wasm');
-  const { backends, fromDirectory, transfer } = await import('@graftjs/core');
+  const { backends, env, fromDirectory, transfer } = await import('@graftjs/core');
+  const bound = process.env.BENCH_MAX_BYTES;
+  if (bound !== undefined) env.featureStore.maxBytes = Number(bound);
+  env.cacheDir = mkdtempSync(path.join(os.tmpdir(), 'graft-scale-cache-'));
   const { mobilenetV1 } = await import('@graftjs/zoo');
   await backends.use(backend);
   const base = await mobilenetV1({ alpha: 0.25, weights: 'imagenet', from: WEIGHTS });
@@ -64,8 +68,11 @@ async function child(dir: string, mode: string, backend: string): Promise<void> 
   const data = mode === 'stream' ? await fromDirectory(dir, { stream: true, workers }) : await fromDirectory(dir);
   const tLoad = performance.now();
   let featuresEnd = tLoad;
-  const onProgress = (e: { phase?: string }) => {
-    if (e.phase === 'features') featuresEnd = performance.now();
+  let spilledBytes = 0;
+  const onProgress = (e: { phase?: string; featureStore?: { spilledBytes: number } }) => {
+    if (e.phase !== 'features') return;
+    featuresEnd = performance.now();
+    spilledBytes = e.featureStore?.spilledBytes ?? 0;
   };
   const model = await transfer(base).freeze().addHead(5).fit(data, { seed: 1, onProgress });
   const tFit = performance.now();
@@ -82,7 +89,9 @@ async function child(dir: string, mode: string, backend: string): Promise<void> 
     headS: +((tFit - featuresEnd) / 1000).toFixed(1),
     totalS: +((tFit - t0) / 1000).toFixed(1),
     solver: model.lastFit?.solver,
+    spilledMB: +(spilledBytes / 2 ** 20).toFixed(2),
   };
+  rmSync(env.cacheDir, { recursive: true, force: true });
   console.log(JSON.stringify(out));
 }
 
@@ -96,9 +105,9 @@ function main(): void {
   const backend = process.env.BENCH_BACKEND ?? 'wasm';
   console.log(`data-scale on ${backend}, node ${process.version}, ${os.cpus().length} cores`);
   const w = process.env.BENCH_WORKERS ?? 'default';
-  console.log(`decode workers: ${w}`);
+  console.log(`decode workers: ${w}, feature store bound: ${process.env.BENCH_MAX_BYTES ?? 'default'} bytes`);
   console.log(
-    'N | mode | peak RSS MB (before data) | decode images/s | decode+features s | features images/s | head s | fit total s',
+    'N | mode | peak RSS MB (before data) | decode images/s | decode+features s | features images/s | head s | fit total s | spilled MB',
   );
   for (const n of sizes) {
     const dir = linkedFolder(n);
@@ -119,7 +128,7 @@ function main(): void {
         }
         const o = JSON.parse(line);
         console.log(
-          `${o.n} | ${o.mode} | ${o.peakRssMB} (${o.rssBeforeMB}) | ${o.decodePerS || '-'} | ${o.decodeFeaturesS} | ${o.imagesPerS} | ${o.headS} | ${o.totalS}`,
+          `${o.n} | ${o.mode} | ${o.peakRssMB} (${o.rssBeforeMB}) | ${o.decodePerS || '-'} | ${o.decodeFeaturesS} | ${o.imagesPerS} | ${o.headS} | ${o.totalS} | ${o.spilledMB}`,
         );
       }
     } finally {

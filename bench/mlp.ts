@@ -21,6 +21,7 @@ import '@graftjs/backend-wasm';
 import { backends, createRng, Dataset, type SequentialModel, sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { torchBlas, torchEnv } from './torch-blas';
 
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 5);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
@@ -238,7 +239,7 @@ function torchRow(pixels: Float32Array, labels: Int32Array): string {
     const out = execFileSync(
       '/usr/bin/python3',
       [path.join(here, 'torch_mlp.py'), file, String(EPOCHS), String(BATCH), String(PREDICT_N)],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', env: torchEnv() },
     );
     const r = JSON.parse(out.trim().split('\n').at(-1) as string) as {
       train_samples_per_s: number;
@@ -288,6 +289,7 @@ for (const r of rows) {
   );
 }
 console.log(torch);
+if (!torch.startsWith('PyTorch: skipped')) console.log(torchBlas());
 const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
 console.log(
   `\nmachine: ${os.cpus().length} cores (${cpu}), node ${process.version}, tfjs ${tf.version_core}; ` +

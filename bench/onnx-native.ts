@@ -6,6 +6,8 @@
  *   float MobileNetV2 1.0 graft model (zoo architecture, seeded weights, 1000-way head), exported to ONNX:
  *     raw onnxruntime-node on the exported bytes | graft `predict(x, { backend: 'onnx' })` (native) | graft
  *     `predictTensor(x, { backend: 'onnx' })` | raw onnxruntime-web | tfjs-wasm `predictTensor`
+ * Raw onnxruntime-node runs twice: with its defaults (intra-op threads spin between runs) and with spinning off,
+ * as graft's sessions run by default (configureOnnx({ nativeSpinning })).
  * Each rep runs every variant once, in turn, so load from other processes hits them alike; medians are printed,
  * with graft's time over raw onnxruntime-node's (target <= 1.2x) and tfjs-wasm over each.
  *
@@ -50,12 +52,14 @@ function rawRun(session: Session, Tensor: typeof ortNode.Tensor | typeof ortWeb.
   };
 }
 
-async function nativeSession(bytes: Uint8Array): Promise<ortNode.InferenceSession> {
+/** onnxruntime-node with its defaults (intra-op threads spinning), or with spinning off as graft's sessions are. */
+async function nativeSession(bytes: Uint8Array, spinning = true): Promise<ortNode.InferenceSession> {
   return ortNode.InferenceSession.create(bytes, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: NATIVE_THREADS,
     interOpNumThreads: 1,
+    ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
   });
 }
 
@@ -89,6 +93,7 @@ async function int8Section(): Promise<void> {
   const webBase = await onnxBackbone(bytes, { preprocessing: PRE, name: 'int8-web' });
   configureOnnx({ runtime: 'auto' });
   const rawNative = await nativeSession(bytes);
+  const rawQuiet = await nativeSession(bytes, false);
   const rawWeb = await webSession(bytes);
   const rows = [];
   for (const n of BATCHES) {
@@ -98,21 +103,25 @@ async function int8Section(): Promise<void> {
       async () =>
         (await base.extract(x)).dispose();
     const ms = await timeRounds(REPS, {
-      'raw onnxruntime-node': rawRun(rawNative, ortNode.Tensor, [n, 3, 224, 224]),
+      'raw onnxruntime-node, no spinning': rawRun(rawQuiet, ortNode.Tensor, [n, 3, 224, 224]),
       'graft extract (native)': extract(nativeBase),
       'graft extract (web)': extract(webBase),
       'raw onnxruntime-web': rawRun(rawWeb, ortWeb.Tensor, [n, 3, 224, 224]),
+      // last in each round: its threads spin on after the run and would slow whatever came next
+      'raw onnxruntime-node': rawRun(rawNative, ortNode.Tensor, [n, 3, 224, 224]),
     });
     x.dispose();
     rows.push({ batch: n, ms });
   }
   printTable('int8 MobileNetV2 1.0 (ONNX file): onnxBackbone feature extraction', rows, [
     ['graft extract (native)', 'raw onnxruntime-node'],
+    ['graft extract (native)', 'raw onnxruntime-node, no spinning'],
     ['graft extract (web)', 'graft extract (native)'],
   ]);
   nativeBase.dispose?.();
   webBase.dispose?.();
   await rawNative.release();
+  await rawQuiet.release();
   await rawWeb.release();
 }
 
@@ -121,12 +130,13 @@ async function floatSection(): Promise<void> {
   const model = transfer(base).addHead(1000);
   const bytes = await model.export('onnx');
   const rawNative = await nativeSession(bytes);
+  const rawQuiet = await nativeSession(bytes, false);
   const rawWeb = await webSession(bytes);
   const rows = [];
   for (const n of BATCHES) {
     const x = tf.randomUniform([n, 224, 224, 3], 0, 255, 'float32', 5);
     const ms = await timeRounds(REPS, {
-      'raw onnxruntime-node': rawRun(rawNative, ortNode.Tensor, [n, 224, 224, 3]),
+      'raw onnxruntime-node, no spinning': rawRun(rawQuiet, ortNode.Tensor, [n, 224, 224, 3]),
       'graft predict (onnx)': async () => void (await model.predict(x, { backend: 'onnx' })),
       'graft predictTensor (onnx)': async () => (await model.predictTensor(x, { backend: 'onnx' })).dispose(),
       'raw onnxruntime-web': rawRun(rawWeb, ortWeb.Tensor, [n, 224, 224, 3]),
@@ -135,17 +145,21 @@ async function floatSection(): Promise<void> {
         await y.data();
         y.dispose();
       },
+      // last in each round: its threads spin on after the run and would slow whatever came next
+      'raw onnxruntime-node': rawRun(rawNative, ortNode.Tensor, [n, 224, 224, 3]),
     });
     x.dispose();
     rows.push({ batch: n, ms });
   }
   printTable('MobileNetV2 1.0 float graft model (transfer + 1000-way head), exported to ONNX', rows, [
     ['graft predict (onnx)', 'raw onnxruntime-node'],
-    ['graft predictTensor (onnx)', 'raw onnxruntime-node'],
+    ['graft predict (onnx)', 'raw onnxruntime-node, no spinning'],
+    ['graft predictTensor (onnx)', 'raw onnxruntime-node, no spinning'],
     ['tfjs-wasm predictTensor', 'graft predict (onnx)'],
     ['raw onnxruntime-web', 'raw onnxruntime-node'],
   ]);
   await rawNative.release();
+  await rawQuiet.release();
   await rawWeb.release();
   model.dispose();
 }

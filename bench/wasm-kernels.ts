@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '../packages/backend-wasm/src/index';
 import { ADDED_KERNELS, useGraftWasmKernels } from '../packages/backend-wasm/src/kernels/register';
+import { torchBlas, torchEnv } from './torch-blas';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const BATCH = 64;
@@ -94,6 +95,12 @@ async function trainSpeed(factory: () => tfl.Sequential, v: Variant): Promise<nu
 
 type KernelCase = { label: string; kernel: string; inputs: Record<string, number[]>; attrs: Record<string, unknown> };
 const kernelCases: KernelCase[] = [
+  {
+    label: "Slice (ZeroPadding2D's gradient) x[64,49,49,96] -> [64,48,48,96]",
+    kernel: 'Slice',
+    inputs: { x: [64, 49, 49, 96] },
+    attrs: { begin: [0, 0, 0, 0], size: [64, 48, 48, 96] },
+  },
   {
     label: 'Conv2D conv1 x[64,28,28,1] f[3,3,1,32]',
     kernel: 'Conv2D',
@@ -190,7 +197,7 @@ function torchSpeed(): number | null {
   } catch {
     return null;
   }
-  const out = execFileSync('/usr/bin/python3', [script, String(SECONDS)], { encoding: 'utf8' });
+  const out = execFileSync('/usr/bin/python3', [script, String(SECONDS)], { encoding: 'utf8', env: torchEnv() });
   return (JSON.parse(out.trim().split('\n').pop() as string) as { samples_per_s: number }).samples_per_s;
 }
 
@@ -202,6 +209,12 @@ async function main(): Promise<void> {
   console.log(`(BENCH_SECONDS=${SECONDS}, batch ${BATCH}, SGD, softmax cross-entropy, synthetic data;`);
   console.log('samples/s: best of three windows, wasm and PyTorch alike)\n');
 
+  // BENCH_KERNELS_ONLY=1: only the per-kernel table
+  if (!process.env.BENCH_KERNELS_ONLY) await trainingTable(variants);
+  await kernelTable();
+}
+
+async function trainingTable(variants: Variant[]): Promise<void> {
   console.log(`| training samples/s | ${variants.join(' | ')} | PyTorch 1 thread | wasm graft / PyTorch |`);
   console.log(`|---|${variants.map(() => '---:').join('|')}|---:|---:|`);
   for (const [name, factory, isCnn] of [
@@ -216,13 +229,15 @@ async function main(): Promise<void> {
     console.log(`| ${name} | ${speeds.map(fmt).join(' | ')} | ${t != null ? t.toFixed(0) : 'n/a'} | ${ratio} |`);
   }
   console.log(
-    '\n"wasm stock": tfjs-backend-wasm 4.22 as shipped. "wasm added only": stock plus the kernels graft adds.',
+    `\n${torchBlas()}\n"wasm stock": tfjs-backend-wasm 4.22 as shipped. "wasm added only": stock plus the kernels graft adds.`,
   );
   console.log(
     '"wasm graft": also graft\'s replacements (Conv2D, Conv2DBackpropInput, MaxPoolGrad, BatchMatMul, Sum, Identity, Cast).',
   );
   console.log("cpu CNN: one cold step (seconds per step on tfjs-backend-cpu, with core's filter-gradient kernel).\n");
+}
 
+async function kernelTable(): Promise<void> {
   // The cpu backend takes seconds to minutes per conv-gradient call, so kernels are compared on wasm only.
   const kernelVariants: Variant[] = ['wasm graft', 'wasm stock'];
   console.log(`| kernel (ms per call, best call) | ${kernelVariants.join(' | ')} |`);

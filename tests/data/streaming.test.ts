@@ -7,49 +7,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromDirectory, fromImages, type ImageStream, sequential, type TransferModel, transfer } from '@graftjs/core';
+import { fromDirectory, fromImages, type ImageStream, sequential, transfer } from '@graftjs/core';
 import { mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 import { solidPng } from '../helpers/png';
+import { maxDiff, tinyModel, trainable } from '../helpers/stream-models';
 
 const FLOWERS = `${ASSETS}/flowers`;
-const PRE = { size: [16, 16] as [number, number], range: [-1, 1] as [number, number] };
-
-/** A small seeded conv base on 16x16 images, so the pass-level cases run in seconds. */
-function tinyBase(): tfl.LayersModel {
-  const input = tfl.input({ shape: [16, 16, 3] });
-  const init = tfl.initializers.glorotUniform({ seed: 3 });
-  const conv = tfl.layers.conv2d({
-    filters: 4,
-    kernelSize: 3,
-    strides: 2,
-    activation: 'relu',
-    kernelInitializer: init,
-  });
-  const pool = tfl.layers.globalAveragePooling2d({});
-  return tfl.model({ inputs: input, outputs: pool.apply(conv.apply(input)) as tfl.SymbolicTensor });
-}
-
-function tinyModel(classes: number): TransferModel {
-  return transfer(tinyBase(), { seed: 5, preprocessing: PRE }).freeze().addHead(classes);
-}
-
-async function trainable(m: TransferModel): Promise<Float32Array[]> {
-  return Promise.all(m.net.trainableWeights.map(async (w) => (await w.read().data()) as Float32Array));
-}
-
-function maxDiff(a: Float32Array[], b: Float32Array[]): number {
-  expect(a.map((x) => x.length)).toEqual(b.map((x) => x.length));
-  let m = 0;
-  a.forEach((x, i) => {
-    for (let j = 0; j < x.length; j++) m = Math.max(m, Math.abs(x[j] - b[i][j]));
-  });
-  return m;
-}
 
 /** `perClass` photos of each flower class, as a stream and as the same files in memory. */
 async function subset(perClass: number, size: [number, number]) {
@@ -145,7 +112,7 @@ describe.skipIf(!HAVE_ASSETS)('streamed image sources', () => {
     }, 120_000);
   }
 
-  it('an abort during the feature pass throws ABORTED, caches nothing, leaks nothing; the next fit runs', async () => {
+  it('an abort during the feature pass throws ABORTED, leaves no tensor; the next fit runs (resuming: feature-store.test.ts)', async () => {
     await useBackend('cpu');
     const { stream, memory } = await subset(8, [16, 16]);
     memory.dispose();

@@ -4,6 +4,7 @@ import { onnxBackbone } from '@graftjs/backend-onnx';
 import {
   backends,
   Dataset,
+  explain,
   fromDirectory,
   fromImages,
   type GraftErrorCode,
@@ -818,5 +819,11 @@ export const CASES: BadInput[] = [
       }
       return c.model.fit(c.x, c.y, { ...fit1, resume: path });
     },
+  },
+  {
+    area: 'explain',
+    name: 'Grad-CAM of an MLP (no conv layer)',
+    code: 'NO_CONV_LAYER',
+    run: (c) => explain(c.model, [1, 2, 3, 4]),
   },
 ];

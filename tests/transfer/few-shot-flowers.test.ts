@@ -1,7 +1,8 @@
 /**
  * Few-shot flowers (issue 15, item 4): a frozen MobileNet v1 0.25, 10 labelled photos per class as kNN examples,
  * no training, scored on the other 50 per class of the shared flower photos, on cpu and wasm. The photos are
- * decoded once. Figures in docs/benchmarks.md ("Few-shot kNN on flowers").
+ * decoded once. The figures and times in docs/benchmarks.md ("Few-shot kNN on flowers") come from bench/few-shot.ts,
+ * the same measurement; this test asserts the accuracy floor.
  */
 import { readdirSync } from 'node:fs';
 import { createRng, embed, imagesToTensor } from '@graftjs/core';

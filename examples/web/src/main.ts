@@ -1,5 +1,6 @@
 import { ClassStore } from './data/class-store';
 import { configureRuntimes } from './runtime/configure-runtimes';
+import { mountTextTab } from './text/text-tab';
 import { Session } from './training/session';
 import { backendPanel } from './ui/backend-panel';
 import { classesPanel } from './ui/classes-panel';
@@ -23,4 +24,5 @@ const enableFineTune = () => {
 document
   .getElementById('app')!
   .append(backendPanel(session), classesPanel(store), training, predictPanel(session), models);
+mountTextTab(document.getElementById('app')!);
 status(`ready · cross-origin isolated: ${crossOriginIsolated ? 'yes (wasm threads allowed)' : 'no'}`);

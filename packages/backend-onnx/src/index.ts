@@ -15,3 +15,8 @@ export type { OnnxBackbone, OnnxGraphSource } from './backbone/onnx-graph-source
 export { exportOnnx } from './export/export-onnx';
 export type { OnnxOptions, OnnxSettings } from './runtime/onnx-settings';
 export { configureOnnx } from './runtime/onnx-settings';
+export type { OnnxTextEncoder, OnnxTextEncoderOptions } from './text/onnx-text-encoder';
+export { onnxTextEncoder } from './text/onnx-text-encoder';
+export type { OnnxTextSource } from './text/text-files';
+export type { Pooling, TokenInputs } from './text/text-graph';
+export type { TokenBatch } from './text/token-batch';

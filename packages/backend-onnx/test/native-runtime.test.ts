@@ -6,6 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureOnnx, onnxBackbone } from '../src';
 import { loadOrt, resetNativeImport } from '../src/runtime/load-ort';
+import { nativeSessionOptions } from '../src/runtime/onnx-settings';
 import { INT8_MODEL, maxAbsDiff, NATIVE_INSTALLED, randomArray, seedWeights } from './helpers';
 
 const PRE = {
@@ -79,6 +80,56 @@ describe('choosing the ONNX Runtime', () => {
     configureOnnx({ nativeThreads: undefined });
     env.backends.onnx.nativeThreads = undefined;
   });
+});
+
+describe('intra-op spinning of onnxruntime-node', () => {
+  afterEach(() => configureOnnx({ nativeSpinning: false }));
+
+  it('is off by default and on when asked, in the options every native session gets', () => {
+    expect(env.backends.onnx.nativeSpinning).toBe(false);
+    expect(nativeSessionOptions(2).extra.session.intra_op.allow_spinning).toBe('0');
+    configureOnnx({ nativeSpinning: true });
+    const on = nativeSessionOptions(2);
+    expect(on.extra.session.intra_op.allow_spinning).toBe('1');
+    expect(on.intraOpNumThreads).toBe(2);
+  });
+
+  it('a value that is not a boolean fails with INVALID_OPTION and changes nothing', () => {
+    const before = { ...env.backends.onnx };
+    for (const bad of ['0', 1, null]) {
+      let caught: unknown;
+      try {
+        configureOnnx({ nativeSpinning: bad as never });
+      } catch (e) {
+        caught = e;
+      }
+      expect(isGraftError(caught, 'INVALID_OPTION')).toBe(true);
+      expect((caught as Error).message).toMatch(/nativeSpinning must be true or false, got/);
+      expect(env.backends.onnx).toEqual(before);
+    }
+  });
+
+  it.skipIf(!NATIVE_INSTALLED || !int8)(
+    'onnxruntime-node runs with spinning on and off, same features, no leaks',
+    async () => {
+      const bytes = new Uint8Array(readFileSync(INT8_MODEL));
+      const x = tf.tensor4d(randomArray(224 * 224 * 3, 5, 0, 255), [1, 224, 224, 3]);
+      const before = tf.memory().numTensors;
+      const outs: Float32Array[] = [];
+      for (const spin of [false, true]) {
+        configureOnnx({ nativeSpinning: spin, runtime: 'native' });
+        const base = await onnxBackbone(bytes, { preprocessing: PRE });
+        const f = await base.extract(x);
+        outs.push((await f.data()) as Float32Array);
+        tf.dispose(f);
+        base.dispose?.();
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      x.dispose();
+      expect(outs[0].length).toBe(1280);
+      expect(maxAbsDiff(outs[0], outs[1])).toBe(0);
+    },
+  );
 });
 
 describe.skipIf(!NATIVE_INSTALLED)('native and web give the same results', () => {

@@ -116,6 +116,35 @@ describe('ClipByValue (ReLU6) gradient on wasm matches the cpu backend', () => {
   }
 });
 
+describe('Mean gradient on wasm (dy / n broadcast) matches the cpu backend', () => {
+  const cases: [string, number[], number | number[], boolean][] = [
+    ['BatchNorm moments: axes 0, 1, 2 of NHWC', [2, 3, 5, 6], [0, 1, 2], false],
+    ['one inner axis, keepDims', [4, 7, 3], -1, true],
+    ['every axis', [3, 5], [0, 1], false],
+    ['a middle axis', [2, 6, 3], 1, false],
+  ];
+  for (const [name, shape, axis, keepDims] of cases) {
+    it(name, async () => {
+      // a weighted sum after the mean, so each output position gets its own dy
+      const outShape = tf.tidy(() => tf.mean(tf.zeros(shape), axis, keepDims).shape);
+      await expectSame([input(shape, 3), input(outShape.length ? outShape : [1], 4)], (x, w) => [
+        tf.grad((t) => tf.sum(tf.mul(tf.mean(t, axis, keepDims), outShape.length ? w : tf.reshape(w, []))))(x),
+      ]);
+    });
+  }
+
+  it('runs one full-size Tile instead of a Fill, a Multiply and a RealDiv', async () => {
+    await onBackend('wasm', async () => {
+      const x = tf.randomNormal([2, 8, 8, 16]);
+      const { kernels } = await tf.profile(() => tf.grad((t) => tf.sum(tf.mean(t, [0, 1, 2])))(x));
+      const full = kernels.filter((k) => k.outputShapes.some((s) => tf.util.sizeFromShape(s ?? []) === x.size));
+      // Identity is tf.grad's copy of x (graft's Identity shares the buffer)
+      expect(full.map((k) => k.name).filter((n) => n !== 'Identity')).toEqual(['Tile']);
+      x.dispose();
+    });
+  });
+});
+
 describe('graft gradients leave no tensors behind', () => {
   it('BatchNorm and ReLU6 gradients on wasm', async () => {
     await onBackend('wasm', () => {

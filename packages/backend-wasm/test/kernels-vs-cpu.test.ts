@@ -373,3 +373,36 @@ describe('Identity shares data and matches the cpu backend', () => {
     await expectSameOnBoth('Identity', { x: [3, 4] }, {});
   });
 });
+
+describe('Slice matches the cpu backend', () => {
+  const cases: [string, number[], number[], number[]][] = [
+    ["ZeroPadding2D's gradient: rows and columns cut, channels whole", [2, 7, 9, 5], [0, 1, 2, 0], [2, 5, 6, 5]],
+    ['one contiguous block (leading axis)', [6, 4, 3], [2, 0, 0], [3, 4, 3]],
+    ['innermost axis cut', [3, 4, 6], [1, 1, 2], [2, 3, 3]],
+    ['rank 1', [11], [3], [5]],
+    ['rank 2, the whole tensor', [4, 5], [0, 0], [4, 5]],
+    ['rank 5, -1 size', [2, 3, 2, 4, 3], [1, 0, 1, 1, 0], [-1, 2, 1, -1, 3]],
+  ];
+  for (const [name, shape, begin, size] of cases) {
+    it(`${name}: x [${shape}] begin [${begin}] size [${size}]`, async () => {
+      await expectSameOnBoth('Slice', { x: shape }, { begin, size });
+    });
+  }
+  for (const dtype of ['int32', 'bool'] as const) {
+    it(`${dtype}, and an empty slice`, async () => {
+      const run = (b: 'cpu' | 'wasm') =>
+        onBackend(b, async () => {
+          const x = tf.tensor([1, 0, 3, 0, 5, 1, 7, 0, 9, 1, 0, 1], [2, 3, 2], dtype);
+          const outs = [tf.slice(x, [0, 1, 1], [2, 2, 1]), tf.slice(x, [1, 0, 0], [1, 0, 2])];
+          const got = await Promise.all(
+            outs.map(async (o) => ({ shape: o.shape, dtype: o.dtype, values: Array.from(await o.data()) })),
+          );
+          tf.dispose([x, ...outs]);
+          return got;
+        });
+      const cpu = await run('cpu');
+      expect(await run('wasm')).toEqual(cpu);
+      expect(cpu[0].values.length).toBe(4);
+    });
+  }
+});

@@ -12,9 +12,9 @@ interface UploadingBackend {
 export const HOST_COPY_MAX_ELEMENTS = 4096;
 
 /**
- * Where synchronous reads are impossible (Node: tfjs-webgpu's readSync draws through OffscreenCanvas), small int32
- * tensors keep their host values after upload, so that a graph's shape and index inputs (an ExpandDims axis, a
- * Reshape shape: tfjs-converter reads them with dataSync) are served from host memory. tfjs-webgpu drops host values
+ * tfjs-webgpu's readSync draws through OffscreenCanvas: absent in Node, slow in browsers, failing in headless Chromium
+ * on SwiftShader. So small int32 tensors keep their host values after upload, and a graph's shape and index inputs
+ * (an ExpandDims axis, a Reshape shape: tfjs-converter reads them with dataSync) are served from host memory. tfjs-webgpu drops host values
  * in uploadToGPU; tensors are immutable, so the copy never goes stale. Returns whether the backend was changed.
  */
 export function keepSmallHostCopies(backend: unknown): boolean {
@@ -30,9 +30,4 @@ export function keepSmallHostCopies(backend: unknown): boolean {
       entry.values = values;
   };
   return true;
-}
-
-/** Whether this runtime can read webgpu tensors synchronously (tfjs-webgpu needs OffscreenCanvas for it). */
-export function hasSyncReads(): boolean {
-  return typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas !== 'undefined';
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeAdapter } from './adapter-info';
 import type { GpuDeviceLike, GpuLike } from './gpu-types';
-import { hasSyncReads, keepSmallHostCopies } from './host-copies';
+import { keepSmallHostCopies } from './host-copies';
 
 type WebGPUBackendClass = new (device: GpuDeviceLike, adapterInfo?: unknown) => tf.KernelBackend;
 
@@ -47,8 +47,10 @@ export async function registerTfjsWebGPU(): Promise<void> {
       device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
       adapterDescription = describeAdapter(adapter);
       const backend = new mod.WebGPUBackend(device, adapter.info);
-      // without sync reads (Node), graphs whose shape ops read small int32 tensors still run (host-copies.ts)
-      if (!hasSyncReads()) keepSmallHostCopies(backend);
+      // graphs whose shape ops read small int32 tensors synchronously are served from host memory (host-copies.ts):
+      // in Node there is no other way; in browsers the other way draws through OffscreenCanvas, which is slow and,
+      // in headless Chromium on SwiftShader, fails ("mapAsync … A valid external Instance reference no longer exists")
+      keepSmallHostCopies(backend);
       return backend;
     },
     3,

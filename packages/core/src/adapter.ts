@@ -12,7 +12,7 @@ export type {
   InferenceRuntime,
   PreparedRuntime,
 } from './backends/entry';
-export { MAX_TEXT_CHARS, textRows, textsFromRows } from './data/text';
+export { MAX_TEXT_CHARS, textList, textRows, textsFromRows } from './data/text';
 export { log } from './env/log';
 export type { AdapterErrorCodes } from './errors/graft-error';
 export { describe, errorCodes, GraftError, registerErrorCodes } from './errors/graft-error';
@@ -29,3 +29,5 @@ export { embedInput } from './transfer/embed-input';
 export { isGraphModel } from './transfer/graph-extractor';
 export type { HeadOptions, HeadSpec } from './transfer/head-spec';
 export { buildHead, checkHeadOptions, checkUnits, classifier } from './transfer/head-spec';
+export { outputLayerOf } from './transfer/output-layer';
+export { withEmbed } from './transfer/with-embed';

@@ -4,6 +4,7 @@ export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } 
 export { backends } from './backends/registry';
 export type { Activation } from './builder/activations';
 export { ACTIVATIONS } from './builder/activations';
+export type { AugmentSpec } from './builder/augment/pipeline';
 export type * from './builder/layer-options';
 export type { SequentialOptions } from './builder/sequential';
 export { SequentialModel, sequential } from './builder/sequential';
@@ -13,6 +14,7 @@ export type { ImageDatasetOptions } from './data/image-dataset';
 // the image helpers' types; their functions are on lazy-api.ts (their code loads on first call)
 export type * from './data/images';
 export { DEFAULT_IMAGE_EXTENSIONS } from './data/images/image-extensions';
+export type { ImageItem, ImageItems, ImageIterable } from './data/images/image-iterable';
 export type { ImageBatch, ImageStream } from './data/images/image-stream';
 export { preprocess } from './data/images/preprocess';
 export type { LabelInfo, LabelInput } from './data/labels';
@@ -23,6 +25,9 @@ export type { BackendSettings, Env, FileCache, LogLevel } from './env/env';
 export { env } from './env/env';
 export type { AdapterErrorCodes, GraftErrorCode } from './errors/graft-error';
 export { describe, ERROR_CODES, GraftError, isGraftError } from './errors/graft-error';
+export type { RgbaOptions } from './explain/colormap';
+export type { ExplainOptions } from './explain/explain';
+export type { Explanation } from './explain/explanation';
 export type { Checkpoint } from './io/checkpoint';
 export type { CheckpointOptions } from './io/checkpoint-options';
 export type { ExportSource } from './io/exporters';
@@ -30,7 +35,9 @@ export type { LoadOptions } from './io/save-load';
 export {
   deleteCheckpoint,
   embed,
+  explain,
   fromDirectory,
+  fromFeatureShards,
   fromImages,
   fromTextFile,
   imagesToTensor,
@@ -39,6 +46,7 @@ export {
   readImageFile,
   readImageFolder,
   toImageTensor,
+  writeFeatureShard,
 } from './lazy-api';
 export type { ClassWeight } from './model/class-weight-option';
 export type { CompileOptions } from './model/compile';
@@ -66,6 +74,7 @@ export type {
   RegressionPrediction,
   Task,
 } from './model/predictions';
+export type { StepLoss, TrainOnBatchOptions, TrainOnBatchResult } from './model/train-on-batch';
 export { Callback } from './training/callback';
 export type {
   BatchLogs,
@@ -85,6 +94,11 @@ export type { Backbone, ExtractorBackbone, ExtractorGraph, LayersBackbone, Prepr
 export type { EmbedOptions } from './transfer/embed';
 export type { GraphExtractorOptions, GraphModelLike } from './transfer/graph-extractor';
 export { graphExtractor } from './transfer/graph-extractor';
-export type { HeadOptions, HeadSpec } from './transfer/head-spec';
+export type { HeadOptions, HeadSpec, OutputLayerOptions } from './transfer/head-spec';
+export type { FeatureShards } from './transfer/shards/feature-shards';
+export type { ShardHeader } from './transfer/shards/shard-format';
+export type { FeatureShardOptions } from './transfer/shards/write-shard';
+export type { FeatureStoreStats } from './transfer/store/feature-store';
 export type { FineTuneOptions, Pooling, TransferOptions, UnfreezeOptions } from './transfer/transfer-model';
 export { FINE_TUNE_LEARNING_RATE, TransferModel, transfer } from './transfer/transfer-model';
+export type { Embeds } from './transfer/with-embed';

@@ -14,3 +14,8 @@ export const readCheckpoint = lazy(() => import('./io/checkpoint').then((m) => m
 export const deleteCheckpoint = lazy(() => import('./io/checkpoint').then((m) => m.deleteCheckpoint));
 export const loadModel = lazy(() => import('./io/save-load').then((m) => m.loadModel));
 export const embed = lazy(() => import('./transfer/embed').then((m) => m.embed));
+export const explain = lazy(() => import('./explain/explain').then((m) => m.explain));
+export const fromFeatureShards = lazy(() =>
+  import('./transfer/shards/feature-shards').then((m) => m.fromFeatureShards),
+);
+export const writeFeatureShard = lazy(() => import('./transfer/shards/write-shard').then((m) => m.writeFeatureShard));

@@ -3,4 +3,4 @@
 // names its ~27 MB wasm with `new URL(..., import.meta.url)`, which every bundler emits even behind a dynamic
 // import, so only apps that import this subpath ship it.
 export type * from '@graftjs/backend-onnx';
-export { configureOnnx, exportOnnx, onnxBackbone } from '@graftjs/backend-onnx';
+export { configureOnnx, exportOnnx, onnxBackbone, onnxTextEncoder } from '@graftjs/backend-onnx';

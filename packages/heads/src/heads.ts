@@ -5,6 +5,7 @@ import {
   GraftError,
   type HeadOptions,
   type HeadSpec,
+  outputLayerOf,
 } from '@graftjs/core/adapter';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { L2Normalize } from './l2-normalize';
@@ -23,6 +24,7 @@ export function binary(options: HeadOptions = {}): HeadSpec<'binary'> {
     activation: 'sigmoid',
     hidden: options.hidden,
     dropout: options.dropout,
+    ...outputLayerOf(options),
     task: 'binary',
     loss: 'binaryCrossentropy',
     metrics: ['accuracy'],
@@ -80,6 +82,7 @@ export function embedding(dims: number, options: EmbeddingOptions = {}): HeadSpe
     activation: 'linear',
     hidden: options.hidden,
     dropout: options.dropout,
+    ...outputLayerOf(options),
     task: 'embedding',
     loss: { name: 'tripletLoss', fn: tripletLoss(margin) },
     metrics: [],

@@ -18,5 +18,7 @@ export type {
 export { DEFAULT_MAX_BYTES } from './loading/types';
 export type { OnnxDtype, OnnxEncoderEntry, OnnxEncoderFile, OnnxEncoderSource } from './onnx-encoders';
 export { onnxEncoder, onnxEncoders } from './onnx-encoders';
+export type { OnnxTextEncoderEntry, OnnxTextEncoderSource } from './onnx-text-encoders';
+export { onnxTextEncoderSource, onnxTextEncoders } from './onnx-text-encoders';
 export type { SentenceEncoder, SentenceEncoderOptions } from './text/sentence-encoder';
 export { sentenceEncoder } from './text/sentence-encoder';

@@ -1,4 +1,4 @@
-import type { Backbone } from '@graftjs/core';
+import type { Backbone, Embeds } from '@graftjs/core';
 import { describe, GraftError } from '@graftjs/core';
 import { mobilenetV1 } from './architectures/mobilenet-v1';
 import { mobilenetV2 } from './architectures/mobilenet-v2';
@@ -21,7 +21,7 @@ export interface LoadBackboneOptions extends LoadOptions {
  * Loads a catalogue entry by name with verified weights: into our own architecture where we build it, else the
  * published layers topology as-is, or a graph model as a frozen extractor.
  */
-export async function loadBackbone(name: string, options: LoadBackboneOptions = {}): Promise<Backbone> {
+export async function loadBackbone(name: string, options: LoadBackboneOptions = {}): Promise<Backbone & Embeds> {
   const entry = backbone(name);
   if (typeof options !== 'object' || options === null) {
     throw new GraftError('INVALID_OPTION', `expected loadBackbone options to be an object; got ${describe(options)}`);

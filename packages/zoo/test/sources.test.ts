@@ -21,11 +21,17 @@ describe('in-memory sources (no assets needed)', () => {
     );
   });
 
-  it('a record whose values are not bytes: INVALID_OPTION', async () => {
+  it('a record whose values are neither bytes nor absolute http(s) URLs: INVALID_OPTION', async () => {
     await expectGraftError(
-      loadBackbone('darknet_tiny', { from: { 'model.json': 'hello' as never } }),
+      loadBackbone('darknet_tiny', { from: { 'model.json': 42 as never } }),
       'INVALID_OPTION',
       /"model\.json" as a Uint8Array or ArrayBuffer/,
+    );
+    // a record of strings is file name -> URL (tests/text/use-lite-urls.test.ts loads one from a loopback server)
+    await expectGraftError(
+      loadBackbone('darknet_tiny', { from: { 'model.json': 'hello' } }),
+      'INVALID_OPTION',
+      /absolute http\(s\) URL; got .*hello.* for "model\.json"/,
     );
   });
 

@@ -1,8 +1,10 @@
 import type { ClassPrediction } from 'graftjs';
 import { DEMO_CLASSES, drawShape } from '../data/demo-shapes';
 import { fileToCanvas } from '../data/pixels';
+import { explainPicture } from '../training/explain-picture';
 import type { Session } from '../training/session';
 import { el, onDrop, panel } from './dom';
+import { showHeatmap } from './heatmap-overlay';
 import { guarded, status } from './status';
 
 function bars(p: ClassPrediction, names: string[]): HTMLElement[] {
@@ -41,6 +43,8 @@ export function predictPanel(session: Session): HTMLElement {
     out.dataset.label = String(p.label);
     out.replaceChildren(el('p', {}, `looks like: ${p.label}`), ...bars(p, names));
     status(`prediction: ${p.label} (${runtime.value})`);
+    const explained = await explainPicture(session, picture);
+    if (explained) showHeatmap(preview, explained);
   }
 
   file.addEventListener('change', () =>

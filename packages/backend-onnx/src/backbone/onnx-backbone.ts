@@ -1,4 +1,5 @@
 import { describe, GraftError, type Preprocessing } from '@graftjs/core';
+import { withEmbed } from '@graftjs/core/adapter';
 import type * as tf from '@tensorflow/tfjs-core';
 import { decodeOnnx } from '../onnx/decode';
 import { createSession } from '../runtime/ort-env';
@@ -72,7 +73,7 @@ export async function onnxBackbone(
     layout,
   };
   let released = false;
-  return {
+  return withEmbed({
     kind: 'extractor',
     name,
     inputShape,
@@ -89,5 +90,5 @@ export async function onnxBackbone(
       released = true;
       void session.release().catch(() => undefined);
     },
-  };
+  });
 }

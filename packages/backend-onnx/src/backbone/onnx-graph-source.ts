@@ -1,4 +1,5 @@
-import type { ExtractorBackbone, ExtractorGraph } from '@graftjs/core';
+import type { Embeds, ExtractorBackbone, ExtractorGraph } from '@graftjs/core';
+import type { TokenInputs } from '../text/text-graph';
 
 /** What an ONNX backbone tells the ONNX exporter about its own graph, so a head can be joined to it. */
 export interface OnnxGraphSource extends ExtractorGraph {
@@ -7,6 +8,8 @@ export interface OnnxGraphSource extends ExtractorGraph {
   inputName: string;
   featureOutput: string;
   layout: 'nchw' | 'nhwc';
+  /** A text encoder's token inputs (its graph is fed token ids, not an image batch). */
+  tokens?: TokenInputs;
 }
 
 /** Whether an extractor's export source is one this adapter wrote. */
@@ -15,6 +18,6 @@ export function isOnnxGraphSource(s: ExtractorGraph | undefined): s is OnnxGraph
 }
 
 /** An ONNX model as a frozen base: an extractor whose export source is its own ONNX graph. */
-export interface OnnxBackbone extends ExtractorBackbone {
+export interface OnnxBackbone extends ExtractorBackbone, Embeds {
   source: OnnxGraphSource;
 }

@@ -1,9 +1,9 @@
 import { type ExportSource, GraftError } from '@graftjs/core';
 import type { OnnxGraphSource } from '../backbone/onnx-graph-source';
 import { decodeOnnx } from '../onnx/decode';
-import { encodeMetadata } from '../onnx/encode';
+import { encodeMetadata, type NodeDef } from '../onnx/encode';
 import { allNames, liveNodes } from '../onnx/prune';
-import { rewriteOnnx } from '../onnx/rewrite';
+import { type GraphEdit, rewriteOnnx } from '../onnx/rewrite';
 import { convertGraph, type GraphModelLike } from './convert-graph';
 import { GraphBuilder } from './graph-builder';
 import { exportMetadata } from './metadata';
@@ -17,11 +17,30 @@ function freeName(wanted: string, taken: Set<string>): string {
 }
 
 /**
+ * An image backbone is fed from a new NHWC input (Transpose first if the backbone is NCHW); a text encoder keeps
+ * its own token inputs (input_ids, attention_mask ...), since tokenisation stays outside the file.
+ */
+function imageFeed(src: OnnxGraphSource, inputShape: number[], inputName: string): GraphEdit {
+  if (src.tokens) return {};
+  const nchw = src.layout === 'nchw' && inputShape.length === 3;
+  const entry: NodeDef = nchw
+    ? {
+        opType: 'Transpose',
+        inputs: [inputName],
+        outputs: [src.inputName],
+        name: `${inputName}_to_nchw`,
+        attrs: { perm: { ints: [0, 3, 1, 2] } },
+      }
+    : { opType: 'Identity', inputs: [inputName], outputs: [src.inputName], name: `${inputName}_identity` };
+  return { prependNodes: [entry], inputs: [{ name: inputName, dims: batchDims([null, ...inputShape]) }] };
+}
+
+/**
  * One ONNX file for an ONNX backbone plus a tfjs head: the backbone's graph, kept byte for byte,
- * fed from a new NHWC input (Transpose first if the backbone is NCHW) and joined at its feature
- * output to the converted head, whose names get a "head/" prefix. Preprocessing is not included
- * (the file takes the preprocessed batch, as extract() does); it is recorded in the metadata.
- * The head is written for the backbone's default-domain opset (at least 11).
+ * fed as imageFeed says and joined at its feature output to the converted head, whose names get a
+ * "head/" prefix. Preprocessing (or tokenisation) is not included (the file takes what extract()'s
+ * graph takes); it is recorded in the metadata. The head is written for the backbone's
+ * default-domain opset (at least 11).
  */
 export async function exportHybrid(source: ExportSource, net: GraphModelLike): Promise<Uint8Array> {
   const ex = source.extractor as NonNullable<ExportSource['extractor']>;
@@ -51,17 +70,7 @@ export async function exportHybrid(source: ExportSource, net: GraphModelLike): P
   const b = new GraphBuilder('head/', taken);
   const ctx = new ConvertContext(b, opset);
 
-  const entry =
-    src.layout === 'nchw' && ex.inputShape.length === 3
-      ? {
-          opType: 'Transpose',
-          inputs: [inputName],
-          outputs: [src.inputName],
-          name: `${inputName}_to_nchw`,
-          attrs: { perm: { ints: [0, 3, 1, 2] } },
-        }
-      : { opType: 'Identity', inputs: [inputName], outputs: [src.inputName], name: `${inputName}_identity` };
-
+  const feed = imageFeed(src, ex.inputShape, inputName);
   // Rank-3 features of an NCHW graph are [C, H, W] there but [H, W, C] in featureShape (what extract returns).
   const featureLayout = ex.featureShape.length === 3 ? (src.layout === 'nchw' ? 'nchw' : 'nhwc') : 'plain';
   const feature = ctx.value([null, ...ex.featureShape], src.featureOutput, featureLayout);
@@ -70,10 +79,9 @@ export async function exportHybrid(source: ExportSource, net: GraphModelLike): P
 
   const { keep, deadInitializers } = liveNodes(model, [src.featureOutput]);
   return rewriteOnnx(src.bytes, model, {
-    prependNodes: [entry],
+    ...feed,
     appendNodes: b.nodes,
     initializers: b.initializers,
-    inputs: [{ name: inputName, dims: batchDims([null, ...ex.inputShape]) }],
     outputs: [{ name: outputName, dims: batchDims(out.shape) }],
     keepNodes: keep,
     dropInitializers: deadInitializers,

@@ -1,4 +1,4 @@
-import type { ExportSource, InferenceRuntime, PreparedRuntime } from '@graftjs/core/adapter';
+import { type ExportSource, GraftError, type InferenceRuntime, type PreparedRuntime } from '@graftjs/core/adapter';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkNet, exportOnnx } from '../export/export-onnx';
 import { createSession } from './ort-env';
@@ -11,6 +11,11 @@ import { checkBatch, runBatch, type SessionIO } from './run-session';
 export const onnxRuntime: InferenceRuntime = {
   async prepare(source: ExportSource): Promise<PreparedRuntime> {
     const net = checkNet(source);
+    if (source.extractor?.input === 'text')
+      throw new GraftError(
+        'ONNX_INPUT_MISMATCH',
+        `the onnx runtime takes tensors, not texts: predict with a text model on cpu, wasm or webgpu (its encoder runs on onnxruntime there), or export it and feed the encoder's tokenizeBatch ids`,
+      );
     const bytes = await exportOnnx(source);
     const created = await createSession(bytes, `the exported model "${net.name}"`);
     const { session } = created;

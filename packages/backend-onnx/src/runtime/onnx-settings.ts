@@ -1,4 +1,4 @@
-import { env, GraftError } from '@graftjs/core';
+import { describe, env, GraftError } from '@graftjs/core';
 import type { OrtModule } from './load-ort';
 
 /** The onnx backend's settings, on `env.backends.onnx`; applied before each session is created. */
@@ -23,6 +23,12 @@ export interface OnnxSettings {
   runtime: 'auto' | 'native' | 'web';
   /** onnxruntime-node intra-op threads (`undefined`: one per core). onnxruntime-web ignores it. */
   nativeThreads: number | undefined;
+  /**
+   * Whether onnxruntime-node's intra-op threads busy-wait for work between and after runs (onnxruntime's own
+   * default). Default false: spinning threads compete with Node's JavaScript thread and other processes for the
+   * cores, which on a shared 2-core machine made a 7 ms MobileNetV2 run take 26 to 71 ms (docs/benchmarks.md).
+   */
+  nativeSpinning: boolean;
 }
 
 /** What configureOnnx accepts: any subset of the settings. */
@@ -40,6 +46,7 @@ env.backends.onnx = {
   executionProvider: 'wasm',
   runtime: 'auto',
   nativeThreads: undefined,
+  nativeSpinning: false,
 };
 
 const RUNTIMES = ['auto', 'native', 'web'];
@@ -51,9 +58,12 @@ function checkThreads(name: string, value: number | undefined): void {
 }
 
 function check(options: OnnxOptions): void {
-  const { numThreads, nativeThreads, executionProvider, runtime } = options;
+  const { numThreads, nativeThreads, nativeSpinning, executionProvider, runtime } = options;
   checkThreads('numThreads', numThreads);
   checkThreads('nativeThreads', nativeThreads);
+  if (nativeSpinning !== undefined && typeof nativeSpinning !== 'boolean') {
+    throw new GraftError('INVALID_OPTION', `nativeSpinning must be true or false, got ${describe(nativeSpinning)}`);
+  }
   if (runtime !== undefined && !RUNTIMES.includes(runtime)) {
     throw new GraftError('INVALID_OPTION', `runtime must be "auto", "native" or "web", got ${JSON.stringify(runtime)}`);
   }
@@ -77,6 +87,7 @@ export function configureOnnx(options: OnnxOptions): void {
   if (options.executionProvider !== undefined) s.executionProvider = options.executionProvider;
   if (options.runtime !== undefined) s.runtime = options.runtime;
   if (options.nativeThreads !== undefined) s.nativeThreads = options.nativeThreads;
+  if (options.nativeSpinning !== undefined) s.nativeSpinning = options.nativeSpinning;
 }
 
 /** Hands the settings to onnxruntime-web (which reads them when its wasm first initialises). */
@@ -101,6 +112,7 @@ export function nativeSessionOptions(cores: number): NativeSessionOptions {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: s.nativeThreads ?? cores,
     interOpNumThreads: 1,
+    extra: { session: { intra_op: { allow_spinning: s.nativeSpinning ? '1' : '0' } } },
   };
 }
 
@@ -109,4 +121,6 @@ export interface NativeSessionOptions {
   graphOptimizationLevel: 'all';
   intraOpNumThreads: number;
   interOpNumThreads: number;
+  /** Session config entries: `session.intra_op.allow_spinning`. */
+  extra: { session: { intra_op: { allow_spinning: '0' | '1' } } };
 }

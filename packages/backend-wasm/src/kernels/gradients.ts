@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ClipByValue, FusedBatchNorm, type GradConfig, type Tensor } from '@tensorflow/tfjs-core';
+import { ClipByValue, FusedBatchNorm, type GradConfig, Mean, type Tensor } from '@tensorflow/tfjs-core';
 import { GRAFT_BATCH_NORM_SUMS } from './batch-norm-grad';
 import { GRAFT_CLIP_GRAD } from './clip-grad';
 
@@ -44,6 +44,30 @@ function fusedBatchNormGrad(original: GradConfig): GradConfig['gradFunc'] {
   };
 }
 
+/**
+ * Mean's gradient as dy / n broadcast to x's shape: one full-size pass (graft's Tile, a block copy) where tfjs fills
+ * a tensor of ones, multiplies it by dy and divides the product by n (three). BatchNorm's moments take two means per
+ * layer in training, so this ran 104 times per MobileNetV2 step. Same values: dy * 1 / n is dy / n.
+ */
+let meanGradOn = true;
+
+/** Benchmarks compare tfjs' Mean gradient with graft's in one run. */
+export function useGraftMeanGrad(on: boolean): void {
+  meanGradOn = on;
+}
+
+function meanGrad(original: GradConfig): GradConfig['gradFunc'] {
+  return (dy, saved, attrs) => {
+    const [x] = saved;
+    if (!meanGradOn || Array.isArray(dy) || dy.dtype !== 'float32' || tf.getBackend() !== 'wasm')
+      return original.gradFunc(dy, saved, attrs);
+    const axes = tf.util.parseAxisParam((attrs as unknown as { axis: number | number[] }).axis, x.shape);
+    const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const n = axes.reduce((p, a) => p * x.shape[a], 1);
+    return { x: () => tf.broadcastTo(tf.div(tf.reshape(dy, expanded), n), x.shape) };
+  };
+}
+
 const GRAFT = Symbol.for('graft.backend-wasm.gradient');
 
 /** Wraps tfjs' registered gradients once (a second copy of this module finds them already wrapped). */
@@ -51,6 +75,7 @@ export function registerGraftGradients(): void {
   const wrappers: [string, (original: GradConfig) => GradConfig['gradFunc']][] = [
     [ClipByValue, clipByValueGrad],
     [FusedBatchNorm, fusedBatchNormGrad],
+    [Mean, meanGrad],
   ];
   for (const [name, wrap] of wrappers) {
     const original = tf.getGradient(name);

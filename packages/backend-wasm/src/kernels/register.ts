@@ -1,5 +1,6 @@
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { adamUpdateConfig } from './adam';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { fusedBatchNormConfig } from './batch-norm';
 import { batchNormSumsConfig } from './batch-norm-grad';
@@ -10,10 +11,12 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
+import { installFusedAdam } from './fused-adam';
 import { registerGraftGradients } from './gradients';
 import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { meanConfig } from './mean';
+import { sliceConfig } from './slice';
 import { sumConfig } from './sum';
 import { tileConfig } from './tile';
 import { rememberStockKernel } from './wasm-access';
@@ -26,6 +29,8 @@ export const ADDED_KERNELS: readonly KernelConfig[] = [
   // graft's own kernels, behind the ClipByValue and FusedBatchNorm gradients of gradients.ts
   clipByValueGradConfig,
   batchNormSumsConfig,
+  // one Adam step per weight (fused-adam.ts routes tfjs' AdamOptimizer here while graft's kernels are on)
+  adamUpdateConfig,
 ];
 
 /** Stock kernels graft replaces with faster ones (measured in bench/wasm-kernels.ts). */
@@ -40,6 +45,7 @@ export const REPLACED_KERNELS: readonly KernelConfig[] = [
   castConfig,
   conv2DConfig,
   fusedBatchNormConfig,
+  sliceConfig,
 ];
 
 /** Marks configs graft registered, so a second copy of this module (e.g. ESM and CJS builds both loaded)
@@ -68,6 +74,7 @@ for (const config of REPLACED_KERNELS) {
 }
 useGraftWasmKernels(true);
 registerGraftGradients();
+installFusedAdam(() => replacing);
 
 /**
  * Switches between graft's replacements and the stock wasm kernels (benchmarks and tests compare both).

@@ -1,3 +1,4 @@
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { Activation } from './activations';
 
 /**
@@ -21,6 +22,11 @@ export const INITIALIZERS = [
   'zeros',
 ] as const;
 type Initializer = (typeof INITIALIZERS)[number];
+
+/** A number as bias initializer is Keras' `Constant(value)`; a name stays a name (what tfjs-layers takes). */
+export function constantBias(v: unknown): { biasInitializer?: unknown } {
+  return typeof v === 'number' ? { biasInitializer: tfl.initializers.constant({ value: v }) } : {};
+}
 type Regularizer = { l1?: number; l2?: number };
 export type Padding = 'valid' | 'same';
 type Pair = number | [number, number];
@@ -36,7 +42,8 @@ export interface DenseOptions extends Named {
   activation?: Activation;
   useBias?: boolean;
   kernelInitializer?: Initializer;
-  biasInitializer?: Initializer;
+  /** A name, or a number for a constant bias (Keras `Constant(b)`). */
+  biasInitializer?: Initializer | number;
   kernelRegularizer?: Regularizer;
   biasRegularizer?: Regularizer;
 }

@@ -12,6 +12,7 @@ import {
   type BatchNormOptions,
   type Conv2dConfig,
   type Conv2dOptions,
+  constantBias,
   type DenseConfig,
   type DenseOptions,
   type DepthwiseConv2dConfig,
@@ -66,10 +67,11 @@ export type LayerStack = Pick<
 /** Refuses an initializer name tfjs does not have, at the call that names it. */
 function initializers(options: object, layer: string): void {
   for (const [key, v] of Object.entries(options)) {
+    if (key === 'biasInitializer' && typeof v === 'number' && Number.isFinite(v)) continue;
     if (key.endsWith('Initializer') && v !== undefined && !(INITIALIZERS as readonly unknown[]).includes(v))
       throw new GraftError(
         'INVALID_LAYER',
-        `expected ${layer} ${key} among ${INITIALIZERS.join(', ')}, got ${describe(v)}`,
+        `expected ${layer} ${key} among ${INITIALIZERS.join(', ')}${key === 'biasInitializer' ? ' or a finite number' : ''}, got ${describe(v)}`,
       );
   }
 }
@@ -158,6 +160,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
         ...first,
         units,
         ...options,
+        ...constantBias(options.biasInitializer),
         kernelInitializer: (options.kernelInitializer ?? init(this.factories.length, 'kernel')) as never,
         kernelRegularizer: reg(options.kernelRegularizer),
         biasRegularizer: reg(options.biasRegularizer),
@@ -187,6 +190,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
         filters,
         kernelSize,
         ...options,
+        ...constantBias(options.biasInitializer),
         kernelInitializer: (options.kernelInitializer ?? init(idx, 'kernel')) as never,
         kernelRegularizer: reg(options.kernelRegularizer),
         biasRegularizer: reg(options.biasRegularizer),

@@ -15,8 +15,8 @@ export function isTextArray(x: unknown): x is readonly string[] {
   return Array.isArray(x) && x.length > 0 && typeof x[0] === 'string';
 }
 
-/** Rows [n, 1 + longest] of texts, every text checked: a non-empty string of at most MAX_TEXT_CHARS. */
-export function textRows(texts: readonly unknown[], what: string): tf.Tensor2D {
+/** Checks every text: a non-empty string of at most MAX_TEXT_CHARS; returns the longest length. */
+function checkTexts(texts: readonly unknown[], what: string): number {
   let width = 0;
   texts.forEach((t, i) => {
     if (typeof t !== 'string')
@@ -33,6 +33,21 @@ export function textRows(texts: readonly unknown[], what: string): tf.Tensor2D {
       );
     width = Math.max(width, t.length);
   });
+  return width;
+}
+
+/** What a text encoder's `embed(texts)` takes: one text or a non-empty array of them, each checked; as an array. */
+export function textList(texts: unknown, what = 'texts'): string[] {
+  const list = typeof texts === 'string' ? [texts] : texts;
+  if (!Array.isArray(list) || list.length === 0)
+    throw new GraftError('INVALID_DATA', `expected a text or a non-empty array of texts, got ${describe(texts)}`);
+  checkTexts(list, what);
+  return [...list];
+}
+
+/** Rows [n, 1 + longest] of texts, every text checked: a non-empty string of at most MAX_TEXT_CHARS. */
+export function textRows(texts: readonly unknown[], what: string): tf.Tensor2D {
+  const width = checkTexts(texts, what);
   const values = new Float32Array(texts.length * (width + 1)).fill(PAD);
   texts.forEach((t, i) => {
     const row = i * (width + 1);

@@ -37,6 +37,12 @@ export interface Env {
    * caching off; `undefined` (the default) keeps the built-in ones.
    */
   cache: FileCache | null | undefined;
+  /**
+   * The store a streamed fit's feature pass fills: past `maxBytes` of features in memory (default 256 MiB), each
+   * further batch spills to disk in Node (a temp folder under `cacheDir`, removed after the fit or at exit) or to
+   * IndexedDB in browsers. `0` spills every batch; `Infinity` never spills (docs/scale.md).
+   */
+  featureStore: { maxBytes: number };
   /** How much graft prints through `console` (default 'warn'): 'silent' < 'error' < 'warn' < 'info' < 'debug'. */
   logLevel: LogLevel;
 }
@@ -47,5 +53,6 @@ export const env: Env = {
   backends: {} as BackendSettings,
   cacheDir: undefined,
   cache: undefined,
+  featureStore: { maxBytes: 256 * 2 ** 20 },
   logLevel: 'warn',
 };

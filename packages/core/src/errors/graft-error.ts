@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'NO_EXAMPLES',
   'TEXT_TOO_LONG',
   'STREAM_UNSUPPORTED',
+  'FEATURE_SHARD_INVALID',
+  'FEATURE_SHARD_MISMATCH',
   // options and building
   'INVALID_OPTION',
   'INVALID_LAYER',
@@ -30,6 +32,7 @@ export const ERROR_CODES = [
   'UNKNOWN_LOSS',
   'UNKNOWN_ACTIVATION',
   'NOT_ADAPTED',
+  'NO_CONV_LAYER',
   // training
   'FIT_IN_PROGRESS',
   'MODEL_DISPOSED',

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { backends } from '../backends/registry';
 import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
+import { ImageIterable } from '../data/images/image-iterable';
 import { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -16,7 +17,7 @@ import { Scope } from './fit-scope';
 import type { ModelHost } from './model-host';
 import type { EvaluateOptions, EvaluateResult } from './model-types';
 import { resolveObjective } from './objective';
-import { evaluateStream, streamLabelSet } from './stream-evaluate';
+import { evaluateStream, ITERABLE_LABELS, streamLabelSet } from './stream-evaluate';
 
 type EvaluateArgs = [Dataset | ImageStream | NumericInput, LabelInput | EvaluateOptions | undefined, EvaluateOptions];
 
@@ -49,6 +50,7 @@ async function labelled<T>(
   what: string,
   ...[x, y, options, body]: [...EvaluateArgs, (run: LabelledRun & { stream: ImageStream | null }) => Promise<T>]
 ): Promise<T> {
+  if (x instanceof ImageIterable) refuseStream(ITERABLE_LABELS);
   const stream = x instanceof ImageStream ? x : null;
   const isDataset = x instanceof Dataset || stream !== null;
   const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;

@@ -1,10 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Dataset } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { Preprocessing } from '../transfer/backbone';
+import type { FeatureShards } from '../transfer/shards/feature-shards';
+import type { FeaturePassReport } from '../transfer/stream-features';
 
 /** What a fit trains: the network whose weights change and the tensors it sees. */
 export interface StageInputs {
@@ -24,7 +27,7 @@ export interface TrainingRequest {
   /** The fit allows cached features (`featureCache` option; validation follows what training got). */
   cache: boolean;
   /** Reports a feature pass over `total` samples in `batches` batches; returns a per-batch reporter. */
-  featurePass?: (total: number, batches: number) => (batch: number, done: number) => void;
+  featurePass?: (total: number, batches: number) => FeaturePassReport;
   /** These are training inputs: a stage with augmentation augments them (validation inputs never are). */
   augment?: boolean;
   /** The fit's seed, for augmentation draws that have none of their own. */
@@ -63,6 +66,10 @@ export interface FeatureStage {
    * cache features only; without this method a stream is refused).
    */
   streamDataset?(stream: ImageStream, request: StreamRequest): Promise<Dataset>;
+  /** Base features read from shard files as a Dataset the head trains on (stages with a frozen base only). */
+  shardDataset?(shards: FeatureShards): Promise<Dataset>;
+  /** As `streamDataset`, for an iterable of `{ image, label }`: features and labels in one pass. */
+  iterableDataset?(source: ImageIterable, request: StreamRequest): Promise<Dataset>;
   /** True for inputs that are already what `training` returns (features made by `streamDataset`). */
   isFeatures?(x: tf.Tensor): boolean;
   /** Called after every fit, whether it succeeded or not. */

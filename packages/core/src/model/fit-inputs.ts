@@ -55,6 +55,7 @@ export function trainSpec(
     y: inputs.trainY ?? (data.train.y as tf.Tensor),
     val: val && data.val ? { x: val.x, y: data.val.y as tf.Tensor } : null,
     featureCache: train.featureCache,
+    views: train.views,
     transform: train.transform,
   };
 }

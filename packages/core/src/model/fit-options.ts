@@ -1,11 +1,13 @@
 import { Dataset } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
-import { isImageStream } from '../data/images/image-stream-brand';
 import type { LabelInput } from '../data/labels';
+import { featureShardSets, imageIterables, imageStreams } from '../data/source-brands';
 import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint-options';
 import type { Callbacks, EarlyStoppingOptions } from '../training/callbacks';
+import type { FeatureShards } from '../transfer/shards/feature-shards';
 import { checkBatchSize } from './batch-size';
 import { type ClassWeight, checkClassWeight } from './class-weight-option';
 import { checkLearningRate } from './optimizers';
@@ -129,7 +131,11 @@ function checkedOptions(o: FitOptions): NormalisedFitOptions {
   };
 }
 
-export type FitArgs = [Dataset | ImageStream | NumericInput, (LabelInput | FitOptions)?, FitOptions?];
+export type FitArgs = [
+  Dataset | ImageStream | ImageIterable | FeatureShards | NumericInput,
+  (LabelInput | FitOptions)?,
+  FitOptions?,
+];
 
 /** One fit call, its arguments told apart and checked: nothing has run when this throws. */
 export interface FitCall {
@@ -142,12 +148,12 @@ export interface FitCall {
 
 /** A fit call as given: its data may still be a streamed image source (model/stream-call.ts resolves it). */
 export interface ParsedFitCall extends Omit<FitCall, 'data'> {
-  data: FitCall['data'] | ImageStream;
+  data: FitCall['data'] | ImageStream | ImageIterable | FeatureShards;
 }
 
 /** `fit(x, y, options)` or `fit(dataset, options)`, with every option checked before any state changes. */
 export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): ParsedFitCall {
-  const isDataset = x instanceof Dataset || isImageStream(x);
+  const isDataset = x instanceof Dataset || imageStreams.is(x) || imageIterables.is(x) || featureShardSets.is(x);
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);

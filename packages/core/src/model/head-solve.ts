@@ -18,7 +18,10 @@ async function toProblem(spec: TrainSpec, solve: NonNullable<FitPlan['solve']>):
     t = new Float64Array(n * k);
     for (let r = 0; r < n; r++) t[r * k + labels[r]] = 1;
   } else t = Float64Array.from(labels);
-  return { x, t, n, d: x.length / n, k, link: solve.link };
+  // view-major rows (an image's augmented views): one group per image, so its views share a fold
+  const views = spec.views ?? 1;
+  const groups = views > 1 ? Int32Array.from({ length: n }, (_, r) => r % (n / views)) : undefined;
+  return { x, t, n, d: x.length / n, k, link: solve.link, groups };
 }
 
 async function epochLogs(spec: TrainSpec, batchSize: number): Promise<Logs> {

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
-import type { Dataset } from '../data/dataset';
+import { Dataset } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
@@ -28,6 +29,7 @@ import { OptimizerSlot } from './optimizer-slot';
 import type { ImageInput, PredictInput } from './predict-input';
 import type { Prediction } from './predictions';
 import { RuntimeRouter } from './runtime-routing';
+import { checkStepOptions, type TrainOnBatchOptions, type TrainOnBatchResult } from './train-on-batch-options';
 import { holdTrainingBackend } from './training-backend';
 
 export type { FitArgs, FitOptions } from './fit-options';
@@ -195,6 +197,40 @@ export class Model<P extends Prediction = Prediction> {
     await this.runtimes.invalidate();
   }
 
+  /**
+   * One step of the model's optimizer on one batch (Keras `train_on_batch`), for a training loop of your own:
+   * `await model.trainOnBatch(x, y)` or, with a loss of your own (what a Keras `train_step` override computes),
+   * `await model.trainOnBatch(x, y, { loss: (yTrue, yPred) => tf.losses.huberLoss(yTrue, yPred) })`. Resolves
+   * to the batch's `{ loss, ...metrics }`. The optimizer (compile's, else Adam) and its state carry over between
+   * calls and into fit; a non-finite loss throws NON_FINITE_LOSS and updates nothing.
+   */
+  async trainOnBatch(
+    x: Dataset | NumericInput,
+    y?: LabelInput | TrainOnBatchOptions,
+    options?: TrainOnBatchOptions,
+  ): Promise<TrainOnBatchResult> {
+    this.lifecycle.idle('trainOnBatch');
+    const isDataset = x instanceof Dataset;
+    const opts = checkStepOptions(isDataset ? y : options);
+    const endFit = this.lifecycle.beginFit();
+    const scope = new Scope();
+    const held = await holdTrainingBackend().catch((e) => {
+      endFit();
+      throw e;
+    });
+    try {
+      const { stepOnBatch } = await import('./train-on-batch-run');
+      return await stepOnBatch(this.host(), x, y, opts, scope);
+    } finally {
+      scope.dispose();
+      held.release();
+      // the weights changed: no runtime session keeps serving the old ones, no stale features stay cached
+      this.runtimes.closeInBackground();
+      this.stage.afterFit();
+      endFit();
+    }
+  }
+
   /** Loss and metrics over labelled data, named as in history: `{ loss, accuracy }`. */
   async evaluate(
     x: Dataset | ImageStream | NumericInput,
@@ -222,7 +258,10 @@ export class Model<P extends Prediction = Prediction> {
    * `number[]` is one sample; a tensor or deeper array is one sample when its rank is the model's sample rank and
    * a batch when it has one more dimension (say which with `{ batch }` to get the matching type).
    */
-  async predict(x: Dataset | ImageStream | readonly ImageInput[], options?: PredictOptions): Promise<P[]>;
+  async predict(
+    x: Dataset | ImageStream | ImageIterable | readonly ImageInput[],
+    options?: PredictOptions,
+  ): Promise<P[]>;
   async predict(x: ImageInput | number[] | tf.Tensor1D, options?: PredictOptions): Promise<P>;
   async predict(x: NumericInput, options: PredictOptions & { batch: true }): Promise<P[]>;
   async predict(x: NumericInput, options: PredictOptions & { batch: false }): Promise<P>;
@@ -248,6 +287,12 @@ export class Model<P extends Prediction = Prediction> {
     } finally {
       if (inputs !== batch) inputs.dispose();
     }
+  }
+
+  /** @internal What `explain` reads: the network and the stage that makes its inputs; refuses a disposed model. */
+  explainSource(): { net: LayersModel; stage: FeatureStage; classNames?: string[] } {
+    this.lifecycle.usable('explain');
+    return { net: this.net, stage: this.stage, classNames: this.classNames };
   }
 
   /** What exporters and outside runtimes receive. */

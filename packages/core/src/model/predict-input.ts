@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dataset } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import { isImageLike } from '../data/images/image-like';
 import type { ImageStream } from '../data/images/image-stream';
 import { imagesToTensor } from '../data/images/images-to-tensor';
@@ -14,7 +15,14 @@ import { checkSample, type SampleSpec } from './feature-stage';
 export type ImageInput = string | Uint8Array | ArrayBuffer | PixelBuffer | BrowserImageSource;
 
 /** What `predict` takes: one sample or a batch of them (see `Model.predict` for how they are told apart). */
-export type PredictInput = Dataset | ImageStream | ImageInput | readonly ImageInput[] | NumericInput | tf.Tensor;
+export type PredictInput =
+  | Dataset
+  | ImageStream
+  | ImageIterable
+  | ImageInput
+  | readonly ImageInput[]
+  | NumericInput
+  | tf.Tensor;
 
 /** A batch ready for the stage, and whether the caller gave one sample (so gets one prediction back). */
 export interface PredictBatch {

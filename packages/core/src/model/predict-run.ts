@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { ImageIterable } from '../data/images/image-iterable';
 import { ImageStream } from '../data/images/image-stream';
 import { outputActivation, outputUnits } from './compile';
 import { outputIsLogits, squash } from './logits';
@@ -19,7 +20,7 @@ export async function predictModel<P extends Prediction>(
   predictTensor: (batch: tf.Tensor, options: PredictOptions) => Promise<tf.Tensor>,
 ): Promise<P | P[]> {
   // a stream is decoded and predicted batch by batch (model/stream-predict.ts)
-  const stream = x instanceof ImageStream ? x : null;
+  const stream = x instanceof ImageStream || x instanceof ImageIterable ? x : null;
   const { batch, single } = stream
     ? { batch: null, single: false }
     : await toPredictBatch(x, host.stage, options.batch);

@@ -5,6 +5,10 @@ import { Accumulator } from '../training/accumulator';
 import { addEvaluation, type EvaluationSpec, metricValues } from '../training/evaluate';
 import { STREAM_PREDICT_BATCH } from './stream-predict';
 
+/** Why evaluate (and confusionMatrix) refuse an iterable of `{ image, label }`. */
+export const ITERABLE_LABELS =
+  "the labels are needed before the pass (class mapping, the loss), and an iterable brings them only as it is read; list the images (fromImages(images, labels, { stream: true })) or hold out with fit's validationSplit";
+
 /** The stream's labels as a Dataset without pixels (one zero per image), so class mapping works as for any data. */
 export function streamLabelSet(stream: ImageStream): Dataset {
   const n = stream.size;

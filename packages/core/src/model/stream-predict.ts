@@ -1,16 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { ImageStream } from '../data/images/image-stream';
+import type { ImageBatch } from '../data/images/image-stream';
 import { joinRows } from '../data/join-rows';
 
 /** Images decoded per prediction batch of a stream. */
 export const STREAM_PREDICT_BATCH = 64;
 
 /**
- * The network's outputs for every image of a stream, batch by batch: each batch's pixels are freed before the
+ * The network's outputs for every image of a stream (listed or iterable), batch by batch: each batch's pixels are freed before the
  * next is decoded, so memory holds one batch of pixels plus the outputs. On an error every output so far is freed.
  */
 export async function streamOutputs(
-  stream: ImageStream,
+  stream: { batches(batchSize: number): AsyncIterable<ImageBatch> },
   run: (batch: tf.Tensor) => Promise<tf.Tensor>,
 ): Promise<tf.Tensor> {
   const parts: tf.Tensor[] = [];

@@ -2,7 +2,7 @@ import { createRng, permutation } from '../data/rng';
 import type { LinearProblem } from './linear-head-objective';
 
 /** The class of each row (its largest target), which the folds are stratified by. */
-function rowClasses(p: LinearProblem): Int32Array {
+export function rowClasses(p: LinearProblem): Int32Array {
   const out = new Int32Array(p.n);
   for (let r = 0; r < p.n; r++) {
     let best = 0;
@@ -14,7 +14,8 @@ function rowClasses(p: LinearProblem): Int32Array {
 
 /**
  * Assigns every row a fold in 0..folds-1: rows shuffled by the seed, then dealt class by class so each fold
- * holds about the same share of every class (scikit-learn's StratifiedKFold with shuffling).
+ * holds about the same share of every class (scikit-learn's StratifiedKFold with shuffling). Rows of one group
+ * (`p.groups`) take the fold of the group's first row dealt (StratifiedGroupKFold, for one sample per group).
  */
 export function stratifiedFolds(p: LinearProblem, folds: number, seed: number): Int32Array {
   const order = permutation(p.n, createRng(seed));
@@ -22,9 +23,16 @@ export function stratifiedFolds(p: LinearProblem, folds: number, seed: number): 
   const fold = new Int32Array(p.n);
   const dealt = new Int32Array(p.k);
   const offset = createRng(seed + 1).int(folds);
+  const groupFold = new Map<number, number>();
   for (const r of order) {
-    const c = classes[r];
-    fold[r] = (dealt[c]++ + offset + c) % folds;
+    const g = p.groups ? p.groups[r] : r;
+    let f = groupFold.get(g);
+    if (f === undefined) {
+      const c = classes[r];
+      f = (dealt[c]++ + offset + c) % folds;
+      if (p.groups) groupFold.set(g, f);
+    }
+    fold[r] = f;
   }
   return fold;
 }
@@ -39,5 +47,5 @@ export function foldRows(p: LinearProblem, fold: Int32Array, f: number, keep: bo
     x.set(p.x.subarray(r * p.d, (r + 1) * p.d), i * p.d);
     t.set(p.t.subarray(r * p.k, (r + 1) * p.k), i * p.k);
   });
-  return { ...p, x, t, n: rows.length };
+  return { ...p, x, t, n: rows.length, groups: undefined };
 }

@@ -12,6 +12,11 @@ export interface LinearProblem {
   d: number;
   k: number;
   link: LinkKind;
+  /**
+   * Rows that are one sample (an image and its augmented views) share a group id: cross-validation keeps a group
+   * in one fold, so no view of a held-out image is trained on. Absent: every row is its own sample.
+   */
+  groups?: Int32Array;
 }
 
 /**

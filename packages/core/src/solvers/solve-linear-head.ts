@@ -1,4 +1,4 @@
-import { foldRows, stratifiedFolds } from './cross-validate';
+import { foldRows, rowClasses, stratifiedFolds } from './cross-validate';
 import { lbfgs } from './lbfgs';
 import { headObjective, type LinearProblem, meanLoss, parameterCount } from './linear-head-objective';
 import { rowSpace, toPrimal } from './row-space';
@@ -30,10 +30,13 @@ export interface HeadSolution {
 
 function smallestClass(p: LinearProblem): number {
   const counts = new Array<number>(p.k).fill(0);
+  const classes = rowClasses(p);
+  const seen = new Set<number>();
   for (let r = 0; r < p.n; r++) {
-    let best = 0;
-    for (let c = 1; c < p.k; c++) if (p.t[r * p.k + c] > p.t[r * p.k + best]) best = c;
-    counts[best]++;
+    // a group (an image and its views) is one sample
+    if (p.groups && seen.has(p.groups[r])) continue;
+    if (p.groups) seen.add(p.groups[r]);
+    counts[classes[r]]++;
   }
   return Math.min(...counts.filter((c) => c > 0));
 }

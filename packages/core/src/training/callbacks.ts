@@ -1,3 +1,4 @@
+import type { FeatureStoreStats } from '../transfer/store/feature-store';
 /** Per-epoch values, named as in `history` (loss, accuracy, valLoss, valAccuracy, ...). */
 export type Logs = Record<string, number>;
 
@@ -15,6 +16,13 @@ export interface ProgressEvent {
   featureCache: boolean;
   /** 'fit' for training batches; 'features' while the feature cache is being computed. */
   phase: 'features' | 'fit';
+  /**
+   * Phase 'features' of a streamed fit: images whose features an aborted earlier pass had computed, so this
+   * pass resumed after them (0: it started at the first image).
+   */
+  resumedFrom?: number;
+  /** Phase 'features' of a streamed fit: what the feature store holds, in memory and spilled (docs/scale.md). */
+  featureStore?: FeatureStoreStats;
   /** Phase 'fit': the learning rate of the step just taken (schedules change it; after unfreeze it is 1e-5). */
   learningRate?: number;
 }

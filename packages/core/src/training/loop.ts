@@ -24,6 +24,8 @@ export interface TrainSpec {
   y: tf.Tensor;
   val: { x: tf.Tensor; y: tf.Tensor } | null;
   featureCache: boolean;
+  /** Rows of `x` per sample (1 + K augmented views, view-major: row r is sample r mod n/views); default 1. */
+  views?: number;
   /** Applied to each training batch before the network (per-batch augmentation); validation never sees it. */
   transform?: (xb: tf.Tensor) => tf.Tensor;
 }

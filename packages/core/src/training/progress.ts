@@ -1,3 +1,4 @@
+import type { FeaturePassReport } from '../transfer/stream-features';
 import { Callback } from './callback';
 import type { BatchLogs, ProgressEvent } from './callbacks';
 
@@ -20,10 +21,11 @@ export class Progress extends Callback {
   }
 
   /** A reporter for one feature pass over `total` samples in `batches` batches, timed from now. */
-  featurePass(total: number, batches: number): (batch: number, done: number) => void {
+  featurePass(total: number, batches: number): FeaturePassReport {
     const start = performance.now();
-    return (batch, done) => {
-      const rate = done / ((performance.now() - start) / 1000 || 1e-9);
+    return (batch, done, extra) => {
+      // a resumed pass ran only the rows after `resumedFrom` on this clock
+      const rate = (done - (extra?.resumedFrom ?? 0)) / ((performance.now() - start) / 1000 || 1e-9);
       this.emit({
         epoch: 0,
         epochs: 1,
@@ -34,6 +36,7 @@ export class Progress extends Callback {
         samplesPerSecond: rate,
         featureCache: true,
         phase: 'features',
+        ...extra,
       });
     };
   }

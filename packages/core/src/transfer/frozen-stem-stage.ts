@@ -2,15 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Augmentation } from '../builder/augment/pipeline';
 import { Dataset, originOf } from '../data/dataset';
+import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
 import { createRng } from '../data/rng';
+import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
 import type { Backbone, Preprocessing } from './backbone';
 import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
+import type { ResumablePass } from './resumable-pass';
+import type { FeatureShards } from './shards/feature-shards';
 
 /** The networks a transfer model is made of, built lazily by its graph surgery. */
 export interface TransferNetworks {
@@ -35,6 +39,8 @@ export class FrozenStemStage implements FeatureStage {
   private readonly cache = new FeatureCache();
   /** Feature rows made from a stream for one fit: already what the head trains on. */
   private readonly streamed = new WeakSet<tf.Tensor>();
+  /** The streamed feature pass (made with the first), kept across an abort so the next fit resumes it. */
+  private pass: ResumablePass | null = null;
 
   constructor(
     private readonly backbone: Backbone,
@@ -140,20 +146,83 @@ export class FrozenStemStage implements FeatureStage {
     return this.streamed.has(x) || (origin !== undefined && this.streamed.has(origin.source));
   }
 
-  /** A Dataset of base features of every streamed image, in one pass; refused when the base is not frozen. */
+  /**
+   * A Dataset of base features of every streamed image, in one pass (resumed where an aborted one stopped);
+   * refused when the base is not frozen.
+   */
   async streamDataset(stream: ImageStream, request: StreamRequest): Promise<Dataset> {
-    const { FEATURE_BATCH, refuseStream, streamFeatures, streamRefusal } = await stemWork();
+    const { ResumablePass, refuseStream, streamRefusal } = await stemWork();
     const refusal = streamRefusal(this.frozen, request.cache);
     if (refusal) refuseStream(refusal);
-    const report = request.featurePass?.(stream.size, Math.ceil(stream.size / FEATURE_BATCH));
-    const features = await streamFeatures(stream, (rows) => this.extract(rows), report, request.signal);
+    this.pass ??= new ResumablePass();
+    const pass = await this.pass.run(stream, this.fingerprint(), (rows) => this.extract(rows), request);
+    return this.featureDataset(pass.values, pass.shape, stream.labels, stream.classNames);
+  }
+
+  /** As `streamDataset`, for an iterable: its labels come with the pass (no progress events: no size up front). */
+  async iterableDataset(source: ImageIterable, request: StreamRequest): Promise<Dataset> {
+    const { iterableFeatures, refuseStream, streamRefusal } = await stemWork();
+    const refusal = streamRefusal(this.frozen, request.cache);
+    if (refusal) refuseStream(refusal);
+    const extract = (rows: tf.Tensor) => this.extract(rows);
+    const { features, labels } = await iterableFeatures(source, extract, undefined, request.signal);
+    return this.tensorDataset(features, labels, source.classNames);
+  }
+
+  /** Features computed elsewhere (feature shards, a resumable pass) as a Dataset the head trains on. */
+  featureDataset(
+    values: Float32Array,
+    shape: number[],
+    labels: readonly number[],
+    classNames: readonly string[],
+  ): Dataset {
+    return this.tensorDataset(tf.tensor(values, shape, 'float32'), [...labels], classNames);
+  }
+
+  /** A Dataset of features (taking `features`) this stage knows as features, not pixels. */
+  private tensorDataset(features: tf.Tensor, labels: number[], classNames: readonly string[]): Dataset {
     try {
-      const data = Dataset.from(features, [...stream.labels], { classNames: [...stream.classNames] });
+      const data = Dataset.from(features, labels, { classNames: [...classNames] });
       this.streamed.add(data.x);
       return data;
     } finally {
       features.dispose();
     }
+  }
+
+  /**
+   * Feature shards as a Dataset the head trains on: refused unless the base is frozen and its content fingerprint
+   * (weights and preprocessing) is the one the shards were written under.
+   */
+  async shardDataset(shards: FeatureShards): Promise<Dataset> {
+    const { refuseStream, streamRefusal } = await stemWork();
+    const refusal = streamRefusal(this.frozen, true);
+    if (refusal) refuseStream(refusal);
+    const mine = await this.contentFingerprint();
+    if (mine !== shards.base.fingerprint) {
+      throw new GraftError(
+        'FEATURE_SHARD_MISMATCH',
+        `feature shard ${shards.files[0]} was written by base "${shards.base.name}" (fingerprint ${shards.base.fingerprint.slice(0, 12)}...), but this model's base "${this.backbone.name}" has fingerprint ${mine.slice(0, 12)}... (other weights or preprocessing)`,
+        { files: [...shards.files], expected: mine, actual: shards.base.fingerprint },
+      );
+    }
+    return this.featureDataset(
+      shards.features(),
+      [shards.size, ...shards.featureShape],
+      shards.labels,
+      shards.classNames,
+    );
+  }
+
+  /** The base's content fingerprint, the same in every process (base-fingerprint.ts); feature shards carry it. */
+  async contentFingerprint(): Promise<string> {
+    const { baseFingerprint } = await stemWork();
+    return baseFingerprint(this.backbone, () => this.nets.stem(), this.pre);
+  }
+
+  /** Rows an aborted streamed feature pass kept for the next fit of the same stream (0: none). */
+  get pendingFeatureRows(): number {
+    return this.pass?.pendingRows ?? 0;
   }
 
   async inference(x: tf.Tensor): Promise<tf.Tensor> {
@@ -190,6 +259,7 @@ export class FrozenStemStage implements FeatureStage {
 
   dispose(): void {
     this.cache.clear();
+    void this.pass?.dispose();
   }
 
   /**

@@ -2,12 +2,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
 import type { LossFn, LossName, MetricName } from '../model/losses';
 import type { Task } from '../model/predictions';
+import { checkOutputLayer, type OutputLayerOptions, outputDenseConfig, outputLayerOf } from './output-layer';
 
 /**
  * What a head is: built on the base's (pooled) features; loss, activation and metrics follow from it. `T`, the
  * task as a literal type, types the model's predictions (`addHead(spec)` on a `HeadSpec<'classification'>`).
  */
-export interface HeadSpec<T extends Task = Task> {
+export interface HeadSpec<T extends Task = Task> extends OutputLayerOptions {
   kind: 'classifier' | 'binary' | 'multiLabel' | 'regression' | 'embedding' | (string & {});
   units: number;
   activation: 'softmax' | 'sigmoid' | 'linear';
@@ -37,8 +38,8 @@ export function checkUnits(units: unknown, what: string): asserts units is numbe
   }
 }
 
-/** Options every head factory takes (Keras: the Dense stack before the output). */
-export interface HeadOptions {
+/** Options every head factory takes (Keras: the Dense stack before the output, and the output layer's own). */
+export interface HeadOptions extends OutputLayerOptions {
   /** Hidden Dense (relu) layers before the output, e.g. [128]. */
   hidden?: number[];
   /** Dropout rate before each Dense layer. */
@@ -57,6 +58,7 @@ export function checkHeadOptions(options: unknown): asserts options is HeadOptio
   if (dropout !== undefined && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1)) {
     throw new GraftError('INVALID_HEAD', `expected dropout in [0, 1), got ${describe(dropout)}`);
   }
+  checkOutputLayer(options as OutputLayerOptions);
 }
 
 /** One label per sample out of `classes`: softmax, sparse categorical cross-entropy, accuracy (`addHead(n)`). */
@@ -75,6 +77,7 @@ export function classifier(classes: number, options: HeadOptions = {}): HeadSpec
     activation: 'softmax',
     hidden: options.hidden,
     dropout: options.dropout,
+    ...outputLayerOf(options),
     task: 'classification',
     loss: 'sparseCategoricalCrossentropy',
     metrics: ['accuracy'],
@@ -97,7 +100,7 @@ export function buildHead(spec: HeadSpec, featureShape: number[], seed?: number,
       .dense({
         units,
         activation: last ? spec.activation : 'relu',
-        kernelInitializer: init(i) as never,
+        ...(last ? outputDenseConfig(spec, init(i)) : { kernelInitializer: init(i) as never }),
         name: last ? `${name}_output` : `${name}_dense_${i}`,
       })
       .apply(x) as tfl.SymbolicTensor;
@@ -114,3 +117,5 @@ export function isHeadSpec(x: unknown): x is HeadSpec {
     typeof (x as HeadSpec).activation === 'string'
   );
 }
+
+export type { OutputLayerOptions } from './output-layer';

@@ -1,42 +1,56 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ImageStream } from '../data/images/image-stream';
-import { joinRows } from '../data/join-rows';
 import { GraftError } from '../errors/graft-error';
 import { FEATURE_BATCH } from './compute-features';
+import type { FeatureStore, FeatureStoreStats } from './store/feature-store';
+
+/** What a feature pass reports with each batch besides its count. */
+export interface FeaturePassExtra {
+  /** Images whose features came from an aborted earlier pass (0 for a fresh pass). */
+  resumedFrom: number;
+  featureStore: FeatureStoreStats;
+}
+
+export type FeaturePassReport = (batch: number, done: number, extra?: FeaturePassExtra) => void;
 
 /**
- * Base features of every image of a stream in one pass: each batch is decoded, run through `extract` and freed,
- * so memory holds one batch of pixels plus the features so far. Transactional: on a bad file, a throwing reporter
- * or an abort (`signal`, checked between batches: ABORTED) every feature computed so far is freed and the error
- * thrown, so nothing half-made is left to cache.
+ * Fills `store` with the base features of the stream's images from row `store.rows` on: each batch is decoded,
+ * run through `extract`, copied into the store (memory, or the spill past its bound) and freed, so memory holds one
+ * batch of pixels plus the store's bound. `signal` is checked between batches: an abort throws ABORTED with the
+ * rows done kept in the store, so a later pass resumes there. Any other error leaves the store as far as it got;
+ * the caller drops it.
  */
-export async function streamFeatures(
+export async function fillStore(
   stream: ImageStream,
+  store: FeatureStore,
   extract: (rows: tf.Tensor) => Promise<tf.Tensor>,
-  report?: (batch: number, done: number) => void,
+  report?: FeaturePassReport,
   signal?: AbortSignal,
-): Promise<tf.Tensor> {
-  const parts: tf.Tensor[] = [];
-  try {
-    for await (const batch of stream.batches(FEATURE_BATCH)) {
-      try {
-        parts.push(await extract(batch.x));
-      } finally {
-        batch.x.dispose();
-      }
-      report?.(batch.start / FEATURE_BATCH, batch.start + batch.count);
-      await new Promise((r) => setTimeout(r, 0));
-      if (signal?.aborted && batch.start + batch.count < stream.size) {
-        throw new GraftError(
-          'ABORTED',
-          `the feature pass was aborted after ${batch.start + batch.count} of ${stream.size} images; nothing was cached`,
-          { done: batch.start + batch.count, total: stream.size },
-        );
-      }
+): Promise<void> {
+  const resumedFrom = store.rows;
+  for await (const batch of stream.batches(FEATURE_BATCH, store.rows)) {
+    let features: tf.Tensor;
+    try {
+      features = await extract(batch.x);
+    } finally {
+      batch.x.dispose();
     }
-    return joinRows(parts);
-  } finally {
-    for (const p of parts) p.dispose();
+    try {
+      const values = ((await features.data()) as Float32Array).slice();
+      await store.append(values, batch.count, features.shape.slice(1));
+    } finally {
+      features.dispose();
+    }
+    const done = batch.start + batch.count;
+    report?.(batch.start / FEATURE_BATCH, done, { resumedFrom, featureStore: store.stats() });
+    await new Promise((r) => setTimeout(r, 0));
+    if (signal?.aborted && done < stream.size) {
+      throw new GraftError(
+        'ABORTED',
+        `the feature pass was aborted after ${done} of ${stream.size} images; their features are kept, so the next fit of this stream on this model resumes from image ${done}`,
+        { done, total: stream.size },
+      );
+    }
   }
 }
 

@@ -240,6 +240,12 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
     return { spec: rawSampleSpec(this.backbone, stage.preprocessing), extract: (rows) => stage.extract(rows) };
   }
 
+  /** @internal The frozen-base stage: feature shards are written through it (shards/write-shard.ts). */
+  featureStage(): FrozenStemStage {
+    this.lifecycle.usable('writeFeatureShard');
+    return this.frozenStem;
+  }
+
   /** Drops cached base features (changes to the base are detected without this; it frees the memory). */
   clearFeatureCache(): void {
     this.lifecycle.idle('clearFeatureCache');

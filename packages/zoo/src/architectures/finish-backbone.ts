@@ -1,5 +1,6 @@
-import type { LayersBackbone, Preprocessing } from '@graftjs/core';
+import type { Embeds, LayersBackbone, Preprocessing } from '@graftjs/core';
 import { GraftError } from '@graftjs/core';
+import { withEmbed } from '@graftjs/core/adapter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backbone } from '../catalogue';
 import { assignWeights } from '../loading/assign-weights';
@@ -23,7 +24,7 @@ export async function finishBackbone(
   built: BuiltArchitecture,
   resolved: ResolvedOptions,
   options: BuilderOptions,
-): Promise<LayersBackbone> {
+): Promise<LayersBackbone & Embeds> {
   const { model } = built;
   try {
     if (resolved.loadWeights) {
@@ -43,12 +44,12 @@ export async function finishBackbone(
     model.dispose();
     throw e;
   }
-  return {
+  return withEmbed({
     kind: 'layers',
     name: built.name,
     model,
     featureLayer: built.featureLayer,
     preprocessing: built.preprocessing,
     inputShape: resolved.inputShape,
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import type { LayersBackbone } from '@graftjs/core';
+import type { Embeds, LayersBackbone } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type AlphaOptions, alphaName, kernelInit, resolveAlpha, resolveOptions } from './builder-options';
 import { finishBackbone } from './finish-backbone';
@@ -56,7 +56,7 @@ function classifierTop(x: Sym, channels: number, classes: number, init: Init): S
  * MobileNet v1 with Keras' layer names (keras.applications.mobilenet, Keras 2.1.4 topology: 'same' padding,
  * no ZeroPadding layers), so the published tfjs/Keras weights load by name. Feature layer: conv_pw_13_relu.
  */
-export async function mobilenetV1(options: AlphaOptions = {}): Promise<LayersBackbone> {
+export async function mobilenetV1(options: AlphaOptions = {}): Promise<LayersBackbone & Embeds> {
   const resolved = resolveOptions('mobilenetV1', options, 32);
   const alpha = resolveAlpha('mobilenetV1', options.alpha);
   const init = kernelInit(options.seed);

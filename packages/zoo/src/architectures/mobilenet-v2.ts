@@ -1,4 +1,4 @@
-import type { LayersBackbone } from '@graftjs/core';
+import type { Embeds, LayersBackbone } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type AlphaOptions, alphaName, kernelInit, resolveAlpha, resolveOptions } from './builder-options';
 import { finishBackbone } from './finish-backbone';
@@ -43,7 +43,7 @@ const BLOCKS: [number, number, number][] = [
 ];
 
 /** MobileNetV2 with Keras' layer names (tf.keras.applications.MobileNetV2). Feature layer: out_relu. */
-export async function mobilenetV2(options: AlphaOptions = {}): Promise<LayersBackbone> {
+export async function mobilenetV2(options: AlphaOptions = {}): Promise<LayersBackbone & Embeds> {
   const resolved = resolveOptions('mobilenetV2', options, 32);
   const alpha = resolveAlpha('mobilenetV2', options.alpha);
   const init = kernelInit(options.seed);

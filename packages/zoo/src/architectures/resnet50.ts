@@ -1,4 +1,4 @@
-import type { LayersBackbone } from '@graftjs/core';
+import type { Embeds, LayersBackbone } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type BuilderOptions, kernelInit, resolveOptions } from './builder-options';
 import { finishBackbone } from './finish-backbone';
@@ -13,7 +13,7 @@ const CAFFE = {
 };
 
 /** ResNet50 with tf.keras.applications layer names (conv{stage}_block{n}_{i}_conv ...). Feature layer: conv5_block3_out. */
-export async function resnet50(options: BuilderOptions = {}): Promise<LayersBackbone> {
+export async function resnet50(options: BuilderOptions = {}): Promise<LayersBackbone & Embeds> {
   const resolved = resolveOptions('resnet50', options, 32);
   const init = kernelInit(options.seed);
   const conv = (filters: number, kernelSize: number, name: string, strides = 1, padding: 'same' | 'valid' = 'valid') =>

@@ -1,4 +1,4 @@
-import type { LayersBackbone } from '@graftjs/core';
+import type { Embeds, LayersBackbone } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type BuilderOptions, kernelInit, resolveOptions } from './builder-options';
 import { finishBackbone } from './finish-backbone';
@@ -15,7 +15,7 @@ const BLOCKS: [number, number][] = [
 ];
 
 /** VGG16 with Keras' layer names (block{b}_conv{i}, block{b}_pool, fc1, fc2, predictions). Feature layer: block5_pool. */
-export async function vgg16(options: BuilderOptions = {}): Promise<LayersBackbone> {
+export async function vgg16(options: BuilderOptions = {}): Promise<LayersBackbone & Embeds> {
   const resolved = resolveOptions('vgg16', options, 32);
   const init = kernelInit(options.seed);
 

@@ -1,5 +1,6 @@
-import type { ExtractorBackbone } from '@graftjs/core';
+import type { Embeds, ExtractorBackbone } from '@graftjs/core';
 import { GraftError } from '@graftjs/core';
+import { withEmbed } from '@graftjs/core/adapter';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CatalogueEntry } from './types';
@@ -7,7 +8,7 @@ import type { VerifiedFiles } from './verified-files';
 import { modelArtifacts } from './weight-data';
 
 /** A frozen feature extractor over a tfjs GraphModel; `model` is kept for callers that need other nodes. */
-export interface GraphBackbone extends ExtractorBackbone {
+export interface GraphBackbone extends ExtractorBackbone, Embeds {
   model: GraphModel;
   dispose(): void;
 }
@@ -37,7 +38,7 @@ export async function graphBackbone(entry: CatalogueEntry, files: VerifiedFiles)
       return (await model.executeAsync({ [inputNode]: batch }, entry.feature)) as tf.Tensor;
     }
   };
-  return {
+  return withEmbed({
     kind: 'extractor',
     name: entry.name,
     model,
@@ -62,5 +63,5 @@ export async function graphBackbone(entry: CatalogueEntry, files: VerifiedFiles)
     dispose() {
       model.dispose();
     },
-  };
+  });
 }

@@ -1,5 +1,5 @@
-import type { LayersBackbone } from '@graftjs/core';
-import { GraftError, layersModelFromArtifacts } from '@graftjs/core/adapter';
+import type { Embeds, LayersBackbone } from '@graftjs/core';
+import { GraftError, layersModelFromArtifacts, withEmbed } from '@graftjs/core/adapter';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { CatalogueEntry } from './types';
 import type { VerifiedFiles } from './verified-files';
@@ -9,7 +9,10 @@ import { modelArtifacts } from './weight-data';
  * Loads a published layers topology as-is (for entries none of our builders reproduces), from memory:
  * no URL fetch by tfjs, no custom layer code registered.
  */
-export async function publishedLayersBackbone(entry: CatalogueEntry, files: VerifiedFiles): Promise<LayersBackbone> {
+export async function publishedLayersBackbone(
+  entry: CatalogueEntry,
+  files: VerifiedFiles,
+): Promise<LayersBackbone & Embeds> {
   let model: LayersModel;
   try {
     model = await layersModelFromArtifacts(modelArtifacts(files), { strict: true });
@@ -26,12 +29,12 @@ export async function publishedLayersBackbone(entry: CatalogueEntry, files: Veri
     model.dispose();
     throw new GraftError('UNKNOWN_LAYER', `expected ${entry.name} to have feature layer ${entry.feature}; it does not`);
   }
-  return {
+  return withEmbed({
     kind: 'layers',
     name: entry.name,
     model,
     featureLayer: entry.feature,
     preprocessing: entry.preprocessing,
     inputShape: [...entry.inputShape],
-  };
+  });
 }

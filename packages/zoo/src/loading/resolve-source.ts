@@ -4,6 +4,7 @@ import { defaultCache } from './file-cache';
 import type { FileSource } from './file-source';
 import { blobSource, memorySource } from './memory-source';
 import type { CatalogueEntry, LoadOptions, NamedBlob } from './types';
+import { isUrlMap, urlMapSource } from './url-map-source';
 import { urlSource } from './url-source';
 
 /** "…/model.json" and "…/" name the same folder. */
@@ -46,12 +47,14 @@ export async function resolveSource(entry: CatalogueEntry, options: LoadOptions)
     return directorySource(folderOf(from));
   }
   if (from instanceof Map) return memorySource(from);
+  if (isUrlMap(from))
+    return urlMapSource(from, options.cache === false ? undefined : await defaultCache(options.cacheDir));
   if (isBlobList(from)) return blobSource(from);
   if (typeof from === 'object' && from !== null && !Array.isArray(from)) {
     return memorySource(from as Record<string, Uint8Array | ArrayBuffer>);
   }
   throw new GraftError(
     'INVALID_OPTION',
-    `expected from: an http(s) URL, a folder path, Files or a map of name to bytes; got ${describe(from)}`,
+    `expected from: an http(s) URL, a folder path, Files or a map of file name to bytes or to URL; got ${describe(from)}`,
   );
 }

@@ -49,14 +49,16 @@ export interface NamedBlob {
 
 /**
  * Where to read a weight set instead of its published location: an http(s) URL (base folder or its model.json),
- * a local directory path (Node), browser Files, or a map of file name to bytes.
+ * a local directory path (Node), browser Files, a map of file name to bytes, or a record of file name to absolute
+ * http(s) URL (assets a bundler emitted under hashed names).
  */
 export type WeightSource =
   | string
   | URL
   | ArrayLike<NamedBlob>
   | Map<string, Uint8Array | ArrayBuffer>
-  | Record<string, Uint8Array | ArrayBuffer>;
+  | Record<string, Uint8Array | ArrayBuffer>
+  | Record<string, string | URL>;
 
 /** Options shared by every loader. */
 export interface LoadOptions {

@@ -1,5 +1,5 @@
 import type { ExtractorBackbone } from '@graftjs/core';
-import { describe, GraftError, log, textRows, textsFromRows } from '@graftjs/core/adapter';
+import { describe, GraftError, log, textList, textsFromRows } from '@graftjs/core/adapter';
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSource } from '../loading/types';
@@ -86,12 +86,7 @@ function useBackbone(model: GraphModel, tokenizer: UnigramTokenizer, maxTokens: 
       return run(await textsFromRows(rows));
     },
     async embed(texts: string | readonly string[]) {
-      const list = typeof texts === 'string' ? [texts] : texts;
-      if (!Array.isArray(list) || list.length === 0)
-        throw new GraftError('INVALID_DATA', `expected a text or a non-empty array of texts, got ${describe(texts)}`);
-      // the same checks as any text input (strings, non-empty, not over-long)
-      textRows(list, 'texts').dispose();
-      return run([...list]);
+      return run(textList(texts)); // the checks any text input gets: strings, non-empty, not over-long
     },
     tokenize: (text: string) => tokenizer.encode(text),
     dispose: () => model.dispose(),

@@ -1,3 +1,4 @@
+import { env } from '@graftjs/core';
 import { GraftError } from '@graftjs/core/adapter';
 import type { CatalogueEntry } from '../loading/types';
 
@@ -46,6 +47,13 @@ export async function installedUseFolder(
   // the CJS build has no import.meta.url: resolve from the working directory then
   here = typeof import.meta.url === 'string' && import.meta.url ? import.meta.url : `${process.cwd()}/`,
 ): Promise<string> {
+  // a browser has no installed packages to read: the files come as URLs the app's bundler emitted, or that it serves
+  if (!env.runtime.isNode)
+    throw new GraftError(
+      'WEIGHTS_MISSING',
+      `expected USE Lite's files as from in a browser: sentenceEncoder({ from: useLiteFiles() }) with useLiteFiles from 'graftjs/use-lite' (the bundler emits ${USE_PACKAGE}'s files), or a URL where the app serves them; got no from`,
+      { package: USE_PACKAGE },
+    );
   const { createRequire } = await import('node:module');
   const path = await import('node:path');
   let pkg: string;

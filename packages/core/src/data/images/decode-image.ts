@@ -1,9 +1,8 @@
 import { describe, GraftError } from '../../errors/graft-error';
 import { decodeJpeg } from './decode-jpeg';
 import { decodePng } from './decode-png';
-import { readImageDims } from './image-header';
-import { detectImageFormat, guessOtherFormat, hexPrefix } from './magic';
-import { checkMaxPixels, checkPixelBound } from './max-pixels';
+import { checkEncoded } from './encoded-check';
+import { checkMaxPixels } from './max-pixels';
 import type { DecodedImage, DecodeOptions } from './types';
 
 /** Views a Uint8Array / ArrayBuffer / Buffer as bytes without copying. */
@@ -24,20 +23,6 @@ export function asBytes(input: unknown): Uint8Array {
 export function decodeImage(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): DecodedImage {
   const maxPixels = checkMaxPixels(options?.maxPixels, 'options.maxPixels');
   const b = asBytes(bytes);
-  if (b.length === 0) {
-    throw new GraftError('INVALID_IMAGE', 'expected JPEG or PNG bytes, got an empty buffer (0 bytes)');
-  }
-  const format = detectImageFormat(b);
-  if (format !== null) {
-    const { width, height } = readImageDims(b, format);
-    checkPixelBound(width, height, maxPixels, `a ${format.toUpperCase()} image`);
-    return format === 'jpeg' ? decodeJpeg(b, maxPixels) : decodePng(b);
-  }
-  const other = guessOtherFormat(b);
-  throw new GraftError(
-    'UNSUPPORTED_IMAGE_FORMAT',
-    `expected a JPEG (starts FF D8 FF) or PNG (starts 89 50 4E 47 0D 0A 1A 0A), got bytes ${hexPrefix(b)}` +
-      (other ? ` (looks like ${other}; convert it to PNG or JPEG)` : ' (not a known image format)'),
-    { magic: hexPrefix(b), guessed: other },
-  );
+  const format = checkEncoded(b, maxPixels);
+  return format === 'jpeg' ? decodeJpeg(b, maxPixels) : decodePng(b);
 }

@@ -2,8 +2,8 @@ import { describe, GraftError } from '../../errors/graft-error';
 import { sha256 } from '../../io/checksum';
 import { checkIndices, type SplitOptions } from '../dataset';
 import { createRng, permutation } from '../rng';
+import { imageStreams } from '../source-brands';
 import { splitRows } from '../split-rows';
-import { markImageStream } from './image-stream-brand';
 import { fileSource, type PixelSourceFactory } from './pixel-source';
 import type { ImageBatch } from './stream-batches';
 import type { ImageSize } from './types';
@@ -25,7 +25,7 @@ export class ImageStream {
     readonly maxPixels: number,
     private readonly source: PixelSourceFactory,
   ) {
-    markImageStream(this);
+    imageStreams.mark(this);
   }
 
   /**

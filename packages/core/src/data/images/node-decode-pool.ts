@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { GraftError, type GraftErrorCode } from '../../errors/graft-error';
+import { ItemDecodeError, transferable } from './bytes-decoder';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
 import type { DecodedImage, PixelSource } from './types';
 
@@ -38,6 +39,8 @@ import(w.tsx).then((api) => { api.register(); return import(w.entry); });`;
 interface Pending {
   resolve: (images: DecodedImage[]) => void;
   reject: (e: unknown) => void;
+  /** A request of bytes: a failed image rejects with its index (ItemDecodeError) for the source to name. */
+  bytes: boolean;
 }
 
 /** One worker thread and the requests it has not answered yet (it answers in order). */
@@ -52,11 +55,14 @@ class DecodeWorker {
     this.worker.on('exit', (code) => this.failAll(new Error(`the decode worker exited (code ${code})`)));
   }
 
-  decode(files: readonly string[], maxPixels: number): Promise<DecodedImage[]> {
+  decode(files: readonly string[], maxPixels: number, bytes?: Uint8Array[]): Promise<DecodedImage[]> {
     const id = this.next++;
+    // exactly each image's bytes travel, moved (not copied) when a view spans its whole buffer
+    const buffers = bytes?.map(transferable);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, files: [...files], maxPixels } satisfies DecodeRequest);
+      this.pending.set(id, { resolve, reject, bytes: buffers !== undefined });
+      const request: DecodeRequest = { id, files: [...files], maxPixels, bytes: buffers };
+      this.worker.postMessage(request, buffers ?? []);
     });
   }
 
@@ -70,8 +76,9 @@ class DecodeWorker {
     if (!p) return;
     this.pending.delete(reply.id);
     if ('error' in reply) {
-      const { code, message, details } = reply.error;
-      p.reject(new GraftError(code as GraftErrorCode, message.replace(/^\[[A-Z_]+\] /, ''), details));
+      const { code, message, details, index } = reply.error;
+      const err = new GraftError(code as GraftErrorCode, message.replace(/^\[[A-Z_]+\] /, ''), details);
+      p.reject(p.bytes ? new ItemDecodeError(index, err) : err);
       return;
     }
     p.resolve(reply.images.map((m) => ({ data: new Uint8Array(m.data), width: m.width, height: m.height })));
@@ -102,16 +109,33 @@ export class NodeDecodePool implements PixelSource {
     this.workers = Array.from({ length: Math.max(1, size) }, () => new DecodeWorker());
   }
 
-  async decode(names: readonly string[]): Promise<DecodedImage[]> {
+  decode(names: readonly string[]): Promise<DecodedImage[]> {
+    return this.spread(names, undefined);
+  }
+
+  /** Encoded images already read and checked (a `BytesDecoder`): a bad one rejects with its index in `bytes`. */
+  decodeBytes(bytes: Uint8Array[]): Promise<DecodedImage[]> {
+    return this.spread(
+      bytes.map((_, i) => `bytes[${i}]`),
+      bytes,
+    );
+  }
+
+  /** One contiguous part of the batch per worker; the first failure in batch order rejects. */
+  private async spread(names: readonly string[], bytes: Uint8Array[] | undefined): Promise<DecodedImage[]> {
     if (this.workers.length === 0) throw new GraftError('ABORTED', 'the decode pool was closed');
     const per = Math.ceil(names.length / this.workers.length);
     const parts = this.workers
-      .map((w, i) => ({ w, files: names.slice(i * per, (i + 1) * per) }))
-      .filter((p) => p.files.length > 0)
-      .map((p) => p.w.decode(p.files, this.maxPixels));
-    const settled = await Promise.allSettled(parts);
-    const failed = settled.find((s) => s.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+      .map((w, i) => ({ w, at: i * per, files: names.slice(i * per, (i + 1) * per) }))
+      .filter((p) => p.files.length > 0);
+    const settled = await Promise.allSettled(
+      parts.map((p) => p.w.decode(p.files, this.maxPixels, bytes?.slice(p.at, p.at + p.files.length))),
+    );
+    const k = settled.findIndex((s) => s.status === 'rejected');
+    if (k >= 0) {
+      const reason = (settled[k] as PromiseRejectedResult).reason;
+      throw reason instanceof ItemDecodeError ? new ItemDecodeError(parts[k].at + reason.index, reason.cause) : reason;
+    }
     return settled.flatMap((s) => (s as PromiseFulfilledResult<DecodedImage[]>).value);
   }
 

@@ -1,22 +1,25 @@
 /**
- * A stream's decode worker (Node worker thread): reads and decodes the files of each request to 8-bit RGB and
- * sends the pixels back transferred. The first bad file answers the request with its coded error, which names it.
+ * A stream's decode worker (Node worker thread): reads and decodes the files of each request (or decodes the bytes
+ * it was sent) to 8-bit RGB and sends the pixels back transferred. The first bad file answers the request with its coded error, which names it.
  */
 import { parentPort } from 'node:worker_threads';
 import { GraftError } from '../../errors/graft-error';
+import { transferable } from './bytes-decoder';
+import { decodeImage } from './decode-image';
 import type { DecodedTransfer, DecodeReply, DecodeRequest } from './decode-protocol';
 import { readImageFile } from './read-image-file';
 
 async function answer(req: DecodeRequest): Promise<{ reply: DecodeReply; transfer: ArrayBuffer[] }> {
   const images: DecodedTransfer[] = [];
   let file = '';
+  let index = 0;
   try {
-    for (file of req.files) {
-      const img = await readImageFile(file, { maxPixels: req.maxPixels });
-      // a view of part of a larger buffer is copied out, so exactly its bytes travel
-      const whole = img.data.byteOffset === 0 && img.data.byteLength === img.data.buffer.byteLength;
-      const data = (whole ? img.data.buffer : img.data.slice().buffer) as ArrayBuffer;
-      images.push({ data, width: img.width, height: img.height });
+    for (; index < req.files.length; index++) {
+      file = req.files[index];
+      const bounds = { maxPixels: req.maxPixels };
+      const bytes = req.bytes?.[index];
+      const img = bytes ? decodeImage(new Uint8Array(bytes), bounds) : await readImageFile(file, bounds);
+      images.push({ data: transferable(img.data), width: img.width, height: img.height });
     }
     return { reply: { id: req.id, images }, transfer: images.map((m) => m.data) };
   } catch (e) {
@@ -27,7 +30,7 @@ async function answer(req: DecodeRequest): Promise<{ reply: DecodeReply; transfe
             path: file,
           });
     return {
-      reply: { id: req.id, error: { code: err.code, message: err.message, details: err.details } },
+      reply: { id: req.id, error: { code: err.code, message: err.message, details: err.details, index } },
       transfer: [],
     };
   }

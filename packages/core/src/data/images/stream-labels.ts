@@ -21,26 +21,32 @@ export function streamLabels(
   if (!names) {
     throw new GraftError('INVALID_OPTION', 'expected classNames with integer labels for a stream of image files');
   }
-  const out = labels.map((l, i) => {
-    const at = `image ${JSON.stringify(files[i])}`;
-    if (typeof l === 'string') {
-      const c = names.indexOf(l);
-      if (c < 0) {
-        throw new GraftError('UNKNOWN_CLASS', `${at}: expected a label among [${names.join(', ')}], got "${l}"`, {
-          path: files[i],
-          label: l,
-        });
-      }
-      return c;
-    }
-    if (!Number.isInteger(l) || l < 0 || l >= names.length) {
-      throw new GraftError(
-        'LABEL_OUT_OF_RANGE',
-        `${at}: expected a class index in 0..${names.length - 1} (${names.length} class names), got ${describe(l)}`,
-        { path: files[i], label: l },
-      );
-    }
-    return l as number;
-  });
+  const out = labels.map((l, i) => classIndex(l, names, files[i]));
   return { labels: out, classNames: [...names] };
+}
+
+/**
+ * The class index of one label: a name among `names` (else UNKNOWN_CLASS) or an integer index into them (else
+ * LABEL_OUT_OF_RANGE), the error naming the image `name`.
+ */
+export function classIndex(label: unknown, names: readonly string[], name: string): number {
+  const at = `image ${JSON.stringify(name)}`;
+  if (typeof label === 'string') {
+    const c = names.indexOf(label);
+    if (c < 0) {
+      throw new GraftError('UNKNOWN_CLASS', `${at}: expected a label among [${names.join(', ')}], got "${label}"`, {
+        path: name,
+        label,
+      });
+    }
+    return c;
+  }
+  if (!Number.isInteger(label) || (label as number) < 0 || (label as number) >= names.length) {
+    throw new GraftError(
+      'LABEL_OUT_OF_RANGE',
+      `${at}: expected a class index in 0..${names.length - 1} (${names.length} class names), got ${describe(label)}`,
+      { path: name, label },
+    );
+  }
+  return label as number;
 }
