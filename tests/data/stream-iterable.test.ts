@@ -6,7 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeImage, fromImages, type ImageItem, type ImageIterable } from '@graftjs/core';
+import { fromImages, type ImageItem, type ImageIterable } from '@graftjs/core';
+import { decodeImage } from '@graftjs/core/decode';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ASSETS, HAVE_ASSETS } from '../helpers/assets';

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Dataset,
-  decodeImage,
   fromDirectory,
   fromImages,
   type GraftErrorCode,
@@ -12,6 +11,7 @@ import {
   readImageFile,
   toImageTensor,
 } from '@graftjs/core';
+import { decodeImage } from '@graftjs/core/decode';
 import * as tf from '@tensorflow/tfjs-core';
 import { BOMB_SIDE } from './bounds-files';
 

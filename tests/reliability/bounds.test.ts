@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Dataset, decodeImage, fromDirectory, loadModel, toImageTensor } from '@graftjs/core';
+import { Dataset, fromDirectory, loadModel, toImageTensor } from '@graftjs/core';
+import { decodeImage } from '@graftjs/core/decode';
 import '@graftjs/backend-onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

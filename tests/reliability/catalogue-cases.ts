@@ -4,7 +4,6 @@ import { onnxBackbone } from '@graftjs/backend-onnx';
 import {
   backends,
   Dataset,
-  decodeImage,
   explain,
   fromDirectory,
   fromImages,
@@ -15,6 +14,7 @@ import {
   sequential,
   transfer,
 } from '@graftjs/core';
+import { decodeImage } from '@graftjs/core/decode';
 import { backbone, loadBackbone, mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

@@ -15,7 +15,6 @@ export {
   createRng,
   Dataset,
   dataset,
-  decodeImage,
   deleteCheckpoint,
   ERROR_CODES,
   env,
@@ -34,6 +33,8 @@ export {
   toImageTensor,
   transfer,
 } from '@graftjs/core';
+// the pure-JS decoder is core's own entry point, kept out of apps that import only @graftjs/core
+export { decodeImage } from '@graftjs/core/decode';
 export type * from '@graftjs/heads';
 export { binary, classifier, embedding, L2Normalize, multiLabel, regression, tripletLoss } from '@graftjs/heads';
 export type * from '@graftjs/zoo';

@@ -27,7 +27,6 @@ import {
   type SeparableConv2dConfig,
   type SeparableConv2dOptions,
 } from './layer-options';
-import { adaptModel } from './preprocess/adapt';
 import {
   centerCropStep,
   type NormalizationOptions,
@@ -408,6 +407,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
    */
   async adapt(data: Dataset | NumericInput, options: { batchSize?: number } = {}): Promise<this> {
     this.lifecycle.idle('adapt');
+    const { adaptModel } = await import('./preprocess/adapt');
     await adaptModel(this.net, data, this.stage, options);
     return this;
   }

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../errors/graft-error';
 import { checkMaxBytes } from '../io/read-bounds';
 import { Dataset } from './dataset';
@@ -152,13 +151,4 @@ function streamBounds(options: ImageDatasetOptions): BytesSourceBounds & { size:
     options.maxBytes === undefined ? MAX_IMAGE_BYTES : checkMaxBytes(options.maxBytes, 'options.maxBytes');
   const size = checkImageSize(options.size ?? [224, 224], 'options.size', maxPixels);
   return { size, maxPixels, maxBytes, workers: checkWorkers(options.workers) };
-}
-
-/** True for inputs that look like images rather than numeric rows. */
-export function isImageLike(x: unknown): boolean {
-  if (x instanceof Uint8Array || x instanceof ArrayBuffer || typeof x === 'string') return true;
-  if (typeof x !== 'object' || x === null || x instanceof tf.Tensor || Array.isArray(x)) return false;
-  if ('data' in x && 'width' in x && 'height' in x) return true;
-  const name = (x as object).constructor?.name ?? '';
-  return /Image|Canvas|Video|Bitmap/.test(name);
 }

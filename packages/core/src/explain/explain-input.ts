@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isImageLike } from '../data/image-dataset';
+import { isImageLike } from '../data/images/image-like';
 import { resizeOwned } from '../data/images/resize';
 import { toImageTensor } from '../data/images/to-image-tensor';
 import type { ImageSource } from '../data/images/types';

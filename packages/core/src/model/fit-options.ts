@@ -1,14 +1,18 @@
 import { Dataset } from '../data/dataset';
-import { ImageIterable } from '../data/images/image-iterable';
-import { ImageStream } from '../data/images/image-stream';
+import type { ImageIterable } from '../data/images/image-iterable';
+import type { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
+import { featureShardSets, imageIterables, imageStreams } from '../data/source-brands';
 import type { NumericInput } from '../data/tensorize';
 import { describe, GraftError } from '../errors/graft-error';
 import { type CheckpointOptions, checkCheckpointOptions, checkpointLocation } from '../io/checkpoint-options';
 import type { Callbacks, EarlyStoppingOptions } from '../training/callbacks';
-import { FeatureShards } from '../transfer/shards/feature-shards';
-import { type ClassWeight, checkClassWeight } from './class-weight';
+import type { FeatureShards } from '../transfer/shards/feature-shards';
+import { checkBatchSize } from './batch-size';
+import { type ClassWeight, checkClassWeight } from './class-weight-option';
 import { checkLearningRate } from './optimizers';
+
+export { checkBatchSize } from './batch-size';
 
 export interface FitOptions extends Callbacks {
   /**
@@ -68,12 +72,6 @@ export interface NormalisedFitOptions {
   featureCache: boolean;
   checkpoint?: CheckpointOptions;
   resume?: string;
-}
-
-export function checkBatchSize(b: unknown): void {
-  if (!(typeof b === 'number' && Number.isInteger(b) && b > 0)) {
-    throw new GraftError('INVALID_OPTION', `expected batchSize as a positive integer, got ${describe(b)}`);
-  }
 }
 
 function checkedOptions(o: FitOptions): NormalisedFitOptions {
@@ -155,8 +153,7 @@ export interface ParsedFitCall extends Omit<FitCall, 'data'> {
 
 /** `fit(x, y, options)` or `fit(dataset, options)`, with every option checked before any state changes. */
 export function parseFitArgs([x, yOrOptions, maybeOptions]: FitArgs): ParsedFitCall {
-  const isDataset =
-    x instanceof Dataset || x instanceof ImageStream || x instanceof ImageIterable || x instanceof FeatureShards;
+  const isDataset = x instanceof Dataset || imageStreams.is(x) || imageIterables.is(x) || featureShardSets.is(x);
   const options: FitOptions = (isDataset ? (yOrOptions as FitOptions) : maybeOptions) ?? {};
   const labels = isDataset ? undefined : (yOrOptions as LabelInput | undefined);
   const opts = checkedOptions(options);

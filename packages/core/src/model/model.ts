@@ -1,88 +1,40 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { backends } from '../backends/registry';
-import { mapClasses } from '../data/class-mapping';
 import { Dataset } from '../data/dataset';
-import { ImageIterable } from '../data/images/image-iterable';
-import { ImageStream } from '../data/images/image-stream';
+import type { ImageIterable } from '../data/images/image-iterable';
+import type { ImageStream } from '../data/images/image-stream';
 import type { LabelInput } from '../data/labels';
 import type { NumericInput } from '../data/tensorize';
 import { GraftError, isGraftError } from '../errors/graft-error';
-import { checkCheckpointTarget } from '../io/checkpoint-file';
 import { type ExportSource, getExporter } from '../io/exporters';
-import type { StopReason } from '../training/callbacks';
-import { evaluateTensors } from '../training/evaluate';
-import { FitControl } from '../training/fit-control';
-import { History as HistoryCallback, type HistoryRecord } from '../training/history';
-import { restoringRate } from '../training/learning-rate';
-import { refuseStream } from '../transfer/stream-features';
-import { classWeightedLoss } from './class-weight';
-import { type CompileOptions, outputActivation, outputUnits, validateCompile } from './compile';
-import { type ConfusionMatrix, confusionOf, type LabelledRun } from './confusion-matrix';
-import { checkSample, type FeatureStage } from './feature-stage';
-import { fitCallbacks, progressFor } from './fit-callbacks';
-import { type FitData, own, resolveFitData, toDataset } from './fit-data';
-import { stageInputs, trainSpec } from './fit-inputs';
-import { checkBatchSize, type FitArgs, parseFitArgs } from './fit-options';
-import { type FitChoice, planFit } from './fit-plan';
+import type { FitControl } from '../training/fit-control';
+import type { History as HistoryCallback } from '../training/history';
+import { checkBatchSize } from './batch-size';
+import type { CompileOptions } from './compile';
+import { validateCompile } from './compile';
+import type { ConfusionMatrix } from './confusion-matrix';
+import type { FeatureStage } from './feature-stage';
+import { type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
-import { runPlan } from './head-solve';
 import { InputStage } from './input-stage';
 import { Lifecycle } from './lifecycle';
-import { outputIsLogits, squash } from './logits';
 import type { MetricName } from './losses';
 import type { ModelMetadata } from './metadata';
-import {
-  type Objective,
-  type ResolvedObjective,
-  resolveFitObjective,
-  resolveObjective,
-  settledObjective,
-} from './objective';
+import type { ModelHost } from './model-host';
+import type { EvaluateOptions, EvaluateResult, FitSummary, History, PredictOptions } from './model-types';
+import type { Objective } from './objective';
 import { OptimizerSlot } from './optimizer-slot';
-import { predictInBatches } from './predict-batches';
-import { type ImageInput, type PredictInput, toPredictBatch } from './predict-input';
-import { formatPredictions, type Prediction, taskFor } from './predictions';
-import { resumeFrom } from './resume';
+import type { ImageInput, PredictInput } from './predict-input';
+import type { Prediction } from './predictions';
 import { RuntimeRouter } from './runtime-routing';
-import { streamedCall } from './stream-call';
-import { evaluateStream, ITERABLE_LABELS, streamLabelSet } from './stream-evaluate';
-import { streamOutputs } from './stream-predict';
-import {
-  checkStepOptions,
-  stepObjective,
-  type TrainOnBatchOptions,
-  type TrainOnBatchResult,
-  trainStep,
-} from './train-on-batch';
+import { checkStepOptions, type TrainOnBatchOptions, type TrainOnBatchResult } from './train-on-batch-options';
 import { holdTrainingBackend } from './training-backend';
 
 export type { FitArgs, FitOptions } from './fit-options';
 export type { ModelMetadata } from './metadata';
-
-export interface EvaluateOptions {
-  batchSize?: number;
-}
-
-export interface PredictOptions {
-  batchSize?: number;
-  /** Run this prediction on a registered inference runtime (by its backend name) instead of tfjs. */
-  backend?: string;
-  /**
-   * Says whether a tensor or nested array is a batch (`true`) or one sample (`false`), and types the result to
-   * match; checked against the model's sample rank. Default: told by the rank.
-   */
-  batch?: boolean;
-}
-
-export type History = HistoryRecord;
-
-/**
- * `evaluate`'s result: the loss and each metric, by the names history uses. A model compiled with `metrics`
- * names them in the type (`{ loss, accuracy }`); otherwise the metrics follow from the loss at fit time.
- */
-export type EvaluateResult<M extends string = string> = { loss: number } & Record<M, number>;
+export type { EvaluateOptions, EvaluateResult, FitSummary, History, PredictOptions } from './model-types';
 
 /** A model compiled with metrics `M`: evaluate reports each of them. */
 export interface Evaluates<M extends MetricName> {
@@ -91,23 +43,6 @@ export interface Evaluates<M extends MetricName> {
     y?: LabelInput | EvaluateOptions,
     options?: EvaluateOptions,
   ): Promise<EvaluateResult<M>>;
-}
-
-/** How the last fit ended; `solver`, `reason`, `weightDecay` and `iterations` say how it trained (fit-plan.ts). */
-export interface FitSummary extends FitChoice {
-  stoppedBy: StopReason;
-  epochs: number;
-  featureCache: boolean;
-  backend: string;
-  /**
-   * The learning rate the fit started with (fit's option, else compile's, else the default in effect); a solved
-   * head (`solver` 'lbfgs') uses none, and this is then the rate a gradient fit would have used.
-   */
-  learningRate: number;
-  /** The rate at the fit's end: differs where a schedule (oneCycle, reduceLROnPlateau) changed it. */
-  finalLearningRate: number;
-  /** This fit's own values per epoch (`model.history` holds every fit's, appended). */
-  history: History;
 }
 
 /**
@@ -198,38 +133,15 @@ export class Model<P extends Prediction = Prediction> {
     const parsed = parseFitArgs(args);
     const endFit = this.lifecycle.beginFit();
     const scope = new Scope();
+    // held before the first await: a `use()` called right after `fit()` is refused instead of switching under it
+    const holding = holdTrainingBackend();
     let release = () => {};
     try {
-      const backend = await holdTrainingBackend();
+      const backend = await holding;
       release = backend.release;
-      if (parsed.opts.checkpoint) await checkCheckpointTarget(parsed.opts.checkpoint.to);
-      if (!this.isBuilt && parsed.opts.seed !== undefined) this.fitSeed ??= parsed.opts.seed;
-      const progress = progressFor(parsed.options);
-      const call = await streamedCall(parsed, this.stage, progress, scope);
-      const data = await resolveFitData(call, this.stage, this.classNames, scope);
-      const objective = await resolveFitObjective(this.objective, this.net, data);
-      const trainLoss = await classWeightedLoss(call.options.classWeight, objective, outputUnits(this.net), data);
-      const start = call.opts.resume
-        ? await resumeFrom(call.opts.resume, this.net, this.optimizer, call.opts.learningRate)
-        : { epoch: 0, history: this.history };
-      const staged = await stageInputs(this.stage, data, call.opts, progress, scope);
-      const plan = await planFit(call, { stage: this.stage, data, inputs: staged, objective }, progress, scope);
-      const { opts, inputs } = plan;
-      const optimizer = this.optimizer.get(opts.learningRate, inputs.train.net.trainableWeights);
-      const history = new HistoryCallback(start.history);
-      const hasValidation = plan.data.val !== null;
-      const parts = { progress, history, trainNet: inputs.train.net, net: this.net, optimizer, hasValidation };
-      const callbacks = fitCallbacks(call.options, opts, parts);
-      const control = new FitControl(optimizer);
-      this.control = control;
-      const spec = { ...trainSpec(inputs, plan.data, objective, optimizer), trainLoss };
-      const unsettle = this.settle(objective, data);
-      const loopOptions = { ...opts, initialEpoch: start.epoch };
-      const { value: result, ...rates } = await restoringRate(optimizer, () =>
-        runPlan(plan, spec, loopOptions, callbacks, control),
-      ).catch((e) => unsettle(e));
-      const summary = { ...result, ...rates, featureCache: inputs.train.featureCache, backend: backend.choice.name };
-      await this.adoptFit(history, { ...summary, history: history.history });
+      const { runFit } = await import('./fit-run');
+      const { history, summary } = await runFit(this.host(), parsed, backend.choice, scope);
+      await this.adoptFit(history, summary);
       return this;
     } catch (e) {
       // the moments that made the loss non-finite would make the next fit fail the same way: they go
@@ -247,19 +159,32 @@ export class Model<P extends Prediction = Prediction> {
     }
   }
 
-  /**
-   * What a fit settles (loss, metrics, task, class names) is the model's from the fit's start, so a save() from
-   * a callback writes it; a fit that throws puts the old values back (the returned function, which rethrows).
-   */
-  private settle(objective: ResolvedObjective, data: FitData): (e: unknown) => never {
-    const before = { objective: { ...this.objective }, classNames: this.classNames };
-    Object.assign(this.objective, settledObjective(this.objective, objective, this.net));
-    this.classNames ??= data.classNames;
-    return (e) => {
-      for (const k of Object.keys(this.objective)) delete this.objective[k as keyof Objective];
-      Object.assign(this.objective, before.objective);
-      this.classNames = before.classNames;
-      throw e;
+  /** The model as the lazily loaded fit, evaluate and predict bodies see it (model-host.ts). */
+  private host(): ModelHost {
+    const model = this;
+    return {
+      get net() {
+        return model.net;
+      },
+      get isBuilt() {
+        return model.isBuilt;
+      },
+      stage: this.stage,
+      optimizer: this.optimizer,
+      objective: this.objective,
+      history: this.history,
+      get classNames() {
+        return model.classNames;
+      },
+      set classNames(names) {
+        model.classNames = names;
+      },
+      seedOnce: (seed) => {
+        this.fitSeed ??= seed;
+      },
+      setControl: (control) => {
+        this.control = control;
+      },
     };
   }
 
@@ -294,18 +219,8 @@ export class Model<P extends Prediction = Prediction> {
       throw e;
     });
     try {
-      const raw = isDataset ? x : scope.own(toDataset(x as NumericInput, y as LabelInput));
-      await raw.validate();
-      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, 'trainOnBatch'));
-      const info = await data.labels();
-      if (!info) throw new GraftError('INVALID_LABEL', 'trainOnBatch needs labels');
-      checkSample(this.stage, data.sampleShape, 'x');
-      const objective = stepObjective(() => resolveObjective(this.objective, this.net, info), opts);
-      const optimizer = (vars: LayersModel['trainableWeights']) => this.optimizer.get(undefined, vars);
-      const parts = { stage: this.stage, data, optimizer, ...objective };
-      const result = await trainStep(parts, opts);
-      this.classNames ??= data.classNames;
-      return result;
+      const { stepOnBatch } = await import('./train-on-batch-run');
+      return await stepOnBatch(this.host(), x, y, opts, scope);
     } finally {
       scope.dispose();
       held.release();
@@ -322,19 +237,8 @@ export class Model<P extends Prediction = Prediction> {
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
-    return this.labelled('evaluate', x, y, options, async (run) => {
-      const { lossFn, metricNames, metrics } = run.objective;
-      const spec = { net: run.net, loss: lossFn, metrics, batchSize: run.batchSize };
-      // a stream brings its labels up front and is decoded batch by batch (model/stream-evaluate.ts)
-      const values = run.stream
-        ? await evaluateStream(run.stream, run.y, (b) => this.stage.inference(b), spec)
-        : await evaluateTensors(run.net, lossFn, metrics, run.inputs, run.y, run.batchSize);
-      const out: Record<string, number> = { loss: values[0] };
-      metricNames.forEach((m, i) => {
-        out[m] = values[i + 1];
-      });
-      return out as EvaluateResult;
-    });
+    this.lifecycle.usable('evaluate');
+    return (await import('./evaluate-run')).evaluateModel(this.host(), x, y, options);
   }
 
   /** Rows true classes, columns predicted (sklearn's layout), with per-class precision, recall, F1 and a text form. */
@@ -343,47 +247,8 @@ export class Model<P extends Prediction = Prediction> {
     y?: LabelInput | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<ConfusionMatrix> {
-    if (x instanceof ImageStream) refuseStream('confusionMatrix reads a Dataset in memory');
-    return this.labelled('confusionMatrix', x, y, options, (run) => confusionOf(run, this.classNames));
-  }
-
-  /** The checks and data an evaluation runs on (evaluate, confusionMatrix), freed when `body` ends. */
-  private async labelled<T>(
-    what: string,
-    x: Dataset | ImageStream | NumericInput,
-    y: LabelInput | EvaluateOptions | undefined,
-    options: EvaluateOptions,
-    body: (run: LabelledRun & { stream: ImageStream | null }) => Promise<T>,
-  ): Promise<T> {
-    this.lifecycle.usable(what);
-    if (x instanceof ImageIterable) refuseStream(ITERABLE_LABELS);
-    const stream = x instanceof ImageStream ? x : null;
-    const isDataset = x instanceof Dataset || stream !== null;
-    const batchSize = (isDataset ? (y as EvaluateOptions | undefined) : options)?.batchSize ?? 32;
-    checkBatchSize(batchSize);
-    const scope = new Scope();
-    const raw = stream
-      ? scope.own(streamLabelSet(stream))
-      : x instanceof Dataset
-        ? x
-        : scope.own(toDataset(x as NumericInput, y as LabelInput));
-    try {
-      await backends.ensure();
-      await raw.validate();
-      const data = own(scope, raw, await mapClasses(raw, this.classNames, raw.classNames, what));
-      const info = await data.labels();
-      if (!info) throw new GraftError('INVALID_LABEL', `${what} needs labels`);
-      const net = this.net;
-      checkSample(this.stage, stream?.sampleShape ?? data.sampleShape, 'x');
-      const objective = resolveObjective(this.objective, net, info);
-      // a stream's pixels are read by the body, batch by batch; its Dataset holds labels only
-      const inputs = stream ? data.x : await this.stage.inference(data.x);
-      if (inputs !== data.x) scope.own(inputs);
-      const labels = data.y as tf.Tensor;
-      return await body({ net, objective, inputs, y: labels, batchSize, classNames: data.classNames, stream });
-    } finally {
-      scope.dispose();
-    }
+    this.lifecycle.usable('confusionMatrix');
+    return (await import('./evaluate-run')).confusionMatrixOf(this.host(), x, y, options);
   }
 
   /**
@@ -403,27 +268,8 @@ export class Model<P extends Prediction = Prediction> {
   async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
     this.lifecycle.usable('predict');
-    // a stream is decoded and predicted batch by batch (model/stream-predict.ts)
-    const stream = x instanceof ImageStream || x instanceof ImageIterable ? x : null;
-    const { batch, single } = stream
-      ? { batch: null, single: false }
-      : await toPredictBatch(x, this.stage, options.batch);
-    let out: tf.Tensor | null = null;
-    try {
-      const run = (b: tf.Tensor) => this.predictTensor(b, options);
-      out = stream ? await streamOutputs(stream, run) : await run(batch as tf.Tensor);
-      let rows = (await out.data()) as Float32Array;
-      const width = out.shape.slice(1).reduce((a, b) => a * b, 1);
-      const net = this.net;
-      const task = this.objective.task ?? taskFor(outputActivation(net), outputUnits(net), this.objective.loss);
-      if (outputIsLogits(this.objective, outputActivation(net))) rows = squash(rows, width, task !== 'classification');
-      // the task decides the shape, as P (from the head's task, when typed) says
-      const preds = formatPredictions(task, rows, width, this.classNames) as P[];
-      return single ? preds[0] : preds;
-    } finally {
-      batch?.dispose();
-      out?.dispose();
-    }
+    const run = (b: tf.Tensor, o: PredictOptions) => this.predictTensor(b, o);
+    return (await import('./predict-run')).predictModel<P>(this.host(), x, options, run);
   }
 
   /** Raw network output for a batch of raw inputs (a new tensor the caller owns). */
@@ -436,6 +282,7 @@ export class Model<P extends Prediction = Prediction> {
     try {
       if (runtime) return await this.runtimes.run(runtime, inputs);
       await backends.ensure();
+      const { predictInBatches } = await import('./predict-batches');
       return predictInBatches(this.net, inputs, batchSize);
     } finally {
       if (inputs !== batch) inputs.dispose();

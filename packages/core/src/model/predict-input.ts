@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dataset } from '../data/dataset';
-import { isImageLike } from '../data/image-dataset';
 import type { ImageIterable } from '../data/images/image-iterable';
+import { isImageLike } from '../data/images/image-like';
 import type { ImageStream } from '../data/images/image-stream';
 import { imagesToTensor } from '../data/images/images-to-tensor';
 import { toImageTensor } from '../data/images/to-image-tensor';

@@ -1,14 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { SampleSpec } from '../model/feature-stage';
 import { toPredictBatch } from '../model/predict-input';
-import type { Backbone, Preprocessing } from './backbone';
 import { computeFeatures } from './compute-features';
+import type { EmbedSource } from './embed-source';
 
-/** How a base turns raw samples into features: the samples it takes, and features of one batch of them. */
-export interface EmbedSource {
-  spec: SampleSpec;
-  extract(rows: tf.Tensor): Promise<tf.Tensor>;
-}
+export type { EmbedSource } from './embed-source';
 
 /** Embeddings [n, d], and whether the input was one sample (so the caller answers with one result). */
 export interface Embedded {
@@ -27,10 +22,4 @@ export async function embedInput(x: unknown, source: EmbedSource): Promise<Embed
   } finally {
     batch.dispose();
   }
-}
-
-/** What one raw sample of a base looks like: an RGB image of any size when it preprocesses pixels, else its input. */
-export function rawSampleSpec(backbone: Backbone, pre: Preprocessing | undefined): SampleSpec {
-  const text = backbone.kind === 'extractor' && backbone.input === 'text';
-  return { preprocessing: pre, sampleShape: () => (pre ? [null, null, 3] : text ? [null] : backbone.inputShape) };
 }

@@ -11,16 +11,10 @@ import type { ExportSource } from '../io/exporters';
 import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
 import type { Backbone, Preprocessing } from './backbone';
-import { baseFingerprint } from './base-fingerprint';
-import { computeFeatures, FEATURE_BATCH } from './compute-features';
-import { extractRows } from './extract-rows';
 import { FeatureCache } from './feature-cache';
-import { iterableFeatures } from './iterable-features';
 import { objectId } from './object-id';
-import { ResumablePass } from './resumable-pass';
+import type { ResumablePass } from './resumable-pass';
 import type { FeatureShards } from './shards/feature-shards';
-import { refuseStream, streamRefusal } from './stream-features';
-import { viewFeatures, viewRows } from './view-features';
 
 /** The networks a transfer model is made of, built lazily by its graph surgery. */
 export interface TransferNetworks {
@@ -39,12 +33,14 @@ export interface TransferNetworks {
  * preprocessing) is still current. Freezing, unfreezing, training the base, setting its weights by hand (or
  * through another model sharing it) and new preprocessing all change that, so stale features are never served.
  */
+const stemWork = () => import('./stem-work');
+
 export class FrozenStemStage implements FeatureStage {
   private readonly cache = new FeatureCache();
   /** Feature rows made from a stream for one fit: already what the head trains on. */
   private readonly streamed = new WeakSet<tf.Tensor>();
-  /** The streamed feature pass, kept across an abort so the next fit resumes it. */
-  private readonly pass = new ResumablePass();
+  /** The streamed feature pass (made with the first), kept across an abort so the next fit resumes it. */
+  private pass: ResumablePass | null = null;
 
   constructor(
     private readonly backbone: Backbone,
@@ -107,6 +103,7 @@ export class FrozenStemStage implements FeatureStage {
     const source = origin?.source ?? x;
     const views = request.augment && this.aug ? 1 + this.aug.views : 1;
     const all = await this.cachedViews(source, key, views, request);
+    const { viewRows } = await stemWork();
     const n = source.shape[0];
     if (!origin && all.shape[0] === n * views) return { net: head, x: all, owned: false, featureCache: true, views };
     const rows = origin?.rows ?? Int32Array.from({ length: n }, (_, i) => i);
@@ -128,13 +125,14 @@ export class FrozenStemStage implements FeatureStage {
    * Cached features of `source`: clean (any entry serves, its first rows are clean), or with the augmentation's
    * views, drawn with its seed, else the fit's.
    */
-  private cachedViews(source: tf.Tensor, key: string, views: number, request: TrainingRequest): Promise<tf.Tensor> {
+  private async cachedViews(source: tf.Tensor, key: string, views: number, request: TrainingRequest) {
     const aug = this.aug;
     if (views === 1 || !aug) {
       const any = this.cache.find(source, key);
-      if (any) return Promise.resolve(any.features);
+      if (any) return any.features;
       return this.cache.get(source, key, () => this.features(source, request));
     }
+    const { FEATURE_BATCH, viewFeatures } = await stemWork();
     const seed = aug.seed ?? request.seed;
     const variant = { name: `${aug.views}|${seed ?? 'unseeded'}`, views };
     const report = request.featurePass?.(source.shape[0] * views, Math.ceil(source.shape[0] / FEATURE_BATCH));
@@ -153,14 +151,17 @@ export class FrozenStemStage implements FeatureStage {
    * refused when the base is not frozen.
    */
   async streamDataset(stream: ImageStream, request: StreamRequest): Promise<Dataset> {
+    const { ResumablePass, refuseStream, streamRefusal } = await stemWork();
     const refusal = streamRefusal(this.frozen, request.cache);
     if (refusal) refuseStream(refusal);
+    this.pass ??= new ResumablePass();
     const pass = await this.pass.run(stream, this.fingerprint(), (rows) => this.extract(rows), request);
     return this.featureDataset(pass.values, pass.shape, stream.labels, stream.classNames);
   }
 
   /** As `streamDataset`, for an iterable: its labels come with the pass (no progress events: no size up front). */
   async iterableDataset(source: ImageIterable, request: StreamRequest): Promise<Dataset> {
+    const { iterableFeatures, refuseStream, streamRefusal } = await stemWork();
     const refusal = streamRefusal(this.frozen, request.cache);
     if (refusal) refuseStream(refusal);
     const extract = (rows: tf.Tensor) => this.extract(rows);
@@ -194,6 +195,7 @@ export class FrozenStemStage implements FeatureStage {
    * (weights and preprocessing) is the one the shards were written under.
    */
   async shardDataset(shards: FeatureShards): Promise<Dataset> {
+    const { refuseStream, streamRefusal } = await stemWork();
     const refusal = streamRefusal(this.frozen, true);
     if (refusal) refuseStream(refusal);
     const mine = await this.contentFingerprint();
@@ -213,13 +215,14 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   /** The base's content fingerprint, the same in every process (base-fingerprint.ts); feature shards carry it. */
-  contentFingerprint(): Promise<string> {
+  async contentFingerprint(): Promise<string> {
+    const { baseFingerprint } = await stemWork();
     return baseFingerprint(this.backbone, () => this.nets.stem(), this.pre);
   }
 
   /** Rows an aborted streamed feature pass kept for the next fit of the same stream (0: none). */
   get pendingFeatureRows(): number {
-    return this.pass.pendingRows;
+    return this.pass?.pendingRows ?? 0;
   }
 
   async inference(x: tf.Tensor): Promise<tf.Tensor> {
@@ -256,7 +259,7 @@ export class FrozenStemStage implements FeatureStage {
 
   dispose(): void {
     this.cache.clear();
-    void this.pass.dispose();
+    void this.pass?.dispose();
   }
 
   /**
@@ -272,13 +275,15 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   /** Base features of raw inputs, batch by batch on the active backend. */
-  private features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
+  private async features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
+    const { computeFeatures, FEATURE_BATCH } = await stemWork();
     const report = request.featurePass?.(x.shape[0], Math.ceil(x.shape[0] / FEATURE_BATCH));
     return computeFeatures(x, (rows) => this.extract(rows), report);
   }
 
   /** Features of one batch of raw rows (the base frozen or not: this is inference). */
-  extract(rows: tf.Tensor): Promise<tf.Tensor> {
+  async extract(rows: tf.Tensor): Promise<tf.Tensor> {
+    const { extractRows } = await stemWork();
     return extractRows(this.backbone, () => this.nets.stem(), this.pre, rows);
   }
 }

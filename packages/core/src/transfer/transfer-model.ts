@@ -12,7 +12,7 @@ import type { PredictionFor } from '../model/prediction-types';
 import type { ClassPrediction, Prediction, Task } from '../model/predictions';
 import { OneCycle, type OneCycleOptions } from '../training/one-cycle';
 import type { Backbone, Preprocessing } from './backbone';
-import { type EmbedSource, embedInput, rawSampleSpec } from './embed-input';
+import { type EmbedSource, rawSampleSpec } from './embed-source';
 import { FrozenStemStage } from './frozen-stem-stage';
 import type { GraphExtractorOptions, GraphModelLike } from './graph-extractor';
 import { checkUnits, classifier, type HeadSpec, isHeadSpec } from './head-spec';
@@ -229,7 +229,8 @@ export class TransferModel<P extends Prediction = Prediction> extends Model<P> {
    * model's is, in batches; [n, d] float32, the caller's to dispose. Needs no head.
    */
   async embed(x: PredictInput): Promise<tf.Tensor2D> {
-    return (await embedInput(x, this.embedSource())).embeddings;
+    const source = this.embedSource();
+    return (await (await import('./embed-input')).embedInput(x, source)).embeddings;
   }
 
   /** @internal What `embed` runs: this model's base, cut, pooling and preprocessing. */

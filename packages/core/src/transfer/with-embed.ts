@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { PredictInput } from '../model/predict-input';
 import type { Backbone } from './backbone';
-import { type EmbedOptions, embed } from './embed';
+import type { EmbedOptions } from './embed';
 
 /** `base.embed(x)`: the public feature-extraction call on a base, as `embed(base, x)`. */
 export interface Embeds {
@@ -20,7 +20,8 @@ export interface Embeds {
 export function withEmbed<B extends Backbone>(backbone: B): B & Embeds {
   if (typeof (backbone as Partial<Embeds>).embed !== 'function')
     Object.defineProperty(backbone, 'embed', {
-      value: (x: PredictInput, options?: EmbedOptions) => embed(backbone, x, options),
+      // embed's code (input reading, batching) loads with the first call, as the top-level `embed`'s does
+      value: async (x: PredictInput, options?: EmbedOptions) => (await import('./embed')).embed(backbone, x, options),
       enumerable: false,
       configurable: true,
       writable: true,

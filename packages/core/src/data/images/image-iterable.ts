@@ -1,4 +1,5 @@
 import { describe, GraftError } from '../../errors/graft-error';
+import { imageIterables } from '../source-brands';
 import { type BytesSourceBounds, openDecoder } from './bytes-source';
 import { decodeItems, type ImageItem, type Numbered } from './iterable-items';
 import { checkBuffer, shuffleBuffer } from './shuffle-buffer';
@@ -98,7 +99,9 @@ export class ImageIterable {
     readonly imageSize: ImageSize,
     private readonly bounds: BytesSourceBounds,
     private readonly shuffles: readonly { buffer: number; seed?: number }[],
-  ) {}
+  ) {
+    imageIterables.mark(this);
+  }
 
   static of(items: ImageItems, classNames: string[], imageSize: ImageSize, bounds: BytesSourceBounds): ImageIterable {
     return new ImageIterable(new Reader(items), [...classNames], imageSize, bounds, []);

@@ -2,9 +2,10 @@ import { describe, GraftError } from '../../errors/graft-error';
 import { sha256 } from '../../io/checksum';
 import { checkIndices, type SplitOptions } from '../dataset';
 import { createRng, permutation } from '../rng';
+import { imageStreams } from '../source-brands';
 import { splitRows } from '../split-rows';
 import { fileSource, type PixelSourceFactory } from './pixel-source';
-import { type ImageBatch, sourceBatches } from './stream-batches';
+import type { ImageBatch } from './stream-batches';
 import type { ImageSize } from './types';
 
 export type { ImageBatch } from './stream-batches';
@@ -23,7 +24,9 @@ export class ImageStream {
     readonly imageSize: ImageSize,
     readonly maxPixels: number,
     private readonly source: PixelSourceFactory,
-  ) {}
+  ) {
+    imageStreams.mark(this);
+  }
 
   /**
    * A stream of `files` with their class indices into `classNames` (checked by the caller). `source` decodes
@@ -98,6 +101,8 @@ export class ImageStream {
    */
   async *batches(batchSize: number, from = 0): AsyncGenerator<ImageBatch> {
     const source = await this.source();
+    // the decoding and resizing code loads with the first batch
+    const { sourceBatches } = await import('./stream-batches');
     yield* sourceBatches(source, this.files, this.labels, this.imageSize, batchSize, from);
   }
 }

@@ -1,5 +1,4 @@
 import { describe, GraftError } from '../../errors/graft-error';
-import { readImageFile } from './read-image-file';
 import type { DecodedImage, PixelSource, PixelSourceFactory } from './types';
 
 export type { PixelSource, PixelSourceFactory } from './types';
@@ -8,6 +7,8 @@ export type { PixelSource, PixelSourceFactory } from './types';
 export function inlineFileSource(maxPixels: number): PixelSource {
   return {
     async decode(names) {
+      // the decoders load with the first image read
+      const { readImageFile } = await import('./read-image-file');
       const out: DecodedImage[] = [];
       for (const name of names) out.push(await readImageFile(name, { maxPixels }));
       return out;

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, GraftError } from '../../errors/graft-error';
 import { byCodePoint, type Entry, FolderWalk } from './folder-walk';
+import { DEFAULT_IMAGE_EXTENSIONS } from './image-extensions';
 import { checkImageSize } from './image-size';
 import { imagesToTensor } from './images-to-tensor';
 import { checkMaxPixels } from './max-pixels';
@@ -29,8 +30,6 @@ export interface ImageFolder {
   /** Full path of each image, in the order of `x` and `labels`. */
   files: string[];
 }
-
-export const DEFAULT_IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png'];
 
 function checkExtensions(ext: unknown): string[] {
   if (ext === undefined) return DEFAULT_IMAGE_EXTENSIONS;

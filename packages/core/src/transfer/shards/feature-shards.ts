@@ -1,4 +1,5 @@
 import { fsReason, loadNodeFs } from '../../data/images/node-fs';
+import { featureShardSets } from '../../data/source-brands';
 import { describe, GraftError } from '../../errors/graft-error';
 import { decodeShard, type ShardContent, type ShardHeader } from './shard-format';
 
@@ -21,7 +22,9 @@ export class FeatureShards {
     /** The images of the rows, in row order. */
     readonly images: readonly string[],
     private readonly values: Float32Array,
-  ) {}
+  ) {
+    featureShardSets.mark(this);
+  }
 
   get size(): number {
     return this.labels.length;
