@@ -55,6 +55,7 @@ async function runSetting(setting: string): Promise<void> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => process.env.BENCH_DEBUG && console.log(`[page] ${m.text()}`));
     await page.goto(server.url);
     await page.waitForFunction(() => document.querySelector('#ready')?.textContent === 'ready');
     const info = await page.evaluate((t) => onnxBench.setup(t), threadsOf(setting));
