@@ -5,7 +5,7 @@
  * median of BENCH_REPS after a warm-up. The page (bench/onnx-browser-page, built with Vite from the workspace
  * sources) is served from 127.0.0.1 twice: with COOP/COEP (cross-origin isolated, so both runtimes may use wasm
  * threads) and without (one thread each). Settings: isolated (graft's default threads), isolated-equal (isolated,
- * tfjs-wasm forced to onnxruntime-web's thread count, since tfjs' own default is half the cores), plain (no
+ * tfjs-wasm asked for onnxruntime-web's thread count; tfjs caps it at half the cores all the same), plain (no
  * COOP/COEP). Each setting runs in a fresh Chromium.
  *
  * Run: node --conditions=graft-source --import tsx bench/onnx-browser.ts
