@@ -12,31 +12,13 @@ import { configureOnnx } from '@graftjs/backend-onnx';
 import { getRuntime } from '@graftjs/core/adapter';
 import { mobilenetV2 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { benchCommand } from './onnx-timing';
+import { seedBatchNorms } from './seed-batch-norms';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 const ALPHA = Number(process.env.BENCH_ALPHA ?? 1);
 const BATCHES = (process.env.BENCH_BATCHES ?? '1,16').split(',').map(Number);
-
-/**
- * Random BatchNormalization statistics: with Keras' defaults a random-init MobileNetV2 collapses to a
- * constant output, which would make the accuracy column meaningless (the timings would not change).
- */
-function seedBatchNorms(model: tfl.LayersModel): void {
-  let seed = 1;
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'BatchNormalization') continue;
-    const values = layer.weights.map((w) => {
-      const short = (w.originalName ?? w.name).split('/').pop() as string;
-      const [lo, hi] = short.startsWith('gamma') || short.startsWith('moving_variance') ? [0.5, 1.5] : [-0.2, 0.2];
-      return tf.randomUniform([w.shape[0] as number], lo, hi, 'float32', seed++);
-    });
-    layer.setWeights(values);
-    tf.dispose(values);
-  }
-}
 
 async function median(fn: () => Promise<void>): Promise<number> {
   await fn();

@@ -1,4 +1,4 @@
-import type { BackendEntry } from '@graftjs/core';
+import { type BackendEntry, env } from '@graftjs/core';
 import { exportOnnx } from '../export/export-onnx';
 import { encodeModel } from '../onnx/encode';
 import { IR_VERSION, OPSET_VERSION } from '../onnx/schema';
@@ -6,6 +6,7 @@ import { loadedOrt } from './load-ort';
 import { onnxRuntime } from './onnx-runtime';
 import { executionProviders, nativeSessionOptions } from './onnx-settings';
 import { createSession } from './ort-env';
+import { threadContextHere, webThreadsWhy } from './web-threads';
 
 /** Which ONNX Runtime runs sessions and why, e.g. "onnxruntime-node 1.30.0 (cpu, 16 threads): onnxruntime-node found". */
 function describeRuntime(): string {
@@ -15,7 +16,7 @@ function describeRuntime(): string {
   const where =
     chosen.kind === 'native'
       ? `cpu, ${nativeSessionOptions(chosen.cores ?? 1).intraOpNumThreads} threads`
-      : `${executionProviders().join(', ')}, ${chosen.ort.env.wasm?.numThreads ?? '?'} threads`;
+      : `${executionProviders().join(', ')}, ${chosen.ort.env.wasm?.numThreads ?? '?'} threads: ${webThreadsWhy(env.backends.onnx.numThreads, threadContextHere(env.runtime.isNode, env.runtime.crossOriginIsolated))}`;
   return `onnxruntime-${chosen.kind === 'native' ? 'node' : 'web'} ${chosen.version} (${where}): ${chosen.reason}`;
 }
 

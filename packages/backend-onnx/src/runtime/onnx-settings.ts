@@ -1,5 +1,6 @@
 import { describe, env, GraftError } from '@graftjs/core';
 import type { OrtModule } from './load-ort';
+import { defaultWebThreads, threadContextHere } from './web-threads';
 
 /** The onnx backend's settings, on `env.backends.onnx`; applied before each session is created. */
 export interface OnnxSettings {
@@ -8,7 +9,11 @@ export interface OnnxSettings {
    * where the bundler emitted them, or the package folder in Node.
    */
   wasmPaths: string | Record<string, string> | undefined;
-  /** WebAssembly threads (`undefined`: onnxruntime's choice; 1 disables the worker pool). */
+  /**
+   * onnxruntime-web's WebAssembly threads; 1 disables its worker pool. `undefined` (default): in a browser,
+   * min(navigator.hardwareConcurrency, 4) when the page is cross-origin isolated (COOP/COEP, so
+   * SharedArrayBuffer), else 1; in Node, onnxruntime's choice. Read when onnxruntime-web first initialises.
+   */
   numThreads: number | undefined;
   /**
    * 'webgpu' asks for the WebGPU execution provider (browsers with navigator.gpu), falling back to
@@ -95,7 +100,9 @@ export function applyWebSettings(ort: OrtModule): void {
   const s = env.backends.onnx;
   check(s);
   if (s.wasmPaths !== undefined) ort.env.wasm.wasmPaths = s.wasmPaths;
-  if (s.numThreads !== undefined) ort.env.wasm.numThreads = s.numThreads;
+  const threads =
+    s.numThreads ?? defaultWebThreads(threadContextHere(env.runtime.isNode, env.runtime.crossOriginIsolated));
+  if (threads !== undefined) ort.env.wasm.numThreads = threads;
 }
 
 export function executionProviders(): string[] {
