@@ -104,6 +104,20 @@ export function foldedApply(net: tfl.LayersModel, x: tf.Tensor): tf.Tensor | nul
   return tf.tidy(() => execute(e, plan, x));
 }
 
+/** Inference on `net` (`net.apply(x, { training: false })`), folded where the model allows. */
+export function inferenceApply(net: tfl.LayersModel, x: tf.Tensor): tf.Tensor {
+  return foldedApply(net, x) ?? tf.tidy(() => net.apply(x, { training: false }) as tf.Tensor);
+}
+
+/** How many tensors of folded weights are held for `net` and the models nested in it (they live until release). */
+export function heldFoldedTensors(net: tfl.LayersModel): number {
+  let n = 0;
+  for (const layer of net.layers)
+    if ('nodesByDepth' in layer) n += heldFoldedTensors(layer as unknown as tfl.LayersModel);
+  for (const f of ENTRIES.get(net)?.folds.values() ?? []) n += f.bias ? 2 : 1;
+  return n;
+}
+
 /** Frees the folded weights held for `net` (called when the model is disposed); a later call folds afresh. */
 export function releaseFolded(net: tfl.LayersModel): void {
   for (const layer of net.layers) if ('nodesByDepth' in layer) releaseFolded(layer as unknown as tfl.LayersModel);
