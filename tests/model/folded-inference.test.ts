@@ -8,6 +8,7 @@ import {
   releaseFolded,
   setInferenceFolding,
 } from '../../packages/core/src/model/inference-plan/folded-inference';
+import { planInference } from '../../packages/core/src/model/inference-plan/plan';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 
 type Sym = tfl.SymbolicTensor;
@@ -76,6 +77,35 @@ function residual(): tfl.LayersModel {
   return tfl.model({ inputs: input, outputs: x });
 }
 
+/** ZeroPadding2D before 'valid' convs: ((0, 1), (0, 1)) pads as 'same' for stride 2 on 8x8; (1, 1) on 4x4 does not. */
+function padded(): tfl.LayersModel {
+  const input = tfl.input({ shape: [8, 8, 3] });
+  let x = tfl.layers
+    .zeroPadding2d({
+      padding: [
+        [0, 1],
+        [0, 1],
+      ],
+    })
+    .apply(input) as Sym;
+  x = tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'valid' }).apply(x) as Sym;
+  x = tfl.layers.batchNormalization().apply(x) as Sym;
+  x = tfl.layers.reLU({ maxValue: 6 }).apply(x) as Sym;
+  x = tfl.layers.zeroPadding2d({ padding: 1 }).apply(x) as Sym;
+  x = tfl.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'valid' }).apply(x) as Sym;
+  x = tfl.layers.batchNormalization().apply(x) as Sym;
+  return tfl.model({ inputs: input, outputs: x });
+}
+
+describe('inference plan', () => {
+  it("absorbs a ZeroPadding2D only where it pads as 'same' would", () => {
+    const plan = planInference(padded());
+    if (typeof plan === 'string') throw new Error(plan);
+    const kinds = plan.steps.map((s) => (s.kind === 'conv' ? `conv:${s.pad}` : s.layer.getClassName()));
+    expect(kinds).toEqual(['conv:same', 'ZeroPadding2D', 'conv:valid']);
+  });
+});
+
 describe.each(TRAINING_BACKENDS)('folded inference on %s', (backend) => {
   beforeAll(async () => {
     await useBackend(backend);
@@ -85,6 +115,7 @@ describe.each(TRAINING_BACKENDS)('folded inference on %s', (backend) => {
     ['conv-BN-ReLU6 (and BN without center/scale)', convBnRelu6, 2],
     ['depthwise-BN-ReLU', depthwiseBnRelu, 2],
     ['a residual block with Add', residual, 2],
+    ['ZeroPadding2D before valid convs', padded, 2],
   ])('%s equals predict', async (_, build, folds) => {
     const net = build();
     randomiseBatchNorms(net, 7);
@@ -102,6 +133,11 @@ describe.each(TRAINING_BACKENDS)('folded inference on %s', (backend) => {
     const status = inferencePlanStatus(base.model);
     // 52 conv/depthwise layers, each followed by its BN
     expect(status).toEqual({ folded: 52 });
+    // its four ZeroPadding2D layers (before the stride-2 depthwise convs) pad as 'same' would: all absorbed
+    const plan = planInference(base.model);
+    if (typeof plan === 'string') throw new Error(plan);
+    expect(plan.steps.filter((s) => s.kind === 'conv' && s.pad === 'same' && s.depthwise)).toHaveLength(4 + 13);
+    expect(plan.steps.filter((s) => s.kind === 'layer' && s.layer.getClassName() === 'ZeroPadding2D')).toEqual([]);
     const x = tf.randomUniform([2, 96, 96, 3], -1, 1, 'float32', 2);
     await expectSameAsPredict(base.model, x);
     x.dispose();

@@ -55,7 +55,7 @@ function runConv(e: Entry, step: ConvStep, x: tf.Tensor4D): tf.Tensor {
     x,
     bias,
     strides: c.strides as [number, number],
-    pad: c.padding as 'same' | 'valid',
+    pad: step.pad,
     dilations: c.dilationRate as [number, number],
     activation: step.activation,
   };

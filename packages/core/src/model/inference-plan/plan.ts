@@ -10,6 +10,7 @@ export interface GraphLayer {
 }
 interface SymTensor {
   id: number;
+  shape: (number | null)[];
 }
 interface GraphNode {
   outboundLayer: GraphLayer;
@@ -35,6 +36,8 @@ export type Step =
       bn: GraphLayer | null;
       activation: FusedActivation;
       depthwise: boolean;
+      /** 'same' also where a ZeroPadding2D before a 'valid' conv pads exactly as 'same' would (MobileNetV2's). */
+      pad: 'same' | 'valid';
       input: number;
       output: number;
     };
@@ -76,6 +79,37 @@ function foldableBn(layer: GraphLayer): boolean {
   if (layer.getClassName() !== 'BatchNormalization') return false;
   const axis = layer.getConfig().axis;
   return axis === -1 || axis === 3;
+}
+
+/** True when `padding` ([[top, bottom], [left, right]]) on an input of spatial size `size` is what 'same' pads for `conv`. */
+function padsAsSame(conv: GraphLayer, padding: number[][], size: (number | null)[]): boolean {
+  const c = conv.getConfig();
+  const [k, s, d] = [c.kernelSize, c.strides, c.dilationRate] as number[][];
+  return [0, 1].every((i) => {
+    const n = size[i];
+    if (n == null) return false;
+    const total = Math.max((Math.ceil(n / s[i]) - 1) * s[i] + (k[i] - 1) * d[i] + 1 - n, 0);
+    const before = Math.floor(total / 2);
+    return padding[i][0] === before && padding[i][1] === total - before;
+  });
+}
+
+/** Each 'valid' conv whose input is a ZeroPadding2D (its sole reader) padding exactly as 'same' would: that padding. */
+function paddingsAsSame(
+  nodes: GraphNode[],
+  readers: Map<number, GraphNode[]>,
+  uses: Map<number, number>,
+): Map<GraphNode, GraphNode> {
+  const found = new Map<GraphNode, GraphNode>();
+  for (const n of nodes) {
+    const c = n.outboundLayer.getConfig();
+    if (n.outboundLayer.getClassName() !== 'ZeroPadding2D' || c.dataFormat !== 'channelsLast') continue;
+    const conv = soleReader(n.outputTensors[0].id, readers, uses);
+    if (!conv || !foldableConv(conv.outboundLayer) || conv.outboundLayer.getConfig().padding !== 'valid') continue;
+    if (padsAsSame(conv.outboundLayer, c.padding as number[][], n.inputTensors[0].shape.slice(1, 3)))
+      found.set(conv, n);
+  }
+  return found;
 }
 
 /** Why a model cannot be planned, or null when every node is single-input/single-output-safe. */
@@ -123,7 +157,8 @@ export function planInference(model: tfl.LayersModel): Plan | string {
   }
   const output = net.outputs[0].id;
   uses.set(output, (uses.get(output) ?? 0) + 1);
-  const absorbed = new Set<GraphNode>();
+  const padded = paddingsAsSame(nodes, readers, uses);
+  const absorbed = new Set<GraphNode>(padded.values());
   const steps: Step[] = [];
   let folded = 0;
   for (const n of nodes) {
@@ -138,7 +173,8 @@ export function planInference(model: tfl.LayersModel): Plan | string {
       const actNode = soleReader(last, readers, uses);
       const activation = actNode ? fusableActivation(actNode.outboundLayer) : null;
       if (actNode && activation) last = actNode.outputTensors[0].id;
-      if (bn || activation) {
+      const pad = padded.get(n);
+      if (bn || activation || pad) {
         for (const m of [bn, activation ? actNode : null]) if (m) absorbed.add(m);
         steps.push({
           kind: 'conv',
@@ -146,7 +182,8 @@ export function planInference(model: tfl.LayersModel): Plan | string {
           bn: bn?.outboundLayer ?? null,
           activation: activation ?? 'linear',
           depthwise: layer.getClassName() === 'DepthwiseConv2D',
-          input: n.inputTensors[0].id,
+          pad: pad ? 'same' : (layer.getConfig().padding as 'same' | 'valid'),
+          input: (pad ?? n).inputTensors[0].id,
           output: last,
         });
         folded++;
