@@ -82,7 +82,7 @@ function data(spec: Spec, n: number): Dataset {
 /** Timed windows per round on each side: PyTorch's best of three (torch_models.py), graft's best of three epochs. */
 const WINDOWS = 3;
 
-async function measure(backend: string, spec: Spec): Promise<{ train: number; infer: number }> {
+async function measure(backend: string, spec: Spec): Promise<Rates> {
   await backends.use(backend);
   const n = spec.samples(backend);
   const ds = data(spec, n);
