@@ -1,3 +1,4 @@
+import { sequential } from '@graftjs/core';
 import { mobilenetV2 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -164,6 +165,44 @@ describe.each(TRAINING_BACKENDS)('folded inference on %s', (backend) => {
     releaseFolded(net);
     tf.dispose([x, k]);
     net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a graft model predicts folded, sees the weights a fit wrote, and frees the folds with the model', async () => {
+    const before = tf.memory().numTensors;
+    const model = sequential({ inputShape: [8, 8, 3], seed: 3 })
+      .conv2d(4, 3)
+      .batchNorm()
+      .activation('relu6')
+      .flatten()
+      .dense(3, { activation: 'softmax' });
+    const x = tf.randomNormal([20, 8, 8, 3], 0, 1, 'float32', 5);
+    const y = tf.tidy(() =>
+      tf.oneHot(
+        tf.tensor1d(
+          [...Array(20).keys()].map((i) => i % 3),
+          'int32',
+        ),
+        3,
+      ),
+    );
+    const check = async () => {
+      const got = await model.predictTensor(x, { batchSize: 8 });
+      const want = model.net.predict(x) as tf.Tensor;
+      const [a, b] = [await got.data(), await want.data()];
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-5);
+      tf.dispose([got, want]);
+    };
+    expect(inferencePlanStatus(model.net)).toEqual({ folded: 1 });
+    await check();
+    const firstKernel = await model.net.layers[0].getWeights()[0].data();
+    await model.fit(x, y, { epochs: 2, batchSize: 4 });
+    // the fit moved the conv kernel, so folds made before it would now be wrong
+    const moved = await model.net.layers[0].getWeights()[0].data();
+    expect(moved.some((v, i) => v !== firstKernel[i])).toBe(true);
+    await check();
+    model.dispose();
+    tf.dispose([x, y]);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -135,14 +135,22 @@ function soleReader(id: number, readers: Map<number, GraphNode[]>, uses: Map<num
   return r && r.length === 1 && uses.get(id) === 1 ? r[0] : null;
 }
 
+/** The functional graph that runs `model`: a Sequential's inner model, built as its own predict would build it. */
+function graphOf(model: tfl.LayersModel): GraphModel | null {
+  const seq = model as unknown as { model?: GraphModel; build?: () => void; getClassName(): string };
+  if (seq.getClassName() !== 'Sequential') return model as unknown as GraphModel;
+  if (seq.model == null && model.inputs?.length) seq.build?.();
+  return seq.model ?? null;
+}
+
 /**
  * The network's nodes in execution order, with each Conv2D/DepthwiseConv2D whose only reader is a
  * BatchNormalization (and that one's only reader a ReLU/ReLU6) merged into one fused-conv step.
  * A string says why the model is not planned (it then runs as tfjs-layers runs it).
  */
 export function planInference(model: tfl.LayersModel): Plan | string {
-  const net = model as unknown as GraphModel;
-  if (!net.nodesByDepth) return 'not a tfjs-layers graph model';
+  const net = graphOf(model);
+  if (!net?.nodesByDepth) return 'not a tfjs-layers graph model';
   const why = unsupported(net);
   if (why) return why;
   const nodes = orderedNodes(net);
