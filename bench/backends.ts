@@ -4,12 +4,13 @@
 // Run: node --conditions=graft-source --import tsx bench/backends.ts
 // Env: BENCH_MODELS (comma list of mlp, cnn, mobilenet; default all), BENCH_BACKENDS (default cpu, wasm and webgpu
 // when available; 'none' for PyTorch only), BENCH_ROUNDS (default 1: rounds alternate PyTorch and graft per model,
-// and the table gives each side's best round), BENCH_SECONDS (PyTorch's seconds per measurement, default 3).
+// and the table gives each side's best round), BENCH_SECONDS (PyTorch's seconds per measurement, default 3),
+// BENCH_FOLD_COMPARE=1 (inference also measured with BatchNormalization unfolded: setInferenceFolding(false)).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graftjs/core';
+import { backends, createRng, Dataset, type Model, sequential, setInferenceFolding, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@graftjs/backend-wasm';
 import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
@@ -81,7 +82,7 @@ function data(spec: Spec, n: number): Dataset {
 /** Timed windows per round on each side: PyTorch's best of three (torch_models.py), graft's best of three epochs. */
 const WINDOWS = 3;
 
-async function measure(backend: string, spec: Spec): Promise<{ train: number; infer: number }> {
+async function measure(backend: string, spec: Spec): Promise<Rates> {
   await backends.use(backend);
   const n = spec.samples(backend);
   const ds = data(spec, n);
@@ -93,6 +94,20 @@ async function measure(backend: string, spec: Spec): Promise<{ train: number; in
     await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
     train = Math.max(train, n / ((performance.now() - t0) / 1000));
   }
+  // BENCH_FOLD_COMPARE=1: inference also with BatchNormalization left unfolded, in the same process
+  let unfolded: number | undefined;
+  if (process.env.BENCH_FOLD_COMPARE) {
+    setInferenceFolding(false);
+    unfolded = await inferRate(model, ds, n);
+    setInferenceFolding(true);
+  }
+  const infer = await inferRate(model, ds, n);
+  ds.dispose();
+  await model.dispose();
+  return { train, infer, unfolded };
+}
+
+async function inferRate(model: Model, ds: Dataset, n: number): Promise<number> {
   let infer = 0;
   for (let w = -1; w < WINDOWS; w++) {
     const t1 = performance.now();
@@ -102,12 +117,10 @@ async function measure(backend: string, spec: Spec): Promise<{ train: number; in
     // w = -1 is the warm-up pass
     if (w >= 0) infer = Math.max(infer, n / ((performance.now() - t1) / 1000));
   }
-  ds.dispose();
-  await model.dispose();
-  return { train, infer };
+  return infer;
 }
 
-type Rates = { train: number; infer: number };
+type Rates = { train: number; infer: number; unfolded?: number };
 
 /** PyTorch 1 thread on one model (bench/torch_models.py), or a reason it did not run. */
 function torchRates(model: string): (Rates & { version: string }) | string {
@@ -130,7 +143,13 @@ function torchRates(model: string): (Rates & { version: string }) | string {
 }
 
 const best = (a: Rates | undefined, b: Rates): Rates =>
-  a ? { train: Math.max(a.train, b.train), infer: Math.max(a.infer, b.infer) } : b;
+  a
+    ? {
+        train: Math.max(a.train, b.train),
+        infer: Math.max(a.infer, b.infer),
+        unfolded: Math.max(a.unfolded ?? 0, b.unfolded ?? 0) || undefined,
+      }
+    : b;
 const fmt = (v: number) => Math.round(v).toLocaleString('en');
 const pick = (env: string | undefined, all: string[]) =>
   env ? env.split(',').filter((v) => v === 'none' || all.includes(v)) : all;
@@ -165,6 +184,10 @@ for (const spec of SPECS.filter((s) => models.includes(s.torch))) {
         : `| ${spec.name} | cpu | not measured (BENCH_CPU_MOBILENET=1 to try) | not measured |`,
     );
     console.error(rows.at(-1));
+    if (r?.unfolded) {
+      rows.push(`| ${spec.name} | ${b}, BatchNorm unfolded | | ${fmt(r.unfolded)}${vs(r.unfolded, ref?.infer)} |`);
+      console.error(rows.at(-1));
+    }
   }
   if (ref) rows.push(`| ${spec.name} | PyTorch ${ref.version}, 1 thread | ${fmt(ref.train)} | ${fmt(ref.infer)} |`);
 }

@@ -14,6 +14,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { heldFoldedTensors } from '../../packages/core/src/model/inference-plan/folded-inference';
 import { TRAINING_BACKENDS, useBackend } from '../helpers/backends';
 
 /** Pixels 0..255 scaled to [-1, 1] inside graft: the cache must hold features of preprocessed inputs. */
@@ -323,20 +324,26 @@ describe.each(TRAINING_BACKENDS)('transfer feature cache on %s', (backend) => {
     await m.fit(train, { epochs: 1, featureCache: false }); // no cache: the cached entries stay
     await m.evaluate(val);
     await m.predict(val.x);
-    expect(tf.memory().numTensors - before).toBe(2 + 6 + 2);
+    // predict keeps each conv's BatchNorm-folded kernel and bias (conv1 + bn1 + relu1, conv2 + bn2) until the model is disposed
+    const folded = heldFoldedTensors(m.net);
+    expect(folded).toBe(4);
+    expect(tf.memory().numTensors - before).toBe(2 + 6 + 2 + folded);
 
     m.unfreeze({ last: 2 }); // drops the cache and the optimizer
-    expect(tf.memory().numTensors - before).toBe(2);
+    expect(tf.memory().numTensors - before).toBe(2 + folded);
     await m.fit(train, { epochs: 1, validationData: val });
     // trainable now: head kernel + bias, bn2 gamma + beta (Keras), conv3 kernel + bias -> Adam 2 * 6 + 2; nothing cached
     expect(m.net.trainableWeights).toHaveLength(6);
-    expect(tf.memory().numTensors - before).toBe(2 + 14);
+    expect(tf.memory().numTensors - before).toBe(2 + 14 + folded);
 
     m.freeze();
     await m.fit(train, { epochs: 1 }); // fresh optimizer for the head, train features only
-    expect(tf.memory().numTensors - before).toBe(2 + 6 + 1);
+    expect(tf.memory().numTensors - before).toBe(2 + 6 + 1 + folded);
     m.clearFeatureCache();
-    expect(tf.memory().numTensors - before).toBe(2 + 6);
+    expect(tf.memory().numTensors - before).toBe(2 + 6 + folded);
+    const net = m.net;
+    m.dispose();
+    expect(heldFoldedTensors(net)).toBe(0);
     train.dispose();
     val.dispose();
   });

@@ -51,6 +51,7 @@ export {
 export type { ClassWeight } from './model/class-weight-option';
 export type { CompileOptions } from './model/compile';
 export type { ClassReport, ConfusionMatrix } from './model/confusion-matrix';
+export { inferencePlanStatus, setInferenceFolding } from './model/inference-plan/folded-inference';
 export type { LossFn, LossName, MetricName } from './model/losses';
 export { LOSSES } from './model/losses';
 export type {

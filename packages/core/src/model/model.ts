@@ -18,6 +18,7 @@ import type { FeatureStage } from './feature-stage';
 import { type FitArgs, parseFitArgs } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
+import { releaseFolded } from './inference-plan/folded-inference';
 import { InputStage } from './input-stage';
 import { Lifecycle } from './lifecycle';
 import type { MetricName } from './losses';
@@ -352,6 +353,7 @@ export class Model<P extends Prediction = Prediction> {
     this.runtimes.closeInBackground();
     this.optimizer.dispose();
     this.stage.dispose();
+    if (this.builtNet) releaseFolded(this.builtNet);
     if (this.builtNet) this.disposeNet(this.builtNet);
     this.builtNet = null;
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { preprocess } from '../data/images/preprocess';
+import { inferenceApply, releaseFolded } from '../model/inference-plan/folded-inference';
 import type { Backbone, Preprocessing } from './backbone';
 
 /**
@@ -17,7 +18,12 @@ export async function extractRows(
   try {
     if (backbone.kind === 'layers') {
       const net = stem();
-      return tf.tidy(() => net.apply(input, { training: false }) as tf.Tensor);
+      // folded per batch and freed: the base stays the only copy of its weights between feature passes
+      try {
+        return inferenceApply(net, input);
+      } finally {
+        releaseFolded(net);
+      }
     }
     const f = await backbone.extract(input);
     if (f.rank <= 2) return f;

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GraftError } from '../errors/graft-error';
+import { releaseFolded } from '../model/inference-plan/folded-inference';
 import type { Backbone, LayersBackbone } from './backbone';
 import type { TransferNetworks } from './frozen-stem-stage';
 import { buildHead, type HeadSpec } from './head-spec';
@@ -28,15 +29,21 @@ export class TransferGraph implements TransferNetworks {
     private readonly seed?: number,
   ) {}
 
+  /** Forgets the stem and the folded inference weights held for it. */
+  private dropStem(): void {
+    if (this.stemNet) releaseFolded(this.stemNet);
+    this.stemNet = null;
+  }
+
   /** Takes features at `layerName` (a new stem on next use). */
   cutAt(layerName: string): void {
     this.cutLayer = layerName;
-    this.stemNet = null;
+    this.dropStem();
   }
 
   poolWith(kind: Pooling): void {
     this.pooling = kind;
-    this.stemNet = null;
+    this.dropStem();
   }
 
   /** The base up to its feature layer, plus pooling: everything before the head (layers bases). */
@@ -112,7 +119,8 @@ export class TransferGraph implements TransferNetworks {
     for (const net of [this.joined, this.headNet])
       for (const layer of net?.layers ?? []) if (!base.has(layer)) for (const w of layer.weights) own.add(w);
     for (const w of own) w.dispose();
-    this.stemNet = null;
+    if (this.joined) releaseFolded(this.joined);
+    this.dropStem();
     this.headNet = null;
     this.joined = null;
   }
