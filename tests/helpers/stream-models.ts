@@ -1,22 +1,12 @@
 import { type TransferModel, transfer } from '@graftjs/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
-
-const PRE = { size: [16, 16] as [number, number], range: [-1, 1] as [number, number] };
+import { PRE, tinyConvPool } from './tiny-transfer';
 
 /** A small seeded conv base on 16x16 images, so streamed-source cases run in seconds. */
 export function tinyBase(): tfl.LayersModel {
   const input = tfl.input({ shape: [16, 16, 3] });
-  const init = tfl.initializers.glorotUniform({ seed: 3 });
-  const conv = tfl.layers.conv2d({
-    filters: 4,
-    kernelSize: 3,
-    strides: 2,
-    activation: 'relu',
-    kernelInitializer: init,
-  });
-  const pool = tfl.layers.globalAveragePooling2d({});
-  return tfl.model({ inputs: input, outputs: pool.apply(conv.apply(input)) as tfl.SymbolicTensor });
+  return tfl.model({ inputs: input, outputs: tinyConvPool(input) });
 }
 
 /** The tiny base frozen under a seeded `classes`-way head. */

@@ -27,17 +27,21 @@ class CountImages extends tfl.layers.Layer {
 /** Conv (4 filters, seeded `seed`) then average pooling: 4 features per image; `counter` counts images run. */
 export function tinyBase(counter = { images: 0 }, seed = 3): tfl.LayersModel {
   const input = tfl.input({ shape: [16, 16, 3] });
-  const init = tfl.initializers.glorotUniform({ seed });
+  const counted = new CountImages(counter).apply(input) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: tinyConvPool(counted, seed) });
+}
+
+/** The tiny base's layers on `x`: a seeded 3x3 stride-2 conv (4 filters, relu), then global average pooling. */
+export function tinyConvPool(x: tfl.SymbolicTensor, seed = 3): tfl.SymbolicTensor {
   const conv = tfl.layers.conv2d({
     filters: 4,
     kernelSize: 3,
     strides: 2,
     activation: 'relu',
-    kernelInitializer: init,
+    kernelInitializer: tfl.initializers.glorotUniform({ seed }),
   });
   const pool = tfl.layers.globalAveragePooling2d({});
-  const counted = new CountImages(counter).apply(input) as tfl.SymbolicTensor;
-  return tfl.model({ inputs: input, outputs: pool.apply(conv.apply(counted)) as tfl.SymbolicTensor });
+  return pool.apply(conv.apply(x)) as tfl.SymbolicTensor;
 }
 
 export function tinyModel(classes: number, base = tinyBase()): TransferModel {
