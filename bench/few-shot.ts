@@ -9,22 +9,18 @@
  * Run: node --conditions=graft-source --import tsx bench/few-shot.ts
  * Env: BENCH_BACKENDS (default wasm,cpu), BENCH_SHOTS (default 10), BENCH_CPU_TEST (default 20).
  */
-import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import '@graftjs/backend-wasm';
-import { backends, createRng, embed, imagesToTensor } from '@graftjs/core';
+import { backends, embed, imagesToTensor } from '@graftjs/core';
 import { FewShotClassifier, fewShot } from '@graftjs/heads';
 import { mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
+import { ASSETS } from '../tests/helpers/assets';
+import { FLOWER_CLASSES as CLASSES, seededFlowerPaths } from '../tests/helpers/flower-order';
 
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'wasm,cpu').split(',').filter(Boolean);
 const SHOTS = Number(process.env.BENCH_SHOTS ?? 10);
 const CPU_TEST = Number(process.env.BENCH_CPU_TEST ?? 20);
-const CLASSES = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips'];
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ASSETS = path.resolve(here, '..', '../shared/assets');
 const MODES = [
   ['kNN k=1', { k: 1 }],
   ['kNN k=3 (default)', { k: 3 }],
@@ -32,23 +28,8 @@ const MODES = [
   ['prototype', { mode: 'prototype' as const }],
 ] as const;
 
-/** Each class's photos in a seeded order (one stream for all classes, in class order). */
-function photoOrder(): string[][] {
-  const rng = createRng(15);
-  return CLASSES.map((name) => {
-    const files = readdirSync(`${ASSETS}/flowers/${name}`)
-      .filter((f) => f.endsWith('.jpg'))
-      .sort();
-    for (let i = files.length - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [files[i], files[j]] = [files[j], files[i]];
-    }
-    return files.map((f) => `${ASSETS}/flowers/${name}/${f}`);
-  });
-}
-
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
-const order = photoOrder();
+const order = seededFlowerPaths(15);
 const shots = await Promise.all(order.map((paths) => imagesToTensor(paths.slice(0, SHOTS), { size: [224, 224] })));
 const load0 = os.loadavg()[0];
 const rows: string[] = [];

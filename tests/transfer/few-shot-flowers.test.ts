@@ -4,17 +4,16 @@
  * decoded once. The figures and times in docs/benchmarks.md ("Few-shot kNN on flowers") come from bench/few-shot.ts,
  * the same measurement; this test asserts the accuracy floor.
  */
-import { readdirSync } from 'node:fs';
-import { createRng, embed, imagesToTensor } from '@graftjs/core';
+import { embed, imagesToTensor } from '@graftjs/core';
 import { FewShotClassifier, type FewShotPrediction, fewShot } from '@graftjs/heads';
 import { mobilenetV1 } from '@graftjs/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS, HAVE_ASSETS } from '../helpers/assets';
 import { useBackend } from '../helpers/backends';
+import { FLOWER_CLASSES as CLASSES, seededFlowerPaths } from '../helpers/flower-order';
 
 const SHOTS = 10;
-const CLASSES = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips'];
 
 describe.skipIf(!HAVE_ASSETS)('few-shot kNN on real flower photos', () => {
   let shots: tf.Tensor4D[] = [];
@@ -22,17 +21,8 @@ describe.skipIf(!HAVE_ASSETS)('few-shot kNN on real flower photos', () => {
   let truth: number[] = [];
 
   beforeAll(async () => {
-    const rng = createRng(15);
     const testPaths: string[] = [];
-    for (const [c, name] of CLASSES.entries()) {
-      const files = readdirSync(`${ASSETS}/flowers/${name}`)
-        .filter((f) => f.endsWith('.jpg'))
-        .sort();
-      for (let i = files.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        [files[i], files[j]] = [files[j], files[i]];
-      }
-      const paths = files.map((f) => `${ASSETS}/flowers/${name}/${f}`);
+    for (const [c, paths] of seededFlowerPaths(15).entries()) {
       shots.push(await imagesToTensor(paths.slice(0, SHOTS), { size: [224, 224] }));
       testPaths.push(...paths.slice(SHOTS));
       truth.push(...paths.slice(SHOTS).map(() => c));
