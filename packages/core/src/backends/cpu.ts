@@ -1,9 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerCpuConv2DBackpropFilter } from './cpu-kernels/conv2d-backprop-filter';
 import { backends } from './registry';
-
-registerCpuConv2DBackpropFilter();
 
 /** Core ships the plain JavaScript backend, which runs everywhere. */
 backends.register('cpu', {
@@ -11,6 +8,9 @@ backends.register('cpu', {
   capabilities: { train: true, inference: true, float32: true, hostMemory: 'shared' },
   isAvailable: () => true,
   async init() {
+    // graft's faster filter-gradient kernel loads with the backend's first use (a fit or a predict selects it)
+    const { registerCpuConv2DBackpropFilter } = await import('./cpu-kernels/conv2d-backprop-filter');
+    registerCpuConv2DBackpropFilter();
     await tf.setBackend('cpu');
     await tf.ready();
   },

@@ -9,12 +9,12 @@ import type {
   ExportFormat,
   InferenceRuntime,
 } from './entry';
+import { registryState } from './registry-state';
 
 export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } from './entry';
 
-const entries = new Map<string, BackendEntry>();
-const failed = new Map<string, string>();
-let active: BackendChoice | null = null;
+const { entries, failed } = registryState;
+const switching = () => import('./backend-switch');
 let busy = 0;
 /** Switches run one at a time, in call order; fits and `ensure()` wait for the one in flight. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -47,58 +47,11 @@ function register(name: string, entry: BackendEntry): void {
   failed.delete(name);
 }
 
-async function probe(name: string, entry: BackendEntry): Promise<true | string> {
-  const known = failed.get(name);
-  if (known) return known;
-  try {
-    return await entry.isAvailable();
-  } catch (e) {
-    return `availability check threw: ${(e as Error).message}`;
-  }
-}
-
-async function activate(name: string, entry: BackendEntry): Promise<void> {
-  const target = entry.tfjsBackend === undefined ? name : entry.tfjsBackend;
-  const moving = target !== null && target !== tf.getBackend() ? await readVariables() : [];
-  try {
-    await entry.init();
-  } catch (e) {
-    const reason = `init failed: ${(e as Error).message}`;
-    failed.set(name, reason);
-    throw new GraftError('BACKEND_INIT_FAILED', `backend "${name}" ${reason}`, { backend: name });
-  }
-  if (tf.getBackend() !== target) return;
-  for (const { variable, values } of moving) {
-    if (variable.isDisposed) continue;
-    const moved = tf.tensor(values, variable.shape, variable.dtype);
-    variable.assign(moved);
-    moved.dispose();
-  }
-}
-
-/**
- * tfjs moves a tensor to a new backend lazily, with a synchronous read on the old one; a GPU backend cannot read
- * synchronously in Node (and stalls the GPU to do it in browsers). Reading every variable (model weights, optimizer
- * state) asynchronously before a switch lets models trained on one backend keep working on the next.
- */
-async function readVariables(): Promise<{ variable: tf.Variable; values: tf.TypedArray }[]> {
-  const out: { variable: tf.Variable; values: tf.TypedArray }[] = [];
-  for (const variable of Object.values(tf.engine().registeredVariables)) {
-    if (variable.isDisposed) continue;
-    out.push({ variable, values: (await variable.data()) as tf.TypedArray });
-  }
-  return out;
-}
-
-function sorted(): [string, BackendEntry][] {
-  return [...entries].sort((a, b) => b[1].priority - a[1].priority);
-}
-
 function refuseDuringFit(name: string): void {
   if (busy > 0) {
     throw new GraftError(
       'BACKEND_SWITCH_DURING_FIT',
-      `cannot switch backend to "${name}" while ${busy} fit(s) run on "${active?.name ?? 'the default backend'}"; await the fit or abort it first`,
+      `cannot switch backend to "${name}" while ${busy} fit(s) run on "${registryState.active?.name ?? 'the default backend'}"; await the fit or abort it first`,
     );
   }
 }
@@ -111,99 +64,28 @@ function refuseDuringFit(name: string): void {
 async function use(name: string): Promise<BackendChoice> {
   refuseDuringFit(name);
   // a fit called after this (busy) waits for the queue, so the switch never runs under it
-  return serial(() => switchTo(name));
-}
-
-async function switchTo(name: string): Promise<BackendChoice> {
-  if (name === 'auto') {
-    const skipped: { name: string; reason: string }[] = [];
-    for (const [candidate, entry] of sorted()) {
-      if (!entry.capabilities.train) {
-        skipped.push({ name: candidate, reason: 'cannot train (inference only)' });
-        continue;
-      }
-      if (!entry.capabilities.float32) {
-        skipped.push({ name: candidate, reason: 'has no float32 kernels, which training needs' });
-        continue;
-      }
-      const ok = await probe(candidate, entry);
-      if (ok !== true) {
-        skipped.push({ name: candidate, reason: ok });
-        continue;
-      }
-      try {
-        await activate(candidate, entry);
-      } catch (e) {
-        skipped.push({ name: candidate, reason: (e as GraftError).message });
-        continue;
-      }
-      const detail = entry.describe ? ` (${entry.describe()})` : '';
-      const why = skipped.length ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}` : '';
-      active = {
-        name: candidate,
-        reason: `chose "${candidate}"${detail}: highest-priority available training backend${why}`,
-        skipped,
-      };
-      return active;
-    }
-    throw new GraftError(
-      'BACKEND_UNAVAILABLE',
-      `no training backend is available: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ') || 'none registered'}`,
-    );
-  }
-  const entry = entries.get(name);
-  if (!entry) {
-    throw new GraftError(
-      'UNKNOWN_BACKEND',
-      `expected one of ${['auto', ...entries.keys()].map((n) => `"${n}"`).join(', ')}, got ${JSON.stringify(name)}` +
-        ' (adapters register when imported: import the adapter package; "graftjs" registers the training backends and' +
-        ' "graftjs/<name>" an opt-in inference one)',
-    );
-  }
-  const ok = await probe(name, entry);
-  if (ok !== true) {
-    throw new GraftError('BACKEND_UNAVAILABLE', `backend "${name}" is not available here: ${ok}`, { backend: name });
-  }
-  await activate(name, entry);
-  const detail = entry.describe ? ` (${entry.describe()})` : '';
-  active = { name, reason: `using "${name}"${detail}: chosen by name`, skipped: [] };
-  return active;
-}
-
-async function list(): Promise<BackendStatus[]> {
-  const out: BackendStatus[] = [];
-  for (const [name, entry] of sorted()) {
-    const ok = await probe(name, entry);
-    out.push({
-      name,
-      priority: entry.priority,
-      capabilities: { ...entry.capabilities },
-      exports: Object.entries(entry.exports ?? {}).map(([format, spec]) => ({
-        format,
-        extensions: [...spec.extensions],
-      })),
-      available: ok === true,
-      reason: ok === true ? (entry.describe?.() ?? 'available') : ok,
-      active: active?.name === name,
-    });
-  }
-  return out;
+  return serial(async () => (await switching()).switchTo(name));
 }
 
 /** The active backend, selecting `'auto'` first if none was chosen yet; waits for a switch in flight. */
 async function ensure(): Promise<BackendChoice> {
   await queue;
+  const { active } = registryState;
   const entry = active ? entries.get(active.name) : undefined;
   // an entry that runs outside tfjs has nothing to check against tfjs's engine
   if (active && entry && entry.tfjsBackend === null) return active;
   if (active && tf.getBackend() === (entry?.tfjsBackend ?? active.name)) return active;
   // re-activating what is already chosen is not a switch: a held fit may do it
   const name = active?.name ?? 'auto';
-  return serial(() => switchTo(name));
+  return serial(async () => (await switching()).switchTo(name));
 }
 
 function current(): BackendChoice | null {
-  return active;
+  return registryState.active;
+}
+
+async function list(): Promise<BackendStatus[]> {
+  return (await switching()).list();
 }
 
 function get(name: string): BackendEntry | undefined {
