@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Augmentation } from '../builder/augment/pipeline';
+import type { Augmentation } from '../builder/augment/augment-spec';
 import { Dataset, originOf } from '../data/dataset';
 import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
@@ -34,6 +34,9 @@ export interface TransferNetworks {
  * through another model sharing it) and new preprocessing all change that, so stale features are never served.
  */
 const stemWork = () => import('./stem-work');
+type AugmentRunner = typeof import('../builder/augment/pipeline').applyAugmentation;
+const augmentRunner = async (): Promise<AugmentRunner> =>
+  (await import('../builder/augment/pipeline')).applyAugmentation;
 
 export class FrozenStemStage implements FeatureStage {
   private readonly cache = new FeatureCache();
@@ -90,7 +93,7 @@ export class FrozenStemStage implements FeatureStage {
     const layers = this.backbone.kind === 'layers';
     if (layers && (!this.frozen || !request.cache)) {
       // through the whole network: the base trains, or the fit asked for no cache
-      if (request.augment && this.aug) return this.perBatch(x, this.aug, request.seed);
+      if (request.augment && this.aug) return this.perBatch(x, this.aug, request.seed, await augmentRunner());
       const input = this.runtime(x);
       return { net: this.nets.net(), x: input, owned: input !== x, featureCache: false };
     }
@@ -112,10 +115,10 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   /** A base that trains sees each batch augmented afresh (raw pixels, then preprocessing), one seeded stream. */
-  private perBatch(x: tf.Tensor, aug: Augmentation, seed: number | undefined): StageInputs {
+  private perBatch(x: tf.Tensor, aug: Augmentation, seed: number | undefined, run: AugmentRunner): StageInputs {
     const rng = createRng(aug.seed ?? seed);
     const transform = (xb: tf.Tensor) => {
-      const view = aug.apply(xb as tf.Tensor4D, rng);
+      const view = run(aug, xb as tf.Tensor4D, rng);
       return this.runtime(view);
     };
     return { net: this.nets.net(), x, owned: false, featureCache: false, transform };

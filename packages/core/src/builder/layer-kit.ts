@@ -1,0 +1,30 @@
+import {
+  RandomBrightness,
+  RandomContrast,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomTranslation,
+  RandomZoom,
+} from './augment/layers';
+import { GraftCenterCrop } from './preprocess/center-crop-layer';
+import { GraftNormalization } from './preprocess/normalization-layer';
+import { GraftResizing } from './preprocess/resizing-layer';
+
+/**
+ * graft's own tfjs layers (Keras' augmentation and image preprocessing layers). Importing this module registers them
+ * with tfjs' serialization (so a saved model that uses them loads); layer-kit-loader.ts hands them to the builders.
+ */
+export const layerKit = {
+  RandomFlip,
+  RandomRotation,
+  RandomZoom,
+  RandomTranslation,
+  RandomCrop,
+  RandomContrast,
+  RandomBrightness,
+  GraftNormalization,
+  GraftResizing,
+  GraftCenterCrop,
+};
+export type LayerKit = typeof layerKit;
