@@ -5,6 +5,12 @@
  * gzip, zlib default level as Vite reports it) and every .wasm file.
  *
  * Run: node --import tsx bench/app-bundle-size.ts   (builds and packs first; GRAFT_PACKED_DIR reuses a pack)
+ *
+ * `--source`: instead, the smallest apps bundled from the sources with esbuild (tree-shaken, minified, split as an
+ * app bundler splits them, tfjs and onnxruntime left out): an MLP built with `sequential`, fit and predict, on
+ * `graftjs` and on `@graftjs/core` alone. Reports what the page downloads up front and what the first fit and
+ * predict load after it. No build needed:
+ *   node --conditions=graft-source --import tsx bench/app-bundle-size.ts --source
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,6 +18,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { makeProject } from '../tests/consumers/pack';
+import { sourceApps } from './app-bundle-source';
 
 const run = promisify(execFile);
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
@@ -72,6 +79,11 @@ async function measure(app: (typeof apps)[number]) {
     jsGzip: js.reduce((a, b) => a + gzipSync(b).length, 0),
     wasm,
   };
+}
+
+if (process.argv.includes('--source')) {
+  await sourceApps();
+  process.exit(0);
 }
 
 console.log('\n### Zero-config Vite apps from the packed tarballs\n');
