@@ -15,7 +15,7 @@ import type { CompileOptions } from './compile';
 import { validateCompile } from './compile';
 import type { ConfusionMatrix } from './confusion-matrix';
 import type { FeatureStage } from './feature-stage';
-import { type FitArgs, parseFitArgs } from './fit-options';
+import type { FitArgs, ParsedFitCall } from './fit-options';
 import { Scope } from './fit-scope';
 import { enforceFrozenBatchNorm } from './frozen-batchnorm';
 import { releaseFolded } from './inference-plan/folded-inference';
@@ -144,11 +144,21 @@ export class Model<P extends Prediction = Prediction> {
    * the feature stage, the loop, the callbacks, the history (docs/architecture.md).
    */
   async fit(...args: FitArgs): Promise<this> {
-    const parsed = parseFitArgs(args);
     const endFit = this.lifecycle.beginFit();
-    const scope = new Scope();
     // held before the first await: a `use()` called right after `fit()` is refused instead of switching under it
+    const held = backends.hold();
+    let parsed: ParsedFitCall;
+    try {
+      // every option is checked before anything starts; the checks load with the first fit
+      parsed = (await import('./fit-options')).parseFitArgs(args);
+    } catch (e) {
+      held();
+      endFit();
+      throw e;
+    }
+    const scope = new Scope();
     const holding = holdTrainingBackend();
+    held(); // the training backend's own hold took over, synchronously
     let release = () => {};
     try {
       const backend = await holding;

@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Augmentation } from '../builder/augment/augment-spec';
 import { Dataset, originOf } from '../data/dataset';
 import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
 import { preprocess } from '../data/images/preprocess';
-import { createRng } from '../data/rng';
-import { GraftError } from '../errors/graft-error';
 import type { ExportSource } from '../io/exporters';
 import type { FeatureStage, StageInputs, StreamRequest, TrainingRequest } from '../model/feature-stage';
 import { dropoutLayers } from '../training/random-layers';
@@ -15,16 +12,9 @@ import { FeatureCache } from './feature-cache';
 import { objectId } from './object-id';
 import type { ResumablePass } from './resumable-pass';
 import type { FeatureShards } from './shards/feature-shards';
+import type { StemParts, TransferNetworks } from './stem-parts';
 
-/** The networks a transfer model is made of, built lazily by its graph surgery. */
-export interface TransferNetworks {
-  /** The base up to its feature layer plus pooling (layers bases only). */
-  stem(): tfl.LayersModel;
-  /** The new head, on features. */
-  head(): tfl.LayersModel;
-  /** Stem and head joined (the head alone on an extractor base). */
-  net(): tfl.LayersModel;
-}
+export type { TransferNetworks } from './stem-parts';
 
 /**
  * A pretrained base before the head. While the base is frozen the head trains on its features, computed once per
@@ -34,20 +24,17 @@ export interface TransferNetworks {
  * through another model sharing it) and new preprocessing all change that, so stale features are never served.
  */
 const stemWork = () => import('./stem-work');
-type AugmentRunner = typeof import('../builder/augment/pipeline').applyAugmentation;
-const augmentRunner = async (): Promise<AugmentRunner> =>
-  (await import('../builder/augment/pipeline')).applyAugmentation;
 
-export class FrozenStemStage implements FeatureStage {
-  private readonly cache = new FeatureCache();
+// The members StemParts names are for stem-stage-work.ts (the computations, loaded with the first fit), not apps.
+export class FrozenStemStage implements FeatureStage, StemParts {
+  readonly cache = new FeatureCache();
   /** Feature rows made from a stream for one fit: already what the head trains on. */
   private readonly streamed = new WeakSet<tf.Tensor>();
-  /** The streamed feature pass (made with the first), kept across an abort so the next fit resumes it. */
-  private pass: ResumablePass | null = null;
+  pass: ResumablePass | null = null;
 
   constructor(
-    private readonly backbone: Backbone,
-    private readonly nets: TransferNetworks,
+    readonly backbone: Backbone,
+    readonly nets: TransferNetworks,
     private pre: Preprocessing | undefined,
   ) {}
 
@@ -90,63 +77,7 @@ export class FrozenStemStage implements FeatureStage {
 
   async training(x: tf.Tensor, request: TrainingRequest): Promise<StageInputs> {
     if (this.isFeatures(x)) return { net: this.nets.head(), x, owned: false, featureCache: true };
-    const layers = this.backbone.kind === 'layers';
-    if (layers && (!this.frozen || !request.cache)) {
-      // through the whole network: the base trains, or the fit asked for no cache
-      if (request.augment && this.aug) return this.perBatch(x, this.aug, request.seed, await augmentRunner());
-      const input = this.runtime(x);
-      return { net: this.nets.net(), x: input, owned: input !== x, featureCache: false };
-    }
-    const head = this.nets.head();
-    // an extractor base runs outside tfjs-layers: its features are always what the head trains on
-    if (!request.cache) return { net: head, x: await this.features(x, request), owned: true, featureCache: false };
-    const key = this.fingerprint();
-    const origin = originOf(x);
-    // a split of a Dataset seen before: features of the whole source, computed once, rows gathered
-    const source = origin?.source ?? x;
-    const views = request.augment && this.aug ? 1 + this.aug.views : 1;
-    const all = await this.cachedViews(source, key, views, request);
-    const { viewRows } = await stemWork();
-    const n = source.shape[0];
-    if (!origin && all.shape[0] === n * views) return { net: head, x: all, owned: false, featureCache: true, views };
-    const rows = origin?.rows ?? Int32Array.from({ length: n }, (_, i) => i);
-    const features = tf.tidy(() => tf.gather(all, tf.tensor1d(viewRows(rows, n, views), 'int32')));
-    return { net: head, x: features, owned: true, featureCache: true, views };
-  }
-
-  /** A base that trains sees each batch augmented afresh (raw pixels, then preprocessing), one seeded stream. */
-  private perBatch(x: tf.Tensor, aug: Augmentation, seed: number | undefined, run: AugmentRunner): StageInputs {
-    const rng = createRng(aug.seed ?? seed);
-    const transform = (xb: tf.Tensor) => {
-      const view = run(aug, xb as tf.Tensor4D, rng);
-      return this.runtime(view);
-    };
-    return { net: this.nets.net(), x, owned: false, featureCache: false, transform };
-  }
-
-  /**
-   * Cached features of `source`: clean (any entry serves, its first rows are clean), or with the augmentation's
-   * views, drawn with its seed, else the fit's.
-   */
-  private async cachedViews(source: tf.Tensor, key: string, views: number, request: TrainingRequest) {
-    const aug = this.aug;
-    if (views === 1 || !aug) {
-      const any = this.cache.find(source, key);
-      if (any) return any.features;
-      return this.cache.get(source, key, () => this.features(source, request));
-    }
-    const { FEATURE_BATCH, viewFeatures } = await stemWork();
-    const seed = aug.seed ?? request.seed;
-    const variant = { name: `${aug.views}|${seed ?? 'unseeded'}`, views };
-    const report = request.featurePass?.(source.shape[0] * views, Math.ceil(source.shape[0] / FEATURE_BATCH));
-    const compute = () => viewFeatures(source, (rows) => this.extract(rows), aug, seed, report);
-    return this.cache.get(source, key, compute, variant);
-  }
-
-  /** True for feature rows this stage made from a stream (or rows taken from them by a split). */
-  isFeatures(x: tf.Tensor): boolean {
-    const origin = originOf(x);
-    return this.streamed.has(x) || (origin !== undefined && this.streamed.has(origin.source));
+    return (await stemWork()).stemTraining(this, x, request);
   }
 
   /**
@@ -154,22 +85,23 @@ export class FrozenStemStage implements FeatureStage {
    * refused when the base is not frozen.
    */
   async streamDataset(stream: ImageStream, request: StreamRequest): Promise<Dataset> {
-    const { ResumablePass, refuseStream, streamRefusal } = await stemWork();
-    const refusal = streamRefusal(this.frozen, request.cache);
-    if (refusal) refuseStream(refusal);
-    this.pass ??= new ResumablePass();
-    const pass = await this.pass.run(stream, this.fingerprint(), (rows) => this.extract(rows), request);
-    return this.featureDataset(pass.values, pass.shape, stream.labels, stream.classNames);
+    return (await stemWork()).stemStream(this, stream, request);
   }
 
   /** As `streamDataset`, for an iterable: its labels come with the pass (no progress events: no size up front). */
   async iterableDataset(source: ImageIterable, request: StreamRequest): Promise<Dataset> {
-    const { iterableFeatures, refuseStream, streamRefusal } = await stemWork();
-    const refusal = streamRefusal(this.frozen, request.cache);
-    if (refusal) refuseStream(refusal);
-    const extract = (rows: tf.Tensor) => this.extract(rows);
-    const { features, labels } = await iterableFeatures(source, extract, undefined, request.signal);
-    return this.tensorDataset(features, labels, source.classNames);
+    return (await stemWork()).stemIterable(this, source, request);
+  }
+
+  /** Feature shards as a Dataset the head trains on: refused unless the base is frozen and their fingerprint matches. */
+  async shardDataset(shards: FeatureShards): Promise<Dataset> {
+    return (await stemWork()).stemShards(this, shards);
+  }
+
+  /** True for feature rows this stage made from a stream (or rows taken from them by a split). */
+  isFeatures(x: tf.Tensor): boolean {
+    const origin = originOf(x);
+    return this.streamed.has(x) || (origin !== undefined && this.streamed.has(origin.source));
   }
 
   /** Features computed elsewhere (feature shards, a resumable pass) as a Dataset the head trains on. */
@@ -183,7 +115,7 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   /** A Dataset of features (taking `features`) this stage knows as features, not pixels. */
-  private tensorDataset(features: tf.Tensor, labels: number[], classNames: readonly string[]): Dataset {
+  tensorDataset(features: tf.Tensor, labels: number[], classNames: readonly string[]): Dataset {
     try {
       const data = Dataset.from(features, labels, { classNames: [...classNames] });
       this.streamed.add(data.x);
@@ -191,30 +123,6 @@ export class FrozenStemStage implements FeatureStage {
     } finally {
       features.dispose();
     }
-  }
-
-  /**
-   * Feature shards as a Dataset the head trains on: refused unless the base is frozen and its content fingerprint
-   * (weights and preprocessing) is the one the shards were written under.
-   */
-  async shardDataset(shards: FeatureShards): Promise<Dataset> {
-    const { refuseStream, streamRefusal } = await stemWork();
-    const refusal = streamRefusal(this.frozen, true);
-    if (refusal) refuseStream(refusal);
-    const mine = await this.contentFingerprint();
-    if (mine !== shards.base.fingerprint) {
-      throw new GraftError(
-        'FEATURE_SHARD_MISMATCH',
-        `feature shard ${shards.files[0]} was written by base "${shards.base.name}" (fingerprint ${shards.base.fingerprint.slice(0, 12)}...), but this model's base "${this.backbone.name}" has fingerprint ${mine.slice(0, 12)}... (other weights or preprocessing)`,
-        { files: [...shards.files], expected: mine, actual: shards.base.fingerprint },
-      );
-    }
-    return this.featureDataset(
-      shards.features(),
-      [shards.size, ...shards.featureShape],
-      shards.labels,
-      shards.classNames,
-    );
   }
 
   /** The base's content fingerprint, the same in every process (base-fingerprint.ts); feature shards carry it. */
@@ -269,7 +177,7 @@ export class FrozenStemStage implements FeatureStage {
    * Names what the features depend on. tfjs gives a weight new storage whenever it is written (training,
    * setWeights, assign, another model training a shared base), so the storage ids change with the weights.
    */
-  private fingerprint(): string {
+  fingerprint(): string {
     const pre = `${JSON.stringify(this.pre ?? null)}|${this.aug?.key ?? ''}`;
     if (this.backbone.kind !== 'layers') return `extractor|${pre}`;
     const stem = this.nets.stem();
@@ -278,7 +186,7 @@ export class FrozenStemStage implements FeatureStage {
   }
 
   /** Base features of raw inputs, batch by batch on the active backend. */
-  private async features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
+  async features(x: tf.Tensor, request: Pick<TrainingRequest, 'featurePass'>): Promise<tf.Tensor> {
     const { computeFeatures, FEATURE_BATCH } = await stemWork();
     const report = request.featurePass?.(x.shape[0], Math.ceil(x.shape[0] / FEATURE_BATCH));
     return computeFeatures(x, (rows) => this.extract(rows), report);

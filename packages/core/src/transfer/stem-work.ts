@@ -6,5 +6,6 @@ export { computeFeatures, FEATURE_BATCH } from './compute-features';
 export { extractRows } from './extract-rows';
 export { iterableFeatures } from './iterable-features';
 export { ResumablePass } from './resumable-pass';
+export { stemIterable, stemShards, stemStream, stemTraining } from './stem-stage-work';
 export { refuseStream, streamRefusal } from './stream-features';
 export { viewFeatures, viewRows } from './view-features';

@@ -2,8 +2,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GraftError } from '../errors/graft-error';
 import { releaseFolded } from '../model/inference-plan/folded-inference';
 import type { Backbone, LayersBackbone } from './backbone';
-import type { TransferNetworks } from './frozen-stem-stage';
 import { buildHead, type HeadSpec } from './head-spec';
+import type { TransferNetworks } from './stem-parts';
 
 export type Pooling = 'avg' | 'max' | 'flatten';
 
