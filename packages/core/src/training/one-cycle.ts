@@ -1,5 +1,9 @@
 import { describe, GraftError } from '../errors/graft-error';
 import { Callback } from './callback';
+import type { CycleState } from './schedule-steps';
+
+// what the hooks do loads with the first fit that uses the callback
+const scheduleSteps = () => import('./schedule-steps');
 
 /** fastai's `fit_one_cycle` settings (camel-cased names, same defaults). */
 export interface OneCycleOptions {
@@ -28,17 +32,17 @@ function positive(name: string, value: unknown, fallback: number): number {
 /**
  * The one-cycle learning-rate policy of fastai's `fit_one_cycle`, per step: a cosine rise from maxLr/div to maxLr
  * over `pctStart` of the fit's steps, then a cosine fall to maxLr/divFinal. fastai also cycles momentum; graft
- * leaves Adam's beta1 alone.
+ * leaves Adam's beta1 alone. Its state fields are for its hooks (schedule-steps.ts), not to be set by apps.
  */
-export class OneCycle extends Callback {
+export class OneCycle extends Callback implements CycleState {
   override readonly readsBatchLoss = false;
   private readonly div: number;
   private readonly divFinal: number;
   private readonly pctStart: number;
-  private readonly maxLrOption?: number;
-  private maxLr = Number.NaN;
-  private steps = 1;
-  private done = 0;
+  readonly maxLrOption?: number;
+  maxLr = Number.NaN;
+  steps = 1;
+  done = 0;
 
   constructor(options: OneCycleOptions = {}) {
     super();
@@ -61,19 +65,10 @@ export class OneCycle extends Callback {
   }
 
   override async onTrainBegin(): Promise<void> {
-    const p = this.params;
-    this.steps = Math.max(1, (p?.batches ?? 1) * Math.max(1, (p?.epochs ?? 1) - (p?.initialEpoch ?? 0)));
-    this.done = 0;
-    this.maxLr = this.maxLrOption ?? this.model?.learningRate ?? Number.NaN;
-    this.apply();
+    (await scheduleSteps()).cycleBegin(this);
   }
 
   override async onBatchEnd(): Promise<void> {
-    this.done++;
-    if (this.done < this.steps) this.apply();
-  }
-
-  private apply(): void {
-    if (this.model && Number.isFinite(this.maxLr)) this.model.learningRate = this.rateAt(this.done / this.steps);
+    (await scheduleSteps()).cycleBatchEnd(this);
   }
 }

@@ -1,6 +1,10 @@
 import { describe, GraftError } from '../errors/graft-error';
 import { Callback } from './callback';
 import type { Logs } from './callbacks';
+import type { PlateauState } from './schedule-steps';
+
+// what the hooks do loads with the first fit that uses the callback
+const scheduleSteps = () => import('./schedule-steps');
 
 /** Keras' ReduceLROnPlateau settings (camel-cased names, Keras' defaults). */
 export interface ReduceLROnPlateauOptions {
@@ -37,18 +41,21 @@ function nonNegative(name: string, value: unknown, fallback: number): number {
   return v;
 }
 
-/** Keras' ReduceLROnPlateau: multiplies the learning rate by `factor` when the monitored value stops improving. */
-export class ReduceLROnPlateau extends Callback {
+/**
+ * Keras' ReduceLROnPlateau: multiplies the learning rate by `factor` when the monitored value stops improving. Its
+ * settings and state fields are for its hooks (schedule-steps.ts), not to be set by apps.
+ */
+export class ReduceLROnPlateau extends Callback implements PlateauState {
   readonly monitor: string;
-  private readonly factor: number;
-  private readonly patience: number;
-  private readonly minDelta: number;
-  private readonly cooldown: number;
-  private readonly minLr: number;
-  private readonly maximise: boolean;
-  private best = Number.POSITIVE_INFINITY;
-  private wait = 0;
-  private cooldownLeft = 0;
+  readonly factor: number;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  readonly maximise: boolean;
+  best = Number.POSITIVE_INFINITY;
+  wait = 0;
+  cooldownLeft = 0;
   /** Every drop of the last fit: the epoch it followed and the new rate. */
   readonly reductions: { epoch: number; learningRate: number }[] = [];
 
@@ -76,39 +83,10 @@ export class ReduceLROnPlateau extends Callback {
 
   /** Refuses a monitor the fit does not log (valLoss without validation data) before any step. */
   override async onTrainBegin(): Promise<void> {
-    const known = this.params?.metrics ?? [];
-    if (!known.includes(this.monitor)) {
-      const hint = this.monitor.startsWith('val') ? ': pass validationSplit or validationData, or monitor "loss"' : '';
-      throw new GraftError(
-        'INVALID_OPTION',
-        `reduceLROnPlateau monitors ${JSON.stringify(this.monitor)}, which is not among [${known.join(', ')}]${hint}`,
-      );
-    }
-    this.best = Number.POSITIVE_INFINITY;
-    this.wait = 0;
-    this.cooldownLeft = 0;
-    this.reductions.length = 0;
+    (await scheduleSteps()).plateauBegin(this);
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
-    const current = (this.maximise ? -1 : 1) * logs[this.monitor];
-    if (this.cooldownLeft > 0) {
-      this.cooldownLeft--;
-      this.wait = 0;
-    }
-    if (current < this.best - this.minDelta) {
-      this.best = current;
-      this.wait = 0;
-      return;
-    }
-    if (this.cooldownLeft > 0 || ++this.wait < this.patience || !this.model) return;
-    const old = this.model.learningRate;
-    if (old > this.minLr) {
-      const next = Math.max(old * this.factor, this.minLr);
-      this.model.learningRate = next;
-      this.reductions.push({ epoch, learningRate: next });
-      this.cooldownLeft = this.cooldown;
-      this.wait = 0;
-    }
+    (await scheduleSteps()).plateauEpochEnd(this, epoch, logs);
   }
 }
