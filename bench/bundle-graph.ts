@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 export interface Size {
   min: number;
@@ -56,8 +56,29 @@ function staticParents(inputs: Metafile['inputs'], entry: string): Map<string, s
   return parent;
 }
 
-export async function splitSize(root: string, entry: string, external: string[]): Promise<SplitSize> {
+/** Leaves the given source modules (paths from the root) out of the bundle, as if they were external. */
+function leaveOut(root: string, modules: string[]): Plugin {
+  const out = new Set(modules.map((m) => path.resolve(root, m)));
+  return {
+    name: 'leave-out',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const full = path.resolve(args.resolveDir, args.path);
+        return out.has(full) || out.has(`${full}.ts`) ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/** `without`: modules left out, to see what the eager part would weigh without them (bundle-size.ts --without). */
+export async function splitSize(
+  root: string,
+  entry: string,
+  external: string[],
+  without: string[] = [],
+): Promise<SplitSize> {
   const result = await build({
+    plugins: without.length ? [leaveOut(root, without)] : [],
     absWorkingDir: root,
     entryPoints: [path.join(root, entry)],
     bundle: true,

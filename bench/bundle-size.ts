@@ -3,7 +3,8 @@
  * web example's production build (vite) by kind of file. Target: core's eager part <= 20 kB min+gzip: split as an
  * app bundler splits it, the entry chunk and the chunks it imports statically, before any lazy `import()`.
  *
- * Run: node --conditions=graft-source --import tsx bench/bundle-size.ts [--why path/to/module.ts ...]
+ * Run: node --conditions=graft-source --import tsx bench/bundle-size.ts [--no-example] [--why path/to/module.ts ...]
+ *   [--without path/to/module.ts ...]   (also: the eager part with those modules, and what only they reach, left out)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -109,9 +110,22 @@ console.log('|---|---:|');
 for (const [module, bytes] of split.eagerModules.slice(0, TOP)) console.log(`| ${module} | ${kb(bytes)} |`);
 const rest = split.eagerModules.slice(TOP);
 console.log(`| ${rest.length} more | ${kb(rest.reduce((n, [, b]) => n + b, 0))} |`);
-for (let i = process.argv.indexOf('--why'); i > 0 && i + 1 < process.argv.length; i = -1) {
-  for (const m of process.argv.slice(i + 1).filter((a) => !a.startsWith('--')))
-    console.log(`\nwhy ${m}: ${split.why(m).join(' -> ') || 'not eager'}`);
+/** The module paths after `flag` on the command line, up to the next flag. */
+function listAfter(flag: string): string[] {
+  const i = process.argv.indexOf(flag);
+  if (i < 0) return [];
+  const rest = process.argv.slice(i + 1);
+  const end = rest.findIndex((a) => a.startsWith('--'));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+for (const m of listAfter('--why')) console.log(`\nwhy ${m}: ${split.why(m).join(' -> ') || 'not eager'}`);
+const without = listAfter('--without');
+if (without.length) {
+  const cut = await splitSize(root, 'packages/core/src/index.ts', external, without);
+  console.log(
+    `\neager without ${without.join(', ')}: ${kb(cut.eager.min)} min, ${kb(cut.eager.gzip)} min+gzip ` +
+      `(${kb(split.eager.min - cut.eager.min)} min, ${kb(split.eager.gzip - cut.eager.gzip)} gzip less)`,
+  );
 }
 
 console.log('\n| web example build (vite, production) | files | raw | gzip |');
