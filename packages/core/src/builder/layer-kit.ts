@@ -1,12 +1,4 @@
-import {
-  RandomBrightness,
-  RandomContrast,
-  RandomCrop,
-  RandomFlip,
-  RandomRotation,
-  RandomTranslation,
-  RandomZoom,
-} from './augment/layers';
+import { AUGMENT_LAYERS } from './augment/layers';
 import { GraftCenterCrop } from './preprocess/center-crop-layer';
 import { GraftNormalization } from './preprocess/normalization-layer';
 import { GraftResizing } from './preprocess/resizing-layer';
@@ -16,13 +8,7 @@ import { GraftResizing } from './preprocess/resizing-layer';
  * with tfjs' serialization (so a saved model that uses them loads); layer-kit-loader.ts hands them to the builders.
  */
 export const layerKit = {
-  RandomFlip,
-  RandomRotation,
-  RandomZoom,
-  RandomTranslation,
-  RandomCrop,
-  RandomContrast,
-  RandomBrightness,
+  ...AUGMENT_LAYERS,
   GraftNormalization,
   GraftResizing,
   GraftCenterCrop,

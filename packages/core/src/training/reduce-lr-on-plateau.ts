@@ -1,7 +1,7 @@
 import { describe, GraftError } from '../errors/graft-error';
 import { Callback } from './callback';
 import type { Logs } from './callbacks';
-import type { PlateauState } from './schedule-steps';
+import type { PlateauSettings, PlateauState } from './schedule-steps';
 
 // what the hooks do loads with the first fit that uses the callback
 const scheduleSteps = () => import('./schedule-steps');
@@ -41,23 +41,15 @@ function nonNegative(name: string, value: unknown, fallback: number): number {
   return v;
 }
 
-/**
- * Keras' ReduceLROnPlateau: multiplies the learning rate by `factor` when the monitored value stops improving. Its
- * settings and state fields are for its hooks (schedule-steps.ts), not to be set by apps.
- */
+/** Keras' ReduceLROnPlateau: multiplies the learning rate by `factor` when the monitored value stops improving. */
 export class ReduceLROnPlateau extends Callback implements PlateauState {
   readonly monitor: string;
-  readonly factor: number;
-  readonly patience: number;
-  readonly minDelta: number;
-  readonly cooldown: number;
-  readonly minLr: number;
-  readonly maximise: boolean;
-  best = Number.POSITIVE_INFINITY;
-  wait = 0;
-  cooldownLeft = 0;
   /** Every drop of the last fit: the epoch it followed and the new rate. */
   readonly reductions: { epoch: number; learningRate: number }[] = [];
+  /** @internal The checked options and the running state, for the hooks (schedule-steps.ts). */
+  readonly settings: PlateauSettings;
+  /** @internal */
+  readonly run = { best: Number.POSITIVE_INFINITY, wait: 0, cooldownLeft: 0 };
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super();
@@ -66,19 +58,20 @@ export class ReduceLROnPlateau extends Callback implements PlateauState {
         'INVALID_OPTION',
         `expected reduceLROnPlateau options as an object, got ${describe(options)}`,
       );
-    this.monitor = options.monitor ?? 'valLoss';
+    const monitor = options.monitor ?? 'valLoss';
     const factor = options.factor ?? 0.1;
     if (!(typeof factor === 'number' && factor > 0 && factor < 1))
       throw new GraftError('INVALID_OPTION', `expected reduceLROnPlateau factor in (0, 1), got ${describe(factor)}`);
-    this.factor = factor;
-    this.patience = count('patience', options.patience, 10);
-    this.cooldown = count('cooldown', options.cooldown, 0);
-    this.minDelta = nonNegative('minDelta', options.minDelta, 1e-4);
-    this.minLr = nonNegative('minLr', options.minLr, 0);
+    const patience = count('patience', options.patience, 10);
+    const cooldown = count('cooldown', options.cooldown, 0);
+    const minDelta = nonNegative('minDelta', options.minDelta, 1e-4);
+    const minLr = nonNegative('minLr', options.minLr, 0);
     const mode = options.mode ?? 'auto';
     if (!['auto', 'min', 'max'].includes(mode))
       throw new GraftError('INVALID_OPTION', `expected reduceLROnPlateau mode auto, min or max, got ${describe(mode)}`);
-    this.maximise = mode === 'max' || (mode === 'auto' && /acc/i.test(this.monitor));
+    const maximise = mode === 'max' || (mode === 'auto' && /acc/i.test(monitor));
+    this.monitor = monitor;
+    this.settings = { monitor, factor, patience, minDelta, cooldown, minLr, maximise };
   }
 
   /** Refuses a monitor the fit does not log (valLoss without validation data) before any step. */

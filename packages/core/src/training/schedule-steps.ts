@@ -5,18 +5,21 @@ import type { FitControl } from './fit-control';
 // What callbacks.reduceLROnPlateau() and callbacks.oneCycle() do inside a fit: loaded with the first such fit, so
 // an app that only makes the callbacks (synchronously, options checked) downloads their settings code alone.
 
-/** ReduceLROnPlateau's settings and running state (reduce-lr-on-plateau.ts). */
+/** ReduceLROnPlateau's checked options. */
+export interface PlateauSettings {
+  monitor: string;
+  factor: number;
+  patience: number;
+  minDelta: number;
+  cooldown: number;
+  minLr: number;
+  maximise: boolean;
+}
+
+/** ReduceLROnPlateau as its hooks see it (reduce-lr-on-plateau.ts): settings, the running state, the fit. */
 export interface PlateauState {
-  readonly monitor: string;
-  readonly factor: number;
-  readonly patience: number;
-  readonly minDelta: number;
-  readonly cooldown: number;
-  readonly minLr: number;
-  readonly maximise: boolean;
-  best: number;
-  wait: number;
-  cooldownLeft: number;
+  readonly settings: PlateauSettings;
+  readonly run: { best: number; wait: number; cooldownLeft: number };
   readonly reductions: { epoch: number; learningRate: number }[];
   readonly params: TrainParams | null;
   readonly model: FitControl | null;
@@ -24,39 +27,39 @@ export interface PlateauState {
 
 /** Refuses a monitor the fit does not log (valLoss without validation data) before any step; resets the state. */
 export function plateauBegin(p: PlateauState): void {
+  const { monitor } = p.settings;
   const known = p.params?.metrics ?? [];
-  if (!known.includes(p.monitor)) {
-    const hint = p.monitor.startsWith('val') ? ': pass validationSplit or validationData, or monitor "loss"' : '';
+  if (!known.includes(monitor)) {
+    const hint = monitor.startsWith('val') ? ': pass validationSplit or validationData, or monitor "loss"' : '';
     throw new GraftError(
       'INVALID_OPTION',
-      `reduceLROnPlateau monitors ${JSON.stringify(p.monitor)}, which is not among [${known.join(', ')}]${hint}`,
+      `reduceLROnPlateau monitors ${JSON.stringify(monitor)}, which is not among [${known.join(', ')}]${hint}`,
     );
   }
-  p.best = Number.POSITIVE_INFINITY;
-  p.wait = 0;
-  p.cooldownLeft = 0;
+  Object.assign(p.run, { best: Number.POSITIVE_INFINITY, wait: 0, cooldownLeft: 0 });
   p.reductions.length = 0;
 }
 
 export function plateauEpochEnd(p: PlateauState, epoch: number, logs: Logs): void {
-  const current = (p.maximise ? -1 : 1) * logs[p.monitor];
-  if (p.cooldownLeft > 0) {
-    p.cooldownLeft--;
-    p.wait = 0;
+  const { settings: s, run: r } = p;
+  const current = (s.maximise ? -1 : 1) * logs[s.monitor];
+  if (r.cooldownLeft > 0) {
+    r.cooldownLeft--;
+    r.wait = 0;
   }
-  if (current < p.best - p.minDelta) {
-    p.best = current;
-    p.wait = 0;
+  if (current < r.best - s.minDelta) {
+    r.best = current;
+    r.wait = 0;
     return;
   }
-  if (p.cooldownLeft > 0 || ++p.wait < p.patience || !p.model) return;
+  if (r.cooldownLeft > 0 || ++r.wait < s.patience || !p.model) return;
   const old = p.model.learningRate;
-  if (old > p.minLr) {
-    const next = Math.max(old * p.factor, p.minLr);
+  if (old > s.minLr) {
+    const next = Math.max(old * s.factor, s.minLr);
     p.model.learningRate = next;
     p.reductions.push({ epoch, learningRate: next });
-    p.cooldownLeft = p.cooldown;
-    p.wait = 0;
+    r.cooldownLeft = s.cooldown;
+    r.wait = 0;
   }
 }
 

@@ -138,7 +138,7 @@ export class RandomBrightness extends AugmentLayer {
 }
 
 /** Registered under Keras' class names, so a saved model loads with them. */
-export const AUGMENT_LAYERS = [
+export const AUGMENT_LAYERS = {
   RandomFlip,
   RandomRotation,
   RandomZoom,
@@ -146,5 +146,5 @@ export const AUGMENT_LAYERS = [
   RandomCrop,
   RandomContrast,
   RandomBrightness,
-];
-for (const cls of AUGMENT_LAYERS) tf.serialization.registerClass(cls);
+};
+for (const cls of Object.values(AUGMENT_LAYERS)) tf.serialization.registerClass(cls);
