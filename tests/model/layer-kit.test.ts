@@ -71,12 +71,6 @@ describe("graft's own layer classes load before the first build", () => {
     expect(out.layers).toEqual(['RandomFlip:"vertical"', 'Flatten:null', 'Dense:null']);
   });
 
-  it('embed() with such a model loads them first and gives its output (a fresh process)', async () => {
-    const out = await child('embed');
-    expect(out.registeredBefore).toBe(false);
-    expect(out.layers).toEqual(['same', 'GraftNormalization', 'Dense']);
-  });
-
   it('model.ready() loads them, so net and summary() work synchronously (a fresh process)', async () => {
     const out = await child('ready');
     expect(out).toEqual({

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../errors/graft-error';
-import { Model } from '../model/model';
 import type { PredictInput } from '../model/predict-input';
 import type { Backbone } from './backbone';
 import { embedInput } from './embed-input';
@@ -29,8 +28,6 @@ const stems = new WeakMap<Backbone, Map<Pooling, tfl.LayersModel>>();
  * base up to the cut, with its pooling and preprocessing; the same as `model.embed(x)`).
  */
 export async function embed(base: unknown, x: PredictInput, options: EmbedOptions = {}): Promise<tf.Tensor2D> {
-  // a graft model's network may need its layer code first (builder/layer-kit-loader.ts)
-  if (base instanceof Model && !(base instanceof TransferModel)) await base.ready();
   return (await embedInput(x, embedSource(base, options))).embeddings;
 }
 
