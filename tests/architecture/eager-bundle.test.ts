@@ -37,17 +37,6 @@ const LAZY = [
   'packages/core/src/data/images/browser-decode-pool.ts',
   'packages/core/src/data/images/bytes-source.ts',
   'packages/core/src/data/images/read-image-url.ts',
-  // graft's own layer classes and the augmentation ops: with the first fit/predict/evaluate/save, loadModel or ready()
-  'packages/core/src/builder/layer-kit.ts',
-  'packages/core/src/builder/augment/layers.ts',
-  'packages/core/src/builder/augment/augment-layer.ts',
-  'packages/core/src/builder/augment/geometric.ts',
-  'packages/core/src/builder/augment/colour.ts',
-  'packages/core/src/builder/augment/pipeline.ts',
-  'packages/core/src/builder/preprocess/normalization-layer.ts',
-  'packages/core/src/builder/preprocess/resizing-layer.ts',
-  'packages/core/src/builder/preprocess/center-crop-layer.ts',
-  'packages/core/src/builder/preprocess/image-ops.ts',
   // backend switching and listing, and the cpu backend's own filter-gradient kernel: with the first use/ensure/list
   'packages/core/src/backends/backend-switch.ts',
   'packages/core/src/backends/cpu-kernels/conv2d-backprop-filter.ts',
@@ -76,14 +65,6 @@ describe("core's eager bundle (what an app downloads before any lazy chunk)", ()
       'packages/core/src/data/images/decode-jpeg.ts',
     ]);
     expect(split.why('packages/core/src/model/fit-run.ts')).toEqual([]);
-  });
-
-  it('@graftjs/core/layers holds the layer classes up front and hands them to the builders', async () => {
-    const split = await splitSize(ROOT, 'packages/core/src/layers.ts', EXTERNAL);
-    const eager = new Set(split.eagerModules.map(([m]) => m));
-    expect(eager.has('packages/core/src/builder/augment/layers.ts')).toBe(true);
-    expect(eager.has('packages/core/src/builder/preprocess/normalization-layer.ts')).toBe(true);
-    expect(eager.has('packages/core/src/model/model.ts')).toBe(false);
   });
 
   it('the synchronous decoder is on @graftjs/core/decode, and graftjs still exports it', async () => {

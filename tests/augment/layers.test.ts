@@ -3,8 +3,6 @@
  * tiny images: flips exact, a pinned 90-degree rotation against transpose + reverse, a one-pixel translation, zoom
  * and crop windows, Keras' contrast and brightness arithmetic. Each is the identity at inference.
  */
-// these tests read `model.net` synchronously right after building: graft's own layer classes up front
-import '@graftjs/core/layers';
 import { sequential } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,3 @@
-// these tests read `model.net` synchronously right after building: graft's own layer classes up front
-import '@graftjs/core/layers';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

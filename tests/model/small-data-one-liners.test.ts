@@ -3,8 +3,6 @@
  * need, each using the one-liner docs/small-data.md gives and checking what it does against a value worked out
  * here (by hand, or with plain tfjs ops), not only that it runs.
  */
-// these tests read `model.net` synchronously right after building: graft's own layer classes up front
-import '@graftjs/core/layers';
 import { embed, sequential, transfer } from '@graftjs/core';
 import { binary, fewShot } from '@graftjs/heads';
 import { mobilenetV1 } from '@graftjs/zoo';

@@ -4,7 +4,7 @@ export type { BackendCapabilities, BackendChoice, BackendEntry, BackendStatus } 
 export { backends } from './backends/registry';
 export type { Activation } from './builder/activations';
 export { ACTIVATIONS } from './builder/activations';
-export type { AugmentSpec } from './builder/augment/augment-spec';
+export type { AugmentSpec } from './builder/augment/pipeline';
 export type * from './builder/layer-options';
 export type { SequentialOptions } from './builder/sequential';
 export { SequentialModel, sequential } from './builder/sequential';

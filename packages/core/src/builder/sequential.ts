@@ -8,7 +8,6 @@ import { type Activation, checkActivation } from './activations';
 import type { Factor } from './augment/factors';
 import type { FlipMode } from './augment/geometric';
 import { type AffineOptions, type AugmentOptions, augmentSteps, type ColourOptions } from './augment/steps';
-import { layerKit, loadLayerKit } from './layer-kit-loader';
 import {
   type BatchNormOptions,
   type Conv2dConfig,
@@ -104,8 +103,6 @@ function padding(v: unknown): void {
 export class SequentialModel<P extends Prediction = Prediction> extends Model<P> {
   private readonly factories: Step[] = [];
   private readonly options: SequentialOptions;
-  /** Has a layer of graft's own (preprocessing, augmentation), whose class loads before the build. */
-  private ownLayers = false;
 
   constructor(options: SequentialOptions) {
     super(null);
@@ -122,8 +119,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
     this.options = { ...options, inputShape: [...options.inputShape] };
   }
 
-  /** Adds a layer; `own`: its class is one of graft's own (layer-kit.ts), loaded before the build. */
-  private add(factory: Step, own = false): this {
+  private add(factory: Step): this {
     this.lifecycle.idle('adding a layer');
     if (this.isBuilt) {
       throw new GraftError(
@@ -132,12 +128,7 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
       );
     }
     this.factories.push(factory);
-    if (own) this.ownLayers = true;
     return this;
-  }
-
-  protected override async prepare(): Promise<void> {
-    if (this.ownLayers && !this.isBuilt) await loadLayerKit();
   }
 
   /** Flattens each sample to a vector. */
@@ -397,17 +388,17 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
 
   /** Keras Normalization: `(x - mean) / sqrt(variance)`, statistics given or computed by `adapt(data)`. */
   normalization(options: NormalizationOptions = {}): this {
-    return this.add(normalizationStep(options), true);
+    return this.add(normalizationStep(options));
   }
 
   /** Keras Resizing: images to `height` x `width` (bilinear or nearest, half-pixel centres as TF2). */
   resizing(height: number, width: number, options: ResizingOptions = {}): this {
-    return this.add(resizingStep(height, width, options), true);
+    return this.add(resizingStep(height, width, options));
   }
 
   /** Keras CenterCrop: the central `height` x `width` window of each image. */
   centerCrop(height: number, width: number, options: { name?: string } = {}): this {
-    return this.add(centerCropStep(height, width, options), true);
+    return this.add(centerCropStep(height, width, options));
   }
 
   /**
@@ -416,7 +407,6 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
    */
   async adapt(data: Dataset | NumericInput, options: { batchSize?: number } = {}): Promise<this> {
     this.lifecycle.idle('adapt');
-    await this.prepare();
     const { adaptModel } = await import('./preprocess/adapt');
     await adaptModel(this.net, data, this.stage, options);
     return this;
@@ -426,45 +416,43 @@ export class SequentialModel<P extends Prediction = Prediction> extends Model<P>
 
   /** Keras RandomFlip: each image flipped with probability 1/2 (mode default 'horizontal_and_vertical'). */
   randomFlip(mode?: FlipMode, options: AugmentOptions = {}): this {
-    return this.add(augmentSteps.randomFlip(mode, options), true);
+    return this.add(augmentSteps.randomFlip(mode, options));
   }
 
   /** Keras RandomRotation: by a fraction of 2pi drawn from [-factor, factor] (or [lower, upper]); fill 'reflect'. */
   randomRotation(factor: Factor, options: AffineOptions = {}): this {
-    return this.add(augmentSteps.randomRotation(factor, options), true);
+    return this.add(augmentSteps.randomRotation(factor, options));
   }
 
   /** Keras RandomZoom: positive factors zoom out, negative in; width keeps the aspect ratio unless given. */
   randomZoom(heightFactor: Factor, widthFactor?: Factor, options: AffineOptions = {}): this {
-    return this.add(augmentSteps.randomZoom(heightFactor, widthFactor, options), true);
+    return this.add(augmentSteps.randomZoom(heightFactor, widthFactor, options));
   }
 
   /** Keras RandomTranslation: shifts by fractions of the height and width, each in [-1, 1]. */
   randomTranslation(heightFactor: Factor, widthFactor: Factor, options: AffineOptions = {}): this {
-    return this.add(augmentSteps.randomTranslation(heightFactor, widthFactor, options), true);
+    return this.add(augmentSteps.randomTranslation(heightFactor, widthFactor, options));
   }
 
   /** Keras RandomCrop: a random window while training; at inference the centred window of that aspect, resized. */
   randomCrop(height: number, width: number, options: AugmentOptions = {}): this {
-    return this.add(augmentSteps.randomCrop(height, width, options), true);
+    return this.add(augmentSteps.randomCrop(height, width, options));
   }
 
   /** Keras RandomContrast: (x - mean) * f + mean, f from [1 - lower, 1 + upper], clipped to valueRange. */
   randomContrast(factor: Factor, options: ColourOptions = {}): this {
-    return this.add(augmentSteps.randomContrast(factor, options), true);
+    return this.add(augmentSteps.randomContrast(factor, options));
   }
 
   /** Keras RandomBrightness: adds factor x (valueRange width) per image, factor in [-1, 1], clipped to valueRange. */
   randomBrightness(factor: Factor, options: ColourOptions = {}): this {
-    return this.add(augmentSteps.randomBrightness(factor, options), true);
+    return this.add(augmentSteps.randomBrightness(factor, options));
   }
 
   protected build(): tfl.LayersModel {
     if (this.factories.length === 0) {
       throw new GraftError('NOT_BUILT', 'the sequential model has no layers: add at least one (e.g. .dense(10))');
     }
-    // graft's own layer classes load first (prepare); read synchronously before that, NOT_BUILT says how
-    if (this.ownLayers) layerKit();
     const seed = this.options.seed ?? this.fitSeed;
     // pointwise kernels draw from their own seed range, apart from the depthwise kernel of the same layer
     const init: SeededInit = (i, kind) =>

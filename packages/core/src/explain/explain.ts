@@ -29,7 +29,7 @@ export async function explain(model: Model, image: PredictInput, options: Explai
     throw new GraftError('INVALID_OPTION', `expected a graft Model to explain, got ${describe(model)}`);
   if (typeof options !== 'object' || options === null)
     throw new GraftError('INVALID_OPTION', `expected explain options as an object, got ${describe(options)}`);
-  const { net, stage, classNames } = await model.explainSource();
+  const { net, stage, classNames } = model.explainSource();
   if (stage.exportSource().extractor)
     throw new GraftError(
       'GRAPH_MODEL_NOT_TRAINABLE',

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { loadLayerKit } from '../builder/layer-kit-loader';
 import { GraftError } from '../errors/graft-error';
 
 /**
@@ -38,8 +37,6 @@ export async function layersModelFromArtifacts(
       return weightReads++ === 0 ? weightData : undefined;
     },
   } as tf.io.ModelArtifacts;
-  // graft's own layers (layer-kit.ts) register with tfjs' serialization first, so a model that uses them loads
-  await loadLayerKit();
   let model: tfl.LayersModel;
   try {
     model = await tfl.loadLayersModel({ load: async () => watched }, { strict });

@@ -96,19 +96,6 @@ export class Model<P extends Prediction = Prediction> {
     throw new GraftError('NOT_BUILT', 'this model has no network');
   }
 
-  /** Loads what building the network needs (the code of graft's own layers); every async method awaits it first. */
-  protected async prepare(): Promise<void> {}
-
-  /**
-   * Loads the code the network's layers need, so `net` and `summary()` work synchronously: only a model with
-   * preprocessing or augmentation layers needs it, before its first fit, predict, evaluate or save. Builds nothing.
-   */
-  async ready(): Promise<this> {
-    this.lifecycle.usable('ready');
-    await this.prepare();
-    return this;
-  }
-
   /**
    * Set it from a callback to end the running fit after the current batch (Keras `model.stop_training`); the
    * fit resolves with `lastFit.stoppedBy` 'stopTraining'. Each fit starts with it false.
@@ -163,7 +150,6 @@ export class Model<P extends Prediction = Prediction> {
     try {
       const backend = await holding;
       release = backend.release;
-      await this.prepare();
       const { runFit } = await import('./fit-run');
       const { history, summary } = await runFit(this.host(), parsed, backend.choice, scope);
       await this.adoptFit(history, summary);
@@ -244,7 +230,6 @@ export class Model<P extends Prediction = Prediction> {
       throw e;
     });
     try {
-      await this.prepare();
       const { stepOnBatch } = await import('./train-on-batch-run');
       return await stepOnBatch(this.host(), x, y, opts, scope);
     } finally {
@@ -264,7 +249,6 @@ export class Model<P extends Prediction = Prediction> {
     options: EvaluateOptions = {},
   ): Promise<EvaluateResult> {
     this.lifecycle.usable('evaluate');
-    await this.prepare();
     return (await import('./evaluate-run')).evaluateModel(this.host(), x, y, options);
   }
 
@@ -275,7 +259,6 @@ export class Model<P extends Prediction = Prediction> {
     options: EvaluateOptions = {},
   ): Promise<ConfusionMatrix> {
     this.lifecycle.usable('confusionMatrix');
-    await this.prepare();
     return (await import('./evaluate-run')).confusionMatrixOf(this.host(), x, y, options);
   }
 
@@ -296,7 +279,6 @@ export class Model<P extends Prediction = Prediction> {
   async predict(x: PredictInput, options?: PredictOptions): Promise<P | P[]>;
   async predict(x: PredictInput, options: PredictOptions = {}): Promise<P | P[]> {
     this.lifecycle.usable('predict');
-    await this.prepare();
     const run = (b: tf.Tensor, o: PredictOptions) => this.predictTensor(b, o);
     return (await import('./predict-run')).predictModel<P>(this.host(), x, options, run);
   }
@@ -306,7 +288,6 @@ export class Model<P extends Prediction = Prediction> {
     this.lifecycle.usable('predictTensor');
     const batchSize = options.batchSize ?? 32;
     checkBatchSize(batchSize);
-    await this.prepare();
     const runtime = this.runtimes.pick(options.backend);
     const inputs = runtime ? this.stage.runtime(batch) : await this.stage.inference(batch);
     try {
@@ -320,9 +301,8 @@ export class Model<P extends Prediction = Prediction> {
   }
 
   /** @internal What `explain` reads: the network and the stage that makes its inputs; refuses a disposed model. */
-  async explainSource(): Promise<{ net: LayersModel; stage: FeatureStage; classNames?: string[] }> {
+  explainSource(): { net: LayersModel; stage: FeatureStage; classNames?: string[] } {
     this.lifecycle.usable('explain');
-    await this.prepare();
     return { net: this.net, stage: this.stage, classNames: this.classNames };
   }
 
@@ -334,7 +314,6 @@ export class Model<P extends Prediction = Prediction> {
   /** Exports to another format, through the exporter an adapter registered for it (e.g. `export('<format>')`). */
   async export(format: string): Promise<Uint8Array> {
     this.lifecycle.usable('export');
-    await this.prepare();
     return getExporter(format)(this.exportSource());
   }
 
@@ -366,7 +345,6 @@ export class Model<P extends Prediction = Prediction> {
    */
   async save(target: string | tf.io.IOHandler): Promise<void> {
     this.lifecycle.usable('save');
-    await this.prepare();
     // the savers (and Node's directory writer) load with the first save
     const { saveModel } = await import('../io/save-model');
     await saveModel(

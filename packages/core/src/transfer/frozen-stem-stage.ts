@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Augmentation } from '../builder/augment/augment-spec';
+import type { Augmentation } from '../builder/augment/pipeline';
 import { Dataset, originOf } from '../data/dataset';
 import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';

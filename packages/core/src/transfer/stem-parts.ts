@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Augmentation } from '../builder/augment/augment-spec';
+import type { Augmentation } from '../builder/augment/pipeline';
 import type { Dataset } from '../data/dataset';
 import type { TrainingRequest } from '../model/feature-stage';
 import type { Backbone, Preprocessing } from './backbone';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Augmentation } from '../builder/augment/augment-spec';
-import { applyAugmentation } from '../builder/augment/pipeline';
+import type { Augmentation } from '../builder/augment/pipeline';
+
 import { type Dataset, originOf } from '../data/dataset';
 import type { ImageIterable } from '../data/images/image-iterable';
 import type { ImageStream } from '../data/images/image-stream';
@@ -45,7 +45,7 @@ export async function stemTraining(s: StemParts, x: tf.Tensor, request: Training
 /** A base that trains sees each batch augmented afresh (raw pixels, then preprocessing), one seeded stream. */
 function perBatch(s: StemParts, x: tf.Tensor, aug: Augmentation, seed: number | undefined): StageInputs {
   const rng = createRng(aug.seed ?? seed);
-  const transform = (xb: tf.Tensor) => s.runtime(applyAugmentation(aug, xb as tf.Tensor4D, rng));
+  const transform = (xb: tf.Tensor) => s.runtime(aug.apply(xb as tf.Tensor4D, rng));
   return { net: s.nets.net(), x, owned: false, featureCache: false, transform };
 }
 

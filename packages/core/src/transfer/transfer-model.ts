@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type AugmentSpec, augmentation } from '../builder/augment/augment-spec';
+import { type AugmentSpec, augmentation } from '../builder/augment/pipeline';
 import type { Dataset } from '../data/dataset';
 import { describe, GraftError } from '../errors/graft-error';
 import type { FitOptions } from '../model/fit-options';

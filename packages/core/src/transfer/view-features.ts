@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Augmentation } from '../builder/augment/augment-spec';
-import { applyAugmentation } from '../builder/augment/pipeline';
+import type { Augmentation } from '../builder/augment/pipeline';
 import { joinRows } from '../data/join-rows';
 import { createRng } from '../data/rng';
 import { FEATURE_BATCH } from './compute-features';
@@ -29,7 +28,7 @@ export async function viewFeatures(
       try {
         parts[0].push(await extract(rows));
         for (let v = 1; v <= augment.views; v++) {
-          const view = applyAugmentation(augment, rows, rng);
+          const view = augment.apply(rows, rng);
           try {
             parts[v].push(await extract(view));
           } finally {

@@ -3,9 +3,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, type Rng } from '../../data/rng';
 import { GraftError } from '../../errors/graft-error';
 import { seedOf } from './factors';
-import type { AugmentArgs } from './layer-args';
 
-export type { AugmentArgs } from './layer-args';
+export interface AugmentArgs {
+  seed?: number;
+  name?: string;
+  inputShape?: number[];
+}
 
 /**
  * A random preprocessing layer (Keras' RandomFlip etc.): augments only when called with `training: true` (fit),

@@ -1,8 +1,17 @@
-import { layerKit } from '../layer-kit-loader';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerFactory } from '../residual';
 import type { Factor } from './factors';
 import type { FlipMode } from './geometric';
-import { type AugmentClass, type augmentArgs, checkAugmentArgs, type FillArgs } from './layer-args';
+import {
+  type FillArgs,
+  RandomBrightness,
+  RandomContrast,
+  RandomCrop,
+  RandomFlip,
+  RandomRotation,
+  RandomTranslation,
+  RandomZoom,
+} from './layers';
 
 export interface AugmentOptions {
   /** Seeds the layer's draws (a seeded fit re-seeds it per batch instead). */
@@ -15,26 +24,21 @@ export interface ColourOptions extends AugmentOptions {
   valueRange?: [number, number];
 }
 
-/**
- * A factory for the builder: the arguments are checked now, at the call that names them; the layer is made when the
- * network is built (its class loads before that, layer-kit-loader.ts).
- */
-function step<K extends AugmentClass>(cls: K, args: Parameters<(typeof augmentArgs)[K]>[0]): LayerFactory {
-  checkAugmentArgs(cls, args);
-  return (first) => {
-    const Layer = layerKit()[cls] as unknown as new (a: typeof args) => ReturnType<LayerFactory>;
-    return new Layer({ ...first, ...args });
-  };
+/** A factory for the builder; the arguments are checked now, at the call that names them (one throwaway layer). */
+function step(make: (first: { inputShape?: number[] }) => tfl.layers.Layer): LayerFactory {
+  make({});
+  return (first) => make(first);
 }
 
 export const augmentSteps = {
-  randomFlip: (mode: FlipMode | undefined, o: AugmentOptions) => step('RandomFlip', { ...o, mode }),
-  randomRotation: (factor: Factor, o: AffineOptions) => step('RandomRotation', { ...o, factor }),
+  randomFlip: (mode: FlipMode | undefined, o: AugmentOptions) => step((f) => new RandomFlip({ ...f, ...o, mode })),
+  randomRotation: (factor: Factor, o: AffineOptions) => step((f) => new RandomRotation({ ...f, ...o, factor })),
   randomZoom: (heightFactor: Factor, widthFactor: Factor | undefined, o: AffineOptions) =>
-    step('RandomZoom', { ...o, heightFactor, widthFactor }),
+    step((f) => new RandomZoom({ ...f, ...o, heightFactor, widthFactor })),
   randomTranslation: (heightFactor: Factor, widthFactor: Factor, o: AffineOptions) =>
-    step('RandomTranslation', { ...o, heightFactor, widthFactor }),
-  randomCrop: (height: number, width: number, o: AugmentOptions) => step('RandomCrop', { ...o, height, width }),
-  randomContrast: (factor: Factor, o: ColourOptions) => step('RandomContrast', { ...o, factor }),
-  randomBrightness: (factor: Factor, o: ColourOptions) => step('RandomBrightness', { ...o, factor }),
+    step((f) => new RandomTranslation({ ...f, ...o, heightFactor, widthFactor })),
+  randomCrop: (height: number, width: number, o: AugmentOptions) =>
+    step((f) => new RandomCrop({ ...f, ...o, height, width })),
+  randomContrast: (factor: Factor, o: ColourOptions) => step((f) => new RandomContrast({ ...f, ...o, factor })),
+  randomBrightness: (factor: Factor, o: ColourOptions) => step((f) => new RandomBrightness({ ...f, ...o, factor })),
 };

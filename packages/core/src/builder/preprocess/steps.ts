@@ -1,8 +1,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, GraftError } from '../../errors/graft-error';
-import { layerKit } from '../layer-kit-loader';
 import type { LayerFactory } from '../residual';
+import { GraftCenterCrop } from './center-crop-layer';
 import type { Interpolation } from './image-ops';
+import { GraftNormalization } from './normalization-layer';
+import { GraftResizing } from './resizing-layer';
 
 export interface NormalizationOptions {
   /** Axes of the batch shape with their own statistics (Keras default -1: per channel); null: one over all. */
@@ -49,12 +51,12 @@ export function resizingStep(height: number, width: number, options: ResizingOpt
       'INVALID_LAYER',
       `expected resizing interpolation "bilinear" or "nearest", got ${describe(interpolation)}`,
     );
-  return (first) => new (layerKit().GraftResizing)({ ...first, height, width, ...options });
+  return (first) => new GraftResizing({ ...first, height, width, ...options });
 }
 
 export function centerCropStep(height: number, width: number, options: { name?: string } = {}): LayerFactory {
   size(height, width, 'centerCrop');
-  return (first) => new (layerKit().GraftCenterCrop)({ ...first, height, width, ...options });
+  return (first) => new GraftCenterCrop({ ...first, height, width, ...options });
 }
 
 export function normalizationStep(options: NormalizationOptions = {}): LayerFactory {
@@ -76,5 +78,5 @@ export function normalizationStep(options: NormalizationOptions = {}): LayerFact
     if (what === 'variance' && values.some((x) => x < 0))
       throw new GraftError('INVALID_LAYER', `expected normalization variance >= 0, got ${describe(v)}`);
   }
-  return (first) => new (layerKit().GraftNormalization)({ ...first, ...options });
+  return (first) => new GraftNormalization({ ...first, ...options });
 }
