@@ -140,8 +140,8 @@ function denseStep(node: GraphNode, input: number): Step | null {
 
 /**
  * GlobalAveragePooling2D as an average pool whose window is the whole map, when the map's size is known: the same
- * mean, where tfjs' Mean over axes 1 and 2 transposes the input first (on wasm, 1.3 ms against 0.2 ms for
- * MobileNetV2's [64, 3, 3, 1280]).
+ * mean, where tfjs' Mean over axes 1 and 2 transposes the input first (1.3 ms against 0.2 ms for MobileNetV2's
+ * [64, 3, 3, 1280] on one backend measured, docs/benchmarks.md).
  */
 function poolStep(node: GraphNode, input: number): Step | null {
   const layer = node.outboundLayer;
