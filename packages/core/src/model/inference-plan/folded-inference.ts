@@ -15,8 +15,9 @@ const env = (globalThis as { process?: { env?: Record<string, string | undefined
 let enabled = env?.GRAFT_FOLD !== '0';
 
 /**
- * Turns BatchNormalization folding for inference on or off (on by default; GRAFT_FOLD=0 in the environment starts
- * it off). Off, inference runs every layer as tfjs-layers does. Training never folds.
+ * Turns the inference plan on or off: BatchNormalization folded into convs, and every layer run without
+ * tfjs-layers' per-layer `apply` (on by default; GRAFT_FOLD=0 in the environment starts it off). Off, inference
+ * runs every layer as tfjs-layers does. Training never runs the plan.
  */
 export function setInferenceFolding(on: boolean): void {
   enabled = on;
