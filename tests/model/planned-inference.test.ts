@@ -100,6 +100,30 @@ describe('the inference plan of layers that do not fold', () => {
     expect(plan.steps[0]).toMatchObject({ direct: true });
     for (const m of [known, unknown, noisy]) m.dispose();
   });
+
+  it('keeps Dropout and BatchNormalization called with training: true (Monte Carlo dropout) as they run', async () => {
+    const input = tfl.input({ shape: [6, 6, 2] });
+    let h = tfl.layers.conv2d({ filters: 3, kernelSize: 1 }).apply(input) as Sym;
+    h = tfl.layers.batchNormalization().apply(h, { training: true }) as Sym;
+    h = tfl.layers.flatten().apply(h) as Sym;
+    const out = tfl.layers.dropout({ rate: 0.5 }).apply(h, { training: true }) as Sym;
+    const net = tfl.model({ inputs: input, outputs: out });
+    const plan = planInference(net);
+    if (typeof plan === 'string') throw new Error(plan);
+    expect(plan.steps.map(describeStep)).toEqual([
+      'layer:Conv2D',
+      'layer:BatchNormalization',
+      'layer:Flatten',
+      'layer:Dropout',
+    ]);
+    const x = tf.randomNormal([4, 6, 6, 2], 0, 1, 'float32', 6);
+    const y = plannedApply(net, x) as tf.Tensor;
+    // dropout at rate 0.5 zeroes about half of the 432 values (batch statistics leave none exactly 0 before it)
+    const zeros = Array.from(await y.data()).filter((v) => v === 0).length;
+    expect(zeros).toBeGreaterThan(100);
+    tf.dispose([x, y]);
+    net.dispose();
+  });
 });
 
 describe.each(TRAINING_BACKENDS)('planned inference on %s', (backend) => {

@@ -86,7 +86,8 @@ function runLayer(step: Extract<Step, { kind: 'layer' }>, inputs: tf.Tensor[]): 
   const y = nested ? plannedApply(step.layer as unknown as tfl.LayersModel, inputs[0]) : null;
   if (y) return y;
   const x = inputs.length === 1 ? inputs[0] : inputs;
-  const kwargs = { ...step.args, training: false };
+  // tfjs-layers runs a graph's layers with their call's own arguments (training: true where a call said so)
+  const kwargs = { training: false, ...step.args };
   if (!step.direct) return (step.layer as GraphLayer).apply(x, kwargs) as tf.Tensor;
   const out = (step.layer as unknown as { call(x: unknown, kwargs: unknown): tf.Tensor }).call(x, kwargs);
   // as apply does: a layer that hands back its input gives a copy, so freeing one never frees the other

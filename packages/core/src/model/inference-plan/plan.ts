@@ -282,14 +282,15 @@ export function planInference(model: tfl.LayersModel): Plan | string {
     if (absorbed.has(n)) continue;
     const layer = n.outboundLayer;
     const out = n.outputTensors[0].id;
-    if (IDENTITY_AT_INFERENCE.has(layer.getClassName()) && n.inputTensors.length === 1) {
+    // a call made with `training: true` (Monte Carlo dropout) keeps its noise at inference: that one runs
+    if (IDENTITY_AT_INFERENCE.has(layer.getClassName()) && n.inputTensors.length === 1 && !n.callArgs?.training) {
       same.set(out, id(n.inputTensors[0].id));
       continue;
     }
     if (n.inputTensors.length === 1 && foldableConv(layer)) {
       let last = out;
       const bnNode = soleReader(out, readers, uses);
-      const bn = bnNode && foldableBn(bnNode.outboundLayer) ? bnNode : null;
+      const bn = bnNode && foldableBn(bnNode.outboundLayer) && !bnNode.callArgs?.training ? bnNode : null;
       if (bn) last = bn.outputTensors[0].id;
       const actNode = soleReader(last, readers, uses);
       const activation = actNode ? fusableActivation(actNode.outboundLayer) : null;
