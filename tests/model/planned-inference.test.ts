@@ -228,13 +228,18 @@ describe.each(TRAINING_BACKENDS)('planned inference on %s', (backend) => {
     net.dispose();
   });
 
-  it('a MobileNetV2 transfer model (folded convs, Add, pooling, Dense head) equals the unplanned path', async () => {
+  it('a MobileNetV2 transfer model (folded convs, Add, pooling, Dense head) predicts and embeds as unplanned', async () => {
     const base = await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 });
     const model = transfer(base, { seed: 1 }).addHead(4);
     randomiseWeights(model.net, 31);
     const x = tf.randomUniform([5, 96, 96, 3], 0, 255, 'float32', 4);
     await expectPlannedEqualsUnplanned(model, x, 2, 1e-4);
-    tf.dispose(x);
+    // feature passes (embed, feature caches) run the stem's plan: the cut base and its pooling
+    const features = await model.embed(x);
+    setInferenceFolding(false);
+    const unplanned = await model.embed(x).finally(() => setInferenceFolding(true));
+    await expectClose(features, unplanned, 1e-4);
+    tf.dispose([x, features, unplanned]);
     model.dispose();
     base.model.dispose();
   }, 120_000);
