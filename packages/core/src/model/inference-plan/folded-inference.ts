@@ -66,13 +66,12 @@ function weightsOf(e: Entry, step: ConvStep): FoldedConv {
 
 function runConv(e: Entry, step: ConvStep, x: tf.Tensor4D): tf.Tensor {
   const { kernel, bias } = weightsOf(e, step);
-  const c = step.conv.getConfig();
   const args = {
     x,
     bias,
-    strides: c.strides as [number, number],
+    strides: step.strides,
     pad: step.pad,
-    dilations: c.dilationRate as [number, number],
+    dilations: step.dilations,
     activation: step.activation,
   };
   return step.depthwise

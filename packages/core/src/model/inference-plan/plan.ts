@@ -65,6 +65,9 @@ export type Step =
       depthwise: boolean;
       /** 'same' also where a ZeroPadding2D before a 'valid' conv pads exactly as 'same' would (MobileNetV2's). */
       pad: 'same' | 'valid';
+      /** The conv's strides and dilation rate, read once (getConfig builds its whole config on every call). */
+      strides: [number, number];
+      dilations: [number, number];
       input: number;
       output: number;
     };
@@ -296,6 +299,7 @@ export function planInference(model: tfl.LayersModel): Plan | string {
       const activation = actNode ? fusableActivation(actNode.outboundLayer) : null;
       if (actNode && activation) last = actNode.outputTensors[0].id;
       const pad = padded.get(n);
+      const config = layer.getConfig();
       if (bn || activation || pad) {
         for (const m of [bn, activation ? actNode : null]) if (m) absorbed.add(m);
         steps.push({
@@ -304,7 +308,9 @@ export function planInference(model: tfl.LayersModel): Plan | string {
           bn: bn?.outboundLayer ?? null,
           activation: activation ?? 'linear',
           depthwise: layer.getClassName() === 'DepthwiseConv2D',
-          pad: pad ? 'same' : (layer.getConfig().padding as 'same' | 'valid'),
+          pad: pad ? 'same' : (config.padding as 'same' | 'valid'),
+          strides: config.strides as [number, number],
+          dilations: config.dilationRate as [number, number],
           input: id((pad ?? n).inputTensors[0].id),
           output: last,
         });
