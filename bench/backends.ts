@@ -5,7 +5,8 @@
 // Env: BENCH_MODELS (comma list of mlp, cnn, mobilenet; default all), BENCH_BACKENDS (default cpu, wasm and webgpu
 // when available; 'none' for PyTorch only), BENCH_ROUNDS (default 1: rounds alternate PyTorch and graft per model,
 // and the table gives each side's best round), BENCH_SECONDS (PyTorch's seconds per measurement, default 3),
-// BENCH_FOLD_COMPARE=1 (inference also measured with BatchNormalization unfolded: setInferenceFolding(false)).
+// BENCH_FOLD_COMPARE=1 (inference also measured with the inference plan off: setInferenceFolding(false), so
+// BatchNormalization unfolded and every layer through tfjs-layers' apply, as before the plan).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,7 +95,7 @@ async function measure(backend: string, spec: Spec): Promise<Rates> {
     await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
     train = Math.max(train, n / ((performance.now() - t0) / 1000));
   }
-  // BENCH_FOLD_COMPARE=1: inference also with BatchNormalization left unfolded, in the same process
+  // BENCH_FOLD_COMPARE=1: inference also with the inference plan off (tfjs-layers' apply), in the same process
   let unfolded: number | undefined;
   if (process.env.BENCH_FOLD_COMPARE) {
     setInferenceFolding(false);
@@ -185,7 +186,7 @@ for (const spec of SPECS.filter((s) => models.includes(s.torch))) {
     );
     console.error(rows.at(-1));
     if (r?.unfolded) {
-      rows.push(`| ${spec.name} | ${b}, BatchNorm unfolded | | ${fmt(r.unfolded)}${vs(r.unfolded, ref?.infer)} |`);
+      rows.push(`| ${spec.name} | ${b}, inference plan off | | ${fmt(r.unfolded)}${vs(r.unfolded, ref?.infer)} |`);
       console.error(rows.at(-1));
     }
   }
@@ -209,7 +210,7 @@ console.log(
     .map((v) => v.toFixed(1))
     .join(' ')}`,
 );
-const env = ['BENCH_MODELS', 'BENCH_BACKENDS', 'BENCH_ROUNDS', 'BENCH_SECONDS']
+const env = ['BENCH_FOLD_COMPARE', 'BENCH_MODELS', 'BENCH_BACKENDS', 'BENCH_ROUNDS', 'BENCH_SECONDS']
   .filter((k) => process.env[k])
   .map((k) => `${k}=${process.env[k]} `)
   .join('');

@@ -4,6 +4,7 @@
 // Run: node --conditions=graft-source --import tsx bench/wasm-profile.ts   (BENCH_MODEL=mlp or mobilenet for one, none for neither)
 // BENCH_ADAM_AB=N: MobileNetV2 training epochs with tfjs' Adam and Mean gradient, then graft's fused Adam and Mean
 // gradient, alternated N times in one run; then the Adam update alone, 5N times each.
+// BENCH_PASSES=N: inference timed over N passes, the fastest reported (default 1).
 import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@graftjs/backend-wasm';
@@ -79,12 +80,20 @@ async function profile(name: string, shape: number[], n: number, build: () => Pr
     report(`${name} training`, performance.now() - t0, n / 64);
   }
   (await model.predictTensor(ds.x, { batchSize: 64 })).dispose();
+  // BENCH_PASSES=N: N timed inference passes, the fastest one reported (the machine is shared)
+  let best: { ms: number; kernels: typeof stats } | null = null;
+  for (let p = 0; p < Number(process.env.BENCH_PASSES ?? 1); p++) {
+    stats.clear();
+    const t1 = performance.now();
+    const out = await model.predictTensor(ds.x, { batchSize: 64 });
+    await out.data();
+    const ms = performance.now() - t1;
+    out.dispose();
+    if (!best || ms < best.ms) best = { ms, kernels: new Map(stats) };
+  }
   stats.clear();
-  const t1 = performance.now();
-  const out = await model.predictTensor(ds.x, { batchSize: 64 });
-  await out.data();
-  report(`${name} inference`, performance.now() - t1, n / 64);
-  out.dispose();
+  for (const [k, v] of best?.kernels ?? []) stats.set(k, v);
+  report(`${name} inference`, best?.ms ?? 0, n / 64);
   ds.dispose();
   await model.dispose();
 }

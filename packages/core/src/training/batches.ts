@@ -8,16 +8,16 @@ const MAX_HOST_COPY_BYTES = 256 * 2 ** 20;
 
 /**
  * The tensors' values in host memory when batching there pays (a 'shared' backend, or a 'copied' one within the
- * copy bound), else null:
+ * copy bound, unless `upTo` is 'shared'), else null:
  * one rule for training, evaluation and prediction batches.
  */
-export function hostValues(tensors: tf.Tensor[]): Float32Array[] | null {
+export function hostValues(tensors: tf.Tensor[], upTo: 'shared' | 'copied' = 'copied'): Float32Array[] | null {
   const memory = backends.running()?.hostMemory ?? 'device';
   const bytes = tensors.reduce((a, t) => a + t.size * 4, 0);
   const host =
     memory !== 'device' &&
     tensors.every((t) => t.dtype === 'float32') &&
-    (memory === 'shared' || bytes <= MAX_HOST_COPY_BYTES);
+    (memory === 'shared' || (upTo === 'copied' && bytes <= MAX_HOST_COPY_BYTES));
   return host ? tensors.map((t) => t.dataSync() as Float32Array) : null;
 }
 
