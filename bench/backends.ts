@@ -11,7 +11,16 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backends, createRng, Dataset, type Model, sequential, setInferenceFolding, transfer } from '@graftjs/core';
+import {
+  backends,
+  createRng,
+  Dataset,
+  env,
+  type Model,
+  sequential,
+  setInferenceFolding,
+  transfer,
+} from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@graftjs/backend-wasm';
 import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
@@ -123,8 +132,8 @@ async function inferRate(model: Model, ds: Dataset, n: number): Promise<number> 
 
 type Rates = { train: number; infer: number; unfolded?: number };
 
-/** PyTorch 1 thread on one model (bench/torch_models.py), or a reason it did not run. */
-function torchRates(model: string): (Rates & { version: string }) | string {
+/** PyTorch on `threads` threads on one model (bench/torch_models.py), or a reason it did not run. */
+function torchRates(model: string, threads: number): (Rates & { version: string }) | string {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
@@ -133,7 +142,7 @@ function torchRates(model: string): (Rates & { version: string }) | string {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
   const out = execFileSync('/usr/bin/python3', [script, process.env.BENCH_SECONDS ?? '3', model], {
     encoding: 'utf8',
-    env: torchEnv(),
+    env: torchEnv(threads),
   });
   const r = JSON.parse(out.trim().split('\n').at(-1) as string) as {
     train_samples_per_s: number;
@@ -159,29 +168,37 @@ if (list.includes('webgpu') && !(findVulkanDriver() && (await enableNodeWebGPU()
   list.splice(list.indexOf('webgpu'), 1);
 const models = pick(process.env.BENCH_MODELS, ['mlp', 'cnn', 'mobilenet']);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+// BENCH_WASM_THREADS: env.backends.wasm.threads for graft (default 1, the issue's one-thread comparison);
+// BENCH_TORCH_THREADS: PyTorch thread counts, each its own row (default 1; percentages are of the first)
+const WASM_THREADS = Number(process.env.BENCH_WASM_THREADS ?? 1);
+env.backends.wasm.threads = WASM_THREADS;
+const TORCH_THREADS = (process.env.BENCH_TORCH_THREADS ?? '1').split(',').map(Number);
 const blas = torchBlas();
 const rows: string[] = [];
 let torchNote = '';
 for (const spec of SPECS.filter((s) => models.includes(s.torch))) {
   // rounds alternate PyTorch and every graft backend, so load from other processes hits both sides alike
-  let ref: (Rates & { version: string }) | undefined;
+  const refs = new Map<number, Rates & { version: string }>();
   const got = new Map<string, Rates>();
   for (let round = 0; round < ROUNDS; round++) {
-    const t = torchRates(spec.torch);
-    if (typeof t === 'string') torchNote = t;
-    else ref = { ...best(ref, t), version: t.version };
+    for (const threads of TORCH_THREADS) {
+      const t = torchRates(spec.torch, threads);
+      if (typeof t === 'string') torchNote = t;
+      else refs.set(threads, { ...best(refs.get(threads), t), version: t.version });
+    }
     for (const b of list) {
       if (b === 'cpu' && spec.name.startsWith('MobileNet') && !process.env.BENCH_CPU_MOBILENET) continue;
       got.set(b, best(got.get(b), await measure(b, spec)));
     }
   }
+  const ref = refs.get(TORCH_THREADS[0] as number);
   const vs = (v: number, r: number | undefined) => (r ? ` (${((100 * v) / r).toFixed(0)}%)` : '');
   for (const b of list) {
     const r = got.get(b);
     // tfjs's cpu conv gradients train the small CNN at ~1 sample/s: a MobileNet epoch would take hours
     rows.push(
       r
-        ? `| ${spec.name} | ${b} | ${fmt(r.train)}${vs(r.train, ref?.train)} | ${fmt(r.infer)}${vs(r.infer, ref?.infer)} |`
+        ? `| ${spec.name} | ${b}${b === 'wasm' ? `, ${WASM_THREADS} thread(s)` : ''} | ${fmt(r.train)}${vs(r.train, ref?.train)} | ${fmt(r.infer)}${vs(r.infer, ref?.infer)} |`
         : `| ${spec.name} | cpu | not measured (BENCH_CPU_MOBILENET=1 to try) | not measured |`,
     );
     console.error(rows.at(-1));
@@ -190,7 +207,9 @@ for (const spec of SPECS.filter((s) => models.includes(s.torch))) {
       console.error(rows.at(-1));
     }
   }
-  if (ref) rows.push(`| ${spec.name} | PyTorch ${ref.version}, 1 thread | ${fmt(ref.train)} | ${fmt(ref.infer)} |`);
+  for (const [threads, t] of refs) {
+    rows.push(`| ${spec.name} | PyTorch ${t.version}, ${threads} thread(s) | ${fmt(t.train)} | ${fmt(t.infer)} |`);
+  }
 }
 const webgpu = list.includes('webgpu')
   ? (await backends.list()).find((s) => s.name === 'webgpu')?.reason
@@ -210,10 +229,19 @@ console.log(
     .map((v) => v.toFixed(1))
     .join(' ')}`,
 );
-const env = ['BENCH_FOLD_COMPARE', 'BENCH_MODELS', 'BENCH_BACKENDS', 'BENCH_ROUNDS', 'BENCH_SECONDS']
+console.log(`wasm: ${(await backends.list()).find((s) => s.name === 'wasm')?.reason ?? ''}`);
+const command = [
+  'BENCH_FOLD_COMPARE',
+  'BENCH_MODELS',
+  'BENCH_BACKENDS',
+  'BENCH_ROUNDS',
+  'BENCH_SECONDS',
+  'BENCH_WASM_THREADS',
+  'BENCH_TORCH_THREADS',
+]
   .filter((k) => process.env[k])
   .map((k) => `${k}=${process.env[k]} `)
   .join('');
-console.log(`command: ${env}node --conditions=graft-source --import tsx bench/backends.ts`);
+console.log(`command: ${command}node --conditions=graft-source --import tsx bench/backends.ts`);
 releaseWebGPU();
 process.exit(0);

@@ -19,8 +19,9 @@ interface Report {
  * The environment every bench runs /usr/bin/python3 with: torch.set_num_threads(1) does not reach OpenBLAS, which
  * otherwise starts one thread per core for every matmul (so "PyTorch 1 thread" used 2 cores for Linear layers).
  */
-export function torchEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+export function torchEnv(threads = 1): NodeJS.ProcessEnv {
+  const n = String(threads);
+  return { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, TORCH_THREADS: n };
 }
 
 /** `update-alternatives --query` for libblas.so.3: the selected path and every installed one. */

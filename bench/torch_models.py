@@ -1,4 +1,4 @@
-"""PyTorch (1 thread) reference for bench/backends.ts: the same three models, batch 64, Adam, all layers trained.
+"""PyTorch (1 thread unless TORCH_THREADS is set) reference for bench/backends.ts: the same three models, batch 64, Adam, all layers trained.
 
 Models (channels-first here, same layers and sizes as the graft builds):
   mlp        784-128-64-10 on 28x28
@@ -10,13 +10,15 @@ Prints one JSON line per model: {"model", "train_samples_per_s", "infer_samples_
 Usage: /usr/bin/python3 bench/torch_models.py [seconds per measurement] [model ...]
 """
 import json
+import os
 import sys
 import time
 
 import torch
 import torch.nn as nn
 
-torch.set_num_threads(1)
+# TORCH_THREADS (bench/backends.ts' BENCH_TORCH_THREADS; 1 unless set), with OpenBLAS' own count set to match
+torch.set_num_threads(int(os.environ.get('TORCH_THREADS', '1')))
 torch.manual_seed(0)
 BATCH = 64
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0

@@ -4,6 +4,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import * as tf from '@tensorflow/tfjs-core';
 import { bounded, reasonOf } from './bounded';
 import { snapshotProcessHandlers } from './node-hygiene';
+import { autoNodeThreads, MAX_NODE_THREADS, nodeLogicalCores, startNodeThreaded } from './node-threads';
 import { type WasmSettings, wasmSettings } from './settings';
 import { shippedWasmFiles, WASM_FILES, type WasmFile } from './wasm-files';
 import { watchWorkerErrors } from './worker-errors';
@@ -45,15 +46,27 @@ function applyPaths(paths: WasmSettings['paths']): { where: string; urlOf: (file
   return { where, urlOf: (file) => map[file] as string };
 }
 
-/** Whether to try threads, and if not, why not (shown in backends.list()). */
-async function threadPlan(s: WasmSettings): Promise<{ threads: boolean; why: string }> {
+/** Whether to try threads, how many where graft starts them itself (Node), and if not, why not (backends.list()). */
+async function threadPlan(s: WasmSettings): Promise<{ threads: boolean; why: string; node?: number }> {
   const no = (why: string) => ({ threads: false, why });
   if (s.threads === 1) return no('env.backends.wasm.threads is 1');
-  if (env.runtime.isNode) return no('tfjs-backend-wasm runs one thread in Node');
+  if (env.runtime.isNode) return nodeThreadPlan(s);
   if (!env.runtime.crossOriginIsolated) return no('the page is not cross-origin isolated (threads need COOP/COEP)');
   if (!(await flag(THREADS_FLAG))) return no('this runtime cannot share wasm memory with workers');
   if (!(await flag(SIMD_FLAG))) return no('tfjs only ships threads with SIMD, which this runtime lacks');
   return { threads: true, why: '' };
+}
+
+/** Node: tfjs never starts threads there; graft does (node-threads.ts) when asked, or when 'auto' finds 4+ cores. */
+async function nodeThreadPlan(s: WasmSettings): Promise<{ threads: boolean; why: string; node?: number }> {
+  if (s.paths !== undefined)
+    return { threads: false, why: 'env.backends.wasm.paths is set (Node threads read the installed files)' };
+  if (!(await flag(SIMD_FLAG)))
+    return { threads: false, why: 'tfjs only ships threads with SIMD, which this runtime lacks' };
+  const cores = await nodeLogicalCores();
+  const count = s.threads === 'auto' ? autoNodeThreads(cores) : Math.min(s.threads, MAX_NODE_THREADS);
+  if (count <= 1) return { threads: false, why: `'auto' runs half the ${cores} cores, at least 1 and at most 4` };
+  return { threads: true, why: '', node: count };
 }
 
 /** One bounded try of tfjs' own factory; emscripten's process handlers are removed however it ends. */
@@ -87,8 +100,10 @@ export async function initWasm(stock: Factory): Promise<tf.KernelBackend> {
     if (plan.threads) {
       file = 'tfjs-backend-wasm-threaded-simd.wasm';
       if (typeof s.threads === 'number') setThreadsCount(s.threads);
+      const count = plan.node;
       try {
-        const backend = await attempt(stock, s.initTimeoutMs, true);
+        const start = count === undefined ? stock : () => startNodeThreaded(count);
+        const backend = await attempt(start, s.initTimeoutMs, true);
         wasmState.info = `${file}, ${getThreadsCount()} threads, ${paths.where}`;
         return backend;
       } catch (e) {

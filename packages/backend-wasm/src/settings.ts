@@ -10,8 +10,12 @@ export interface WasmSettings {
    */
   paths: string | Partial<Record<(typeof WASM_FILES)[number], string>> | undefined;
   /**
-   * `'auto'` (default): threads where the page is cross-origin isolated, one thread otherwise. `1`: always one
-   * thread. A larger number: that many threads where threads can run.
+   * `'auto'` (default): in browsers, threads where the page is cross-origin isolated (tfjs then runs half the
+   * cores, at most 4), one thread otherwise; in Node, half the logical cores, 1 to 4 (so one thread on a 2-core
+   * machine). `1`: always one thread. A larger number: that many threads where threads can run (in Node up to 8,
+   * tfjs' pool; in browsers tfjs still caps it at half the cores). tfjs-backend-wasm itself never runs threads in
+   * Node; graft starts its threaded module there (a worker script written once to the temp folder) and falls back
+   * to one thread, saying why in `backends.list()`, when that cannot start.
    */
   threads: 'auto' | number;
   /** How long one initialisation attempt may take before it fails (or falls back to one thread). */
