@@ -11,6 +11,8 @@
  * Run: node --conditions=graft-source --import tsx bench/onnx-browser.ts
  * Env: BENCH_REPS (default 5), BENCH_BATCHES (default 1,16), BENCH_SETTINGS (default isolated,isolated-equal,plain),
  *      BENCH_ONNX_THREADS (onnxruntime-web threads; default graft's),
+ *      BENCH_CHROMIUM_ARGS (extra Chromium switches, e.g. "--js-flags=--no-wasm-dynamic-tiering": every wasm function
+ *      compiled by TurboFan up front, to see whether tiering up is what a short warm-up misses),
  *      BENCH_RAW=1 (plain page only: also time raw onnxruntime-web sessions of the exported model on its WebGPU (JSEP)
  *      build and on its wasm-only build, the latter also with the batch dimension fixed and with no memory arena or
  *      pattern, to see which build and which session options matter). The .wasm files the page fetched are listed.
@@ -32,6 +34,7 @@ const ORT_DIST = path.resolve(here, '../node_modules/onnxruntime-web/dist');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const BATCHES = (process.env.BENCH_BATCHES ?? '1,16').split(',').map(Number);
 const SETTINGS = (process.env.BENCH_SETTINGS ?? 'isolated,isolated-equal,plain').split(',');
+const CHROMIUM_ARGS = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 const ONNX_THREADS = process.env.BENCH_ONNX_THREADS ? Number(process.env.BENCH_ONNX_THREADS) : undefined;
 
 /** isolated-equal: cross-origin isolated, tfjs-wasm given onnxruntime-web's default thread count (its own is 1 here). */
@@ -57,7 +60,7 @@ async function runSetting(setting: string): Promise<void> {
   const headers = setting.startsWith('isolated') ? ISOLATION_HEADERS : {};
   const ort = fileRoute('/ort/', (rest) => (rest.includes('/') ? null : path.join(ORT_DIST, rest)));
   const server = await serveFolder(OUT_DIR, headers, [withHeaders(ort, headers)]);
-  const browser = await launchChromium();
+  const browser = await launchChromium(CHROMIUM_ARGS);
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -75,7 +78,7 @@ async function runSetting(setting: string): Promise<void> {
     console.log(`\n### ${setting}: crossOriginIsolated ${info.crossOriginIsolated}, ${info.cores} cores`);
     console.log(`- tfjs-wasm: ${info.wasm}`);
     console.log(`- onnx: ${info.onnx}`);
-    if (process.env.BENCH_RAW && !info.crossOriginIsolated) {
+    if (process.env.BENCH_RAW) {
       const names = await page.evaluate((n) => onnxBench.setupRaw(n), info.crossOriginIsolated ? 2 : 1);
       console.log(`- raw: ${names.join(', ')}`);
     }

@@ -82,20 +82,30 @@ async function setupRaw(threads: number): Promise<string[]> {
   const jsep = await load(() => import('onnxruntime-web'));
   const plain = await load(() => import('onnxruntime-web/wasm'));
   const base: RawOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
-  raw = [
-    { name: 'raw jsep build', ort: jsep, options: () => base },
-    { name: 'raw wasm build', ort: plain, options: () => base },
-    {
-      name: 'raw wasm build, batch fixed',
-      ort: plain,
-      options: (n) => ({ ...base, freeDimensionOverrides: { N: n } }),
-    },
-    {
-      name: 'raw wasm build, no arena/pattern',
-      ort: plain,
-      options: () => ({ ...base, enableCpuMemArena: false, enableMemPattern: false }),
-    },
-  ];
+  const spin = (on: boolean): RawOptions => ({
+    ...base,
+    extra: { session: { intra_op: { allow_spinning: on ? '1' : '0' } } },
+  });
+  raw =
+    threads > 1
+      ? [
+          { name: 'raw wasm build, spinning', ort: plain, options: () => spin(true) },
+          { name: 'raw wasm build, no spinning', ort: plain, options: () => spin(false) },
+        ]
+      : [
+          { name: 'raw jsep build', ort: jsep, options: () => base },
+          { name: 'raw wasm build', ort: plain, options: () => base },
+          {
+            name: 'raw wasm build, batch fixed',
+            ort: plain,
+            options: (n) => ({ ...base, freeDimensionOverrides: { N: n } }),
+          },
+          {
+            name: 'raw wasm build, no arena/pattern',
+            ort: plain,
+            options: () => ({ ...base, enableCpuMemArena: false, enableMemPattern: false }),
+          },
+        ];
   return raw.map((r) => r.name);
 }
 
