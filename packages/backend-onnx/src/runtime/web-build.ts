@@ -1,8 +1,8 @@
 /**
  * Which onnxruntime-web build runs graft's sessions. Its default import (`onnxruntime-web`) is, in browsers, the
- * WebGPU build (JSEP, `ort-wasm-simd-threaded.jsep.wasm`, 28 MB): its CPU kernels ran MobileNetV2 1.1 to 1.4x
- * slower in Chromium than the wasm-only build (`onnxruntime-web/wasm`, `ort-wasm-simd-threaded.wasm`, 14 MB), see
- * docs/benchmarks.md. So the wasm execution provider gets the wasm-only build, unless the app points `wasmPaths`
+ * WebGPU build (JSEP, `ort-wasm-simd-threaded.jsep.wasm`, 28 MB): on the CPU it ran MobileNetV2 at batch 16 1.08 to
+ * 1.26x slower in Chromium than the wasm-only build (`onnxruntime-web/wasm`, `ort-wasm-simd-threaded.wasm`, 14 MB),
+ * see docs/benchmarks.md. So the wasm execution provider gets the wasm-only build, unless the app points `wasmPaths`
  * at the JSEP binary (each build needs its own .wasm).
  */
 export type WebBuild = 'node' | 'wasm' | 'jsep';
