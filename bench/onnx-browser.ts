@@ -10,7 +10,12 @@
  *
  * Run: node --conditions=graft-source --import tsx bench/onnx-browser.ts
  * Env: BENCH_REPS (default 5), BENCH_BATCHES (default 1,16), BENCH_SETTINGS (default isolated,isolated-equal,plain),
- *      BENCH_ONNX_THREADS (onnxruntime-web threads; default graft's).
+ *      BENCH_ONNX_THREADS (onnxruntime-web threads; default graft's),
+ *      BENCH_CHROMIUM_ARGS (extra Chromium switches, e.g. "--js-flags=--no-wasm-dynamic-tiering": every wasm function
+ *      compiled by TurboFan up front, to see whether tiering up is what a short warm-up misses),
+ *      BENCH_RAW=1 (plain page only: also time raw onnxruntime-web sessions of the exported model on its WebGPU (JSEP)
+ *      build and on its wasm-only build, the latter also with the batch dimension fixed and with no memory arena or
+ *      pattern, to see which build and which session options matter). The .wasm files the page fetched are listed.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +34,7 @@ const ORT_DIST = path.resolve(here, '../node_modules/onnxruntime-web/dist');
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const BATCHES = (process.env.BENCH_BATCHES ?? '1,16').split(',').map(Number);
 const SETTINGS = (process.env.BENCH_SETTINGS ?? 'isolated,isolated-equal,plain').split(',');
+const CHROMIUM_ARGS = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
 const ONNX_THREADS = process.env.BENCH_ONNX_THREADS ? Number(process.env.BENCH_ONNX_THREADS) : undefined;
 
 /** isolated-equal: cross-origin isolated, tfjs-wasm given onnxruntime-web's default thread count (its own is 1 here). */
@@ -38,7 +44,11 @@ function threadsOf(setting: string): Threads {
   return { onnx: n, tfjs: n };
 }
 
-type Api = { setup(threads: Threads): Promise<PageInfo>; time(batch: number, reps: number): Promise<BatchTiming> };
+type Api = {
+  setup(threads: Threads): Promise<PageInfo>;
+  setupRaw(threads: number): Promise<string[]>;
+  time(batch: number, reps: number): Promise<BatchTiming>;
+};
 declare const onnxBench: Api;
 
 const PAIRS: [string, string][] = [
@@ -50,11 +60,17 @@ async function runSetting(setting: string): Promise<void> {
   const headers = setting.startsWith('isolated') ? ISOLATION_HEADERS : {};
   const ort = fileRoute('/ort/', (rest) => (rest.includes('/') ? null : path.join(ORT_DIST, rest)));
   const server = await serveFolder(OUT_DIR, headers, [withHeaders(ort, headers)]);
-  const browser = await launchChromium();
+  const browser = await launchChromium(CHROMIUM_ARGS);
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const fetched: string[] = [];
+    page.on('requestfinished', async (req) => {
+      if (!req.url().endsWith('.wasm')) return;
+      const size = (await req.sizes()).responseBodySize;
+      fetched.push(`${req.url().replace(server.url, '/')} (${(size / 1e6).toFixed(1)} MB)`);
+    });
     page.on('console', (m) => process.env.BENCH_DEBUG && console.log(`[page] ${m.text()}`));
     await page.goto(server.url);
     await page.waitForFunction(() => document.querySelector('#ready')?.textContent === 'ready');
@@ -62,6 +78,10 @@ async function runSetting(setting: string): Promise<void> {
     console.log(`\n### ${setting}: crossOriginIsolated ${info.crossOriginIsolated}, ${info.cores} cores`);
     console.log(`- tfjs-wasm: ${info.wasm}`);
     console.log(`- onnx: ${info.onnx}`);
+    if (process.env.BENCH_RAW) {
+      const names = await page.evaluate((n) => onnxBench.setupRaw(n), info.crossOriginIsolated ? 2 : 1);
+      console.log(`- raw: ${names.join(', ')}`);
+    }
     console.log(
       '\n| batch | tfjs-wasm predict ms | onnx predict ms | tfjs / onnx | tfjs-wasm predictTensor ms | onnx predictTensor ms | tfjs / onnx | max abs diff (output max) |',
     );
@@ -74,7 +94,10 @@ async function runSetting(setting: string): Promise<void> {
         `${(r.ms[a] / r.ms[b]).toFixed(2)}x`,
       ]);
       console.log(`| ${n} | ${cells.join(' | ')} | ${r.maxAbsDiff.toExponential(1)} (${r.outputMax.toFixed(3)}) |`);
+      const rest = Object.keys(r.ms).filter((k) => !PAIRS.flat().includes(k));
+      if (rest.length) console.log(`  also: ${rest.map((k) => `${k} ${r.ms[k].toFixed(1)} ms`).join('; ')}`);
     }
+    console.log(`- wasm fetched: ${fetched.join(', ')}`);
     if (errors.length) console.log(`page errors: ${errors.join(' / ')}`);
   } finally {
     await browser.close();

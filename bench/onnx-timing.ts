@@ -1,4 +1,6 @@
 /** Timing helpers shared by the ONNX benches. */
+import type { PreparedRuntime } from '@graftjs/core/adapter';
+import type * as tf from '@tensorflow/tfjs-core';
 
 export type Variant = () => Promise<void>;
 
@@ -32,4 +34,20 @@ export function benchCommand(): string {
     .filter(([k]) => k.startsWith('BENCH_'))
     .map(([k, v]) => `${k}=${v}`);
   return [...env, ...cmd].join(' ');
+}
+
+/** tfjs `model.predict` with its output read back, and the same batch through a prepared onnx runtime. */
+export function predictVariants(
+  model: { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] },
+  onnx: PreparedRuntime,
+  x: tf.Tensor,
+): { tfjs: Variant; onnx: Variant } {
+  return {
+    tfjs: async () => {
+      const y = model.predict(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+    },
+    onnx: async () => (await onnx.run(x)).dispose(),
+  };
 }

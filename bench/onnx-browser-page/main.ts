@@ -64,10 +64,73 @@ async function setup(threads: Threads): Promise<PageInfo> {
   return describeBackends();
 }
 
+type RawOrt = typeof import('onnxruntime-web');
+type RawSession = import('onnxruntime-web').InferenceSession;
+type RawOptions = import('onnxruntime-web').InferenceSession.SessionOptions;
+let raw: { name: string; ort: RawOrt; options: (batch: number) => RawOptions }[] = [];
+let rawBytes: Uint8Array | undefined;
+
+/** Raw sessions of the exported model on each onnxruntime-web build and option set (diagnostic). */
+async function setupRaw(threads: number): Promise<string[]> {
+  rawBytes = (await (model as Bench).export('onnx')) as Uint8Array;
+  const load = async (importer: () => Promise<RawOrt>) => {
+    const ort = await importer();
+    ort.env.wasm.wasmPaths = '/ort/';
+    ort.env.wasm.numThreads = threads;
+    return ort;
+  };
+  const jsep = await load(() => import('onnxruntime-web'));
+  const plain = await load(() => import('onnxruntime-web/wasm'));
+  const base: RawOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
+  const spin = (on: boolean): RawOptions => ({
+    ...base,
+    extra: { session: { intra_op: { allow_spinning: on ? '1' : '0' } } },
+  });
+  raw =
+    threads > 1
+      ? [
+          { name: 'raw wasm build, spinning', ort: plain, options: () => spin(true) },
+          { name: 'raw wasm build, no spinning', ort: plain, options: () => spin(false) },
+        ]
+      : [
+          { name: 'raw jsep build', ort: jsep, options: () => base },
+          { name: 'raw wasm build', ort: plain, options: () => base },
+          {
+            name: 'raw wasm build, batch fixed',
+            ort: plain,
+            options: (n) => ({ ...base, freeDimensionOverrides: { N: n } }),
+          },
+          {
+            name: 'raw wasm build, no arena/pattern',
+            ort: plain,
+            options: () => ({ ...base, enableCpuMemArena: false, enableMemPattern: false }),
+          },
+        ];
+  return raw.map((r) => r.name);
+}
+
+/** One timed variant per raw session, created for this batch (a fixed batch needs its own session). */
+async function rawVariants(x: tf.Tensor): Promise<[Record<string, () => Promise<void>>, RawSession[]]> {
+  const feed = (await x.data()) as Float32Array;
+  const sessions: RawSession[] = [];
+  const variants: Record<string, () => Promise<void>> = {};
+  for (const r of raw) {
+    const session = await r.ort.InferenceSession.create(rawBytes as Uint8Array, r.options(x.shape[0]));
+    sessions.push(session);
+    variants[r.name] = async () => {
+      const out = await session.run({ [session.inputNames[0]]: new r.ort.Tensor('float32', feed, x.shape) });
+      for (const t of Object.values(out)) t.dispose();
+    };
+  }
+  return [variants, sessions];
+}
+
 async function time(batch: number, reps: number): Promise<BatchTiming> {
   const m = model as Bench;
   const x = tf.randomUniform([batch, 224, 224, 3], 0, 255, 'float32', 5);
+  const [extra, sessions] = await rawVariants(x);
   const ms = await timeRounds(reps, {
+    ...extra,
     'tfjs-wasm predict': async () => void (await m.predict(x)),
     'onnx predict': async () => void (await m.predict(x, { backend: 'onnx' })),
     'tfjs-wasm predictTensor': async () => {
@@ -83,8 +146,9 @@ async function time(batch: number, reps: number): Promise<BatchTiming> {
   const top = tf.max(a);
   const [maxAbsDiff, outputMax] = [(await diff.data())[0], (await top.data())[0]];
   tf.dispose([x, a, b, diff, top]);
+  for (const sess of sessions) await sess.release();
   return { batch, ms, maxAbsDiff, outputMax };
 }
 
-(window as unknown as { onnxBench: unknown }).onnxBench = { setup, time };
+(window as unknown as { onnxBench: unknown }).onnxBench = { setup, setupRaw, time };
 (document.querySelector('#ready') as HTMLElement).textContent = 'ready';

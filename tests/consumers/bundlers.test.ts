@@ -253,11 +253,17 @@ describe.skipIf(!HAVE_CHROMIUM)('zero-config bundlers, from the packed tarballs'
 
   it('the app that opts in with graftjs/onnx emits onnxruntime and predicts on it as well as on tfjs', async () => {
     const wasm = sizes('graftjs + graftjs/onnx (vite)', join(umbrella, 'vite-onnx/dist'));
-    expect(wasm.filter((f) => /ort[.-]/.test(f.split('/').pop() ?? ''))).toHaveLength(1);
+    // both onnxruntime-web builds are emitted: the wasm-only one and the WebGPU (JSEP) one, for executionProvider 'webgpu'
+    const ortFiles = wasm.map((f) => f.split('/').pop() ?? '').filter((f) => /ort[.-]/.test(f));
+    expect(ortFiles.filter((f) => f.includes('.jsep'))).toHaveLength(1);
+    expect(ortFiles.filter((f) => !f.includes('.jsep'))).toHaveLength(1);
     const { result, requests } = await openApp(browser, urls.onnx);
     console.log(`[onnx] ${JSON.stringify(result)}`);
     expectTrained(result, 'wasm');
-    expect(requests.some((u) => /ort[.-][^/]*\.wasm$/.test(u))).toBe(true);
+    // the wasm execution provider fetches the wasm-only build's binary, never the 28 MB JSEP one
+    const fetched = requests.filter((u) => /ort[.-][^/]*\.wasm$/.test(u));
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.filter((u) => u.includes('.jsep'))).toEqual([]);
     // the same network on ONNX Runtime: the same predictions up to float rounding near the class boundaries
     expect(result.onnxAccuracy).toBeGreaterThan(CHANCE + 0.25);
     expect(Math.abs((result.onnxAccuracy ?? 0) - (result.accuracy ?? 0))).toBeLessThanOrEqual(0.03);

@@ -4,7 +4,9 @@ import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-s
 import tfjsWasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { configureWasm } from 'graftjs';
 import { configureOnnx } from 'graftjs/onnx';
-import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+// onnxruntime-web's wasm-only build (graft loads it for the wasm execution provider; the WebGPU build's binary is
+// ort-wasm-simd-threaded.jsep.wasm, for configureOnnx({ executionProvider: 'webgpu' }))
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 /** Points tfjs-backend-wasm and onnxruntime-web at the bundled .wasm files (page and worker alike). */
 export function configureRuntimes(): void {

@@ -1,5 +1,6 @@
 import { env, GraftError } from '@graftjs/core';
 import type * as Ort from 'onnxruntime-web';
+import { type WebBuild, webBuild } from './web-build';
 
 /** The API both runtimes share (onnxruntime-common's InferenceSession, Tensor, env). */
 export type OrtModule = typeof Ort;
@@ -13,6 +14,8 @@ export interface ChosenOrt {
   reason: string;
   /** Cores this process may use (native only: its default intra-op thread count). */
   cores?: number;
+  /** Which onnxruntime-web build (web only). */
+  build?: WebBuild;
 }
 
 /** Imports onnxruntime-node, or says why it cannot be used. */
@@ -28,20 +31,32 @@ async function coreCount(): Promise<number> {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
-let webLoading: Promise<OrtModule> | null = null;
+const webLoading = new Map<WebBuild, Promise<OrtModule>>();
 let nativeLoading: Promise<OrtModule | string> | null = null;
 let chosen: ChosenOrt | undefined;
+
+// Literal specifiers, so bundlers emit each build (and its .wasm) in a chunk of its own; in Node "onnxruntime-web"
+// resolves to its Node build, which runs the same binary as the wasm-only build.
+const WEB_IMPORTS: Record<WebBuild, () => Promise<OrtModule>> = {
+  node: () => import('onnxruntime-web'),
+  jsep: () => import('onnxruntime-web'),
+  wasm: () => import('onnxruntime-web/wasm'),
+};
 
 /**
  * onnxruntime-web, imported on first use: an app that never runs an ONNX session never downloads its
  * JavaScript or its WebAssembly (bundlers put the dynamic import in a chunk of its own).
  */
-function loadWeb(): Promise<OrtModule> {
-  webLoading ??= import('onnxruntime-web').catch((e) => {
-    webLoading = null;
-    throw e;
-  });
-  return webLoading;
+function loadWeb(build: WebBuild): Promise<OrtModule> {
+  let loading = webLoading.get(build);
+  if (!loading) {
+    loading = WEB_IMPORTS[build]().catch((e) => {
+      webLoading.delete(build);
+      throw e;
+    });
+    webLoading.set(build, loading);
+  }
+  return loading;
 }
 
 function notInstalled(e: unknown): boolean {
@@ -91,8 +106,14 @@ export async function loadOrt(importer: NativeImporter = importNative): Promise<
     }
     why = native;
   }
-  const ort = await loadWeb();
-  chosen = { ort, kind: 'web', version: ort.env.versions?.web ?? '?', reason: why };
+  const s = env.backends.onnx;
+  const { build, why: buildWhy } = webBuild({
+    isNode: env.runtime.isNode,
+    executionProvider: s.executionProvider,
+    wasmPaths: s.wasmPaths,
+  });
+  const ort = await loadWeb(build);
+  chosen = { ort, kind: 'web', version: ort.env.versions?.web ?? '?', reason: `${why}; ${buildWhy}`, build };
   return chosen;
 }
 
