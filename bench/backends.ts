@@ -11,21 +11,11 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  backends,
-  createRng,
-  Dataset,
-  env,
-  type Model,
-  sequential,
-  setInferenceFolding,
-  transfer,
-} from '@graftjs/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { backends, type Dataset, env, type Model, sequential, setInferenceFolding } from '@graftjs/core';
 import '@graftjs/backend-wasm';
 import { enableNodeWebGPU, releaseWebGPU } from '@graftjs/backend-webgpu';
-import { mobilenetV2 } from '@graftjs/zoo';
 import { findVulkanDriver } from '../packages/backend-webgpu/test/vulkan-env';
+import { benchData, benchMlp, benchMobilenet } from './bench-models';
 import { torchBlas, torchEnv } from './torch-blas';
 
 interface Spec {
@@ -46,12 +36,7 @@ const SPECS: Spec[] = [
     classes: 10,
     samples: (b) => (b === 'cpu' ? 1024 : 4096),
     torch: 'mlp',
-    build: async () =>
-      sequential({ inputShape: [28, 28], seed: 1 })
-        .flatten()
-        .dense(128, { activation: 'relu' })
-        .dense(64, { activation: 'relu' })
-        .dense(10, { activation: 'softmax' }),
+    build: async () => benchMlp(),
   },
   {
     name: 'CNN conv32-pool-conv64-pool-dense10 (28x28x1)',
@@ -74,20 +59,9 @@ const SPECS: Spec[] = [
     classes: 10,
     samples: (b) => (b === 'cpu' ? 64 : 256),
     torch: 'mobilenet',
-    build: async () =>
-      transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10),
+    build: benchMobilenet,
   },
 ];
-
-function data(spec: Spec, n: number): Dataset {
-  const rng = createRng(3);
-  const size = spec.shape.reduce((a, b) => a * b, 1);
-  const x = new Float32Array(n * size).map(() => rng.next());
-  return Dataset.from(
-    { data: x, shape: [n, ...spec.shape] },
-    Array.from({ length: n }, (_, i) => i % spec.classes),
-  );
-}
 
 /** Timed windows per round on each side: PyTorch's best of three (torch_models.py), graft's best of three epochs. */
 const WINDOWS = 3;
@@ -95,7 +69,7 @@ const WINDOWS = 3;
 async function measure(backend: string, spec: Spec): Promise<Rates> {
   await backends.use(backend);
   const n = spec.samples(backend);
-  const ds = data(spec, n);
+  const ds = benchData(spec.shape, n, spec.classes);
   const model = await spec.build();
   await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false }); // warm-up: kernels, shaders
   let train = 0;

@@ -6,29 +6,23 @@
 // variant, default 8; one untimed warm-up pass each first), BENCH_CUTS=1 (the plan also with batches forced to host
 // copies and to device slices).
 import os from 'node:os';
-import { backends, createRng, Dataset, type Model, sequential, setInferenceFolding, transfer } from '@graftjs/core';
+import { backends, type Dataset, type Model, setInferenceFolding } from '@graftjs/core';
 import '@graftjs/backend-wasm';
-import { mobilenetV2 } from '@graftjs/zoo';
 import { type BatchCut, setPlannedBatchCut } from '../packages/core/src/model/predict-batches';
+import { benchData, benchMlp, benchMobilenet } from './bench-models';
 
 const MODELS: Record<string, { name: string; shape: number[]; n: number; build(): Promise<Model> }> = {
   mlp: {
     name: 'MLP 784-128-64-10',
     shape: [28, 28],
     n: 4096,
-    build: async () =>
-      sequential({ inputShape: [28, 28], seed: 1 })
-        .flatten()
-        .dense(128, { activation: 'relu' })
-        .dense(64, { activation: 'relu' })
-        .dense(10, { activation: 'softmax' }),
+    build: async () => benchMlp(),
   },
   mobilenet: {
     name: 'MobileNetV2 0.35 96x96',
     shape: [96, 96, 3],
     n: 256,
-    build: async () =>
-      transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10),
+    build: benchMobilenet,
   },
 };
 
@@ -43,15 +37,6 @@ const VARIANTS: Variant[] = [
       ] as Variant[])
     : []),
 ];
-
-function data(shape: number[], n: number): Dataset {
-  const rng = createRng(3);
-  const x = new Float32Array(n * shape.reduce((a, b) => a * b, 1)).map(() => rng.next());
-  return Dataset.from(
-    { data: x, shape: [n, ...shape] },
-    Array.from({ length: n }, (_, i) => i % 10),
-  );
-}
 
 async function pass(model: Model, ds: Dataset, v: Variant): Promise<number> {
   setInferenceFolding(v.plan);
@@ -71,7 +56,7 @@ for (const backend of (process.env.BENCH_BACKENDS ?? 'wasm').split(',')) {
   await backends.use(backend);
   for (const key of (process.env.BENCH_MODELS ?? 'mlp,mobilenet').split(',')) {
     const spec = MODELS[key];
-    const ds = data(spec.shape, spec.n);
+    const ds = benchData(spec.shape, spec.n);
     const model = await spec.build();
     const times = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
     for (let r = -1; r < rounds; r++)

@@ -5,12 +5,12 @@
 // BENCH_ADAM_AB=N: MobileNetV2 training epochs with tfjs' Adam and Mean gradient, then graft's fused Adam and Mean
 // gradient, alternated N times in one run; then the Adam update alone, 5N times each.
 // BENCH_PASSES=N: inference timed over N passes, the fastest reported (default 1).
-import { backends, createRng, Dataset, type Model, sequential, transfer } from '@graftjs/core';
+import { backends, type Model } from '@graftjs/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@graftjs/backend-wasm';
-import { mobilenetV2 } from '@graftjs/zoo';
 import { useFusedAdam } from '../packages/backend-wasm/src/kernels/fused-adam';
 import { useGraftMeanGrad } from '../packages/backend-wasm/src/kernels/gradients';
+import { benchData, benchMlp, benchMobilenet } from './bench-models';
 
 /** BENCH_SPLIT=1: each kernel's calls split by their largest input (weights-sized or activation-sized). */
 const split = process.env.BENCH_SPLIT === '1';
@@ -41,15 +41,6 @@ for (const config of tf.getKernelsForBackend('wasm')) {
   }) as typeof inner;
 }
 
-function data(shape: number[], n: number): Dataset {
-  const rng = createRng(3);
-  const x = new Float32Array(n * shape.reduce((a, b) => a * b, 1)).map(() => rng.next());
-  return Dataset.from(
-    { data: x, shape: [n, ...shape] },
-    Array.from({ length: n }, (_, i) => i % 10),
-  );
-}
-
 function report(title: string, wallMs: number, batches: number): void {
   const rows = [...stats.entries()].sort((a, b) => b[1].ms - a[1].ms);
   const inKernels = rows.reduce((s, [, v]) => s + v.ms, 0);
@@ -70,7 +61,7 @@ function report(title: string, wallMs: number, batches: number): void {
 }
 
 async function profile(name: string, shape: number[], n: number, build: () => Promise<Model>, train: boolean) {
-  const ds = data(shape, n);
+  const ds = benchData(shape, n);
   const model = await build();
   if (train) {
     await model.fit(ds, { epochs: 1, batchSize: 64, featureCache: false });
@@ -103,8 +94,8 @@ async function profile(name: string, shape: number[], n: number, build: () => Pr
  * batch), then the Adam update alone, tfjs' against the fused one.
  */
 async function adamAB(rounds: number): Promise<void> {
-  const ds = data([96, 96, 3], 256);
-  const model = transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10);
+  const ds = benchData([96, 96, 3], 256);
+  const model = await benchMobilenet();
   const BEFORE = "tfjs' Adam and Mean gradient";
   const AFTER = "graft's fused Adam and Mean gradient";
   const times: Record<string, number[]> = { [BEFORE]: [], [AFTER]: [] };
@@ -161,26 +152,9 @@ if (process.env.BENCH_ADAM_AB) {
 }
 const only = process.env.BENCH_MODEL;
 if (only === undefined || only === 'mobilenet') {
-  await profile(
-    'MobileNetV2 0.35 96x96',
-    [96, 96, 3],
-    256,
-    async () => transfer(await mobilenetV2({ alpha: 0.35, inputShape: [96, 96, 3], seed: 1 }), { seed: 1 }).addHead(10),
-    true,
-  );
+  await profile('MobileNetV2 0.35 96x96', [96, 96, 3], 256, benchMobilenet, true);
 }
 if (only === undefined || only === 'mlp') {
-  await profile(
-    'MLP 784-128-64-10',
-    [28, 28],
-    4096,
-    async () =>
-      sequential({ inputShape: [28, 28], seed: 1 })
-        .flatten()
-        .dense(128, { activation: 'relu' })
-        .dense(64, { activation: 'relu' })
-        .dense(10, { activation: 'softmax' }),
-    false,
-  );
+  await profile('MLP 784-128-64-10', [28, 28], 4096, async () => benchMlp(), false);
 }
 process.exit(0);
