@@ -70,3 +70,44 @@ console.log(JSON.stringify({ fewShot: typeof heads.fewShot, binary: typeof heads
     });
   });
 });
+
+// graft starts tfjs-backend-wasm's threaded module in Node itself (packages/backend-wasm/src/node-threads.ts); from
+// the built dist files it resolves the installed tfjs package from its own location (import.meta.url in ESM,
+// __filename in CJS), which only an installed project checks.
+describe('wasm threads in Node, installed from tarballs', () => {
+  let dir: string;
+  beforeAll(async () => {
+    const program = (kind: 'esm' | 'cjs') => {
+      const load =
+        kind === 'esm'
+          ? "import { backends, env, Dataset, sequential } from '@graftjs/core';\nimport '@graftjs/backend-wasm';"
+          : "const { backends, env, Dataset, sequential } = require('@graftjs/core');\nrequire('@graftjs/backend-wasm');";
+      const main = `
+env.backends.wasm.threads = 2;
+await backends.use('wasm');
+const xs = [], ys = [];
+for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) if (i + j !== 7) { xs.push([(i - 3.5) / 1.75, (j - 3.5) / 1.75]); ys.push(i + j > 7 ? 1 : 0); }
+const ds = Dataset.from(xs, ys, { classNames: ['below', 'above'] });
+const model = sequential({ inputShape: [2], seed: 1 }).dense(8, { activation: 'relu' }).dense(2, { activation: 'softmax' });
+await model.fit(ds, { epochs: 60, batchSize: 8, seed: 1 });
+const accuracy = (await model.evaluate(ds)).accuracy;
+const wasm = (await backends.list()).find((s) => s.name === 'wasm');
+console.log(JSON.stringify({ accuracy, reason: wasm.reason }));`;
+      return kind === 'esm' ? `${load}\n${main}\n` : `${load}\n(async () => {${main}\n})();\n`;
+    };
+    dir = await makeProject(['@graftjs/core', '@graftjs/backend-wasm'], {
+      files: { 'threads.mjs': program('esm'), 'cjs/threads.cjs': program('cjs') },
+    });
+  });
+
+  it.each([
+    ['ESM', 'threads.mjs'],
+    ['CJS', join('cjs', 'threads.cjs')],
+  ])('runs 2 threads, trains, and the process exits on its own (%s)', async (_kind, file) => {
+    // no process.exit in the program: a process held open by pthread workers fails on the timeout
+    const { stdout } = await run(process.execPath, [file], { cwd: dir, timeout: 180_000 });
+    const out = JSON.parse(stdout.trim().split('\n').pop() as string) as { accuracy: number; reason: string };
+    expect(out.reason).toContain('tfjs-backend-wasm-threaded-simd.wasm, 2 threads');
+    expect(out.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+});
