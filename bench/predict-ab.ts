@@ -1,6 +1,7 @@
 // Inference samples/s of the MLP 784-128-64-10 and MobileNetV2 (alpha 0.35, 96x96) through predictTensor, with
 // the inference plan and without it (setInferenceFolding(false): tfjs-layers' own apply per layer), alternated
-// pass by pass in one process so load from other processes hits every variant alike.
+// pass by pass in one process so load from other processes hits every variant alike; and, first, what an app without
+// graft runs: tfjs-layers' own `predict` on the same LayersModel.
 // Run: node --conditions=graft-source --import tsx bench/predict-ab.ts
 // Env: BENCH_MODELS (mlp, mobilenet; default both), BENCH_BACKENDS (default wasm), BENCH_ROUNDS (timed passes per
 // variant, default 8; one untimed warm-up pass each first), BENCH_CUTS=1 (the plan also with batches forced to host
@@ -8,6 +9,7 @@
 import os from 'node:os';
 import { backends, type Dataset, type Model, setInferenceFolding } from '@graftjs/core';
 import '@graftjs/backend-wasm';
+import type * as tf from '@tensorflow/tfjs-core';
 import { type BatchCut, setPlannedBatchCut } from '../packages/core/src/model/predict-batches';
 import { benchData, benchMlp, benchMobilenet } from './bench-models';
 
@@ -26,8 +28,10 @@ const MODELS: Record<string, { name: string; shape: number[]; n: number; build()
   },
 };
 
-type Variant = { name: string; plan: boolean; cut: BatchCut };
+// `plain: true` is what an app without graft runs: tfjs-layers' own `predict` on the same LayersModel (`model.net`)
+type Variant = { name: string; plan: boolean; cut: BatchCut; plain?: boolean };
 const VARIANTS: Variant[] = [
+  { name: 'plain tfjs-layers `net.predict(x, { batchSize: 64 })`', plan: false, cut: 'auto', plain: true },
   { name: 'unplanned (tfjs-layers apply)', plan: false, cut: 'auto' },
   { name: 'planned', plan: true, cut: 'auto' },
   ...(process.env.BENCH_CUTS
@@ -42,7 +46,9 @@ async function pass(model: Model, ds: Dataset, v: Variant): Promise<number> {
   setInferenceFolding(v.plan);
   setPlannedBatchCut(v.cut);
   const t0 = performance.now();
-  const out = await model.predictTensor(ds.x, { batchSize: 64 });
+  const out = v.plain
+    ? (model.net.predict(ds.x, { batchSize: 64 }) as tf.Tensor)
+    : await model.predictTensor(ds.x, { batchSize: 64 });
   await out.data();
   const ms = performance.now() - t0;
   out.dispose();
